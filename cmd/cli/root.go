@@ -1,0 +1,46 @@
+// Package cli holds authlab's commands. Each command has an options struct
+// and a run function that never touches cobra, so tests drive it directly.
+package cli
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+)
+
+// NewRoot builds the command tree.
+func NewRoot(io *IO) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "authlab",
+		Short: "Debug API-gateway custom authorizers locally",
+		Long: `authlab runs a faithful API-gateway auth engine in-process: fire requests
+through AWS, OCI, Huawei and generic authorizers, replay scenarios in CI, mint
+tokens, or serve the gateway locally.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(io.In)
+	root.SetOut(io.Out)
+	root.SetErr(io.Err)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("%w\nSee '%s --help'.", err, c.CommandPath())}
+	})
+	// Explicit and ordered: this is the order of `authlab --help`.
+	root.AddCommand()
+	return root
+}
+
+// Execute runs the CLI and returns the process exit code.
+func Execute(io *IO, args []string) int {
+	root := NewRoot(io)
+	root.SetArgs(args)
+	err := root.Execute()
+	if err != nil {
+		var ee *ExitError
+		if !(errors.As(err, &ee) && (ee.Silent || ee.Err == nil)) {
+			fmt.Fprintln(io.Err, "authlab:", err)
+		}
+	}
+	return exitCode(err)
+}
