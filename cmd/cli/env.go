@@ -6,7 +6,9 @@ import (
 	"io"
 	"os"
 
+	"github.com/charmbracelet/lipgloss"
 	"github.com/mattn/go-isatty"
+	"github.com/muesli/termenv"
 )
 
 // IO is what commands read from and write to; tests inject buffers.
@@ -74,4 +76,13 @@ func exitCode(err error) int {
 		return ee.Code
 	}
 	return ExitUsage
+}
+
+// newStylesForIO returns a bold heading style, plain without colour.
+func newStylesForIO(io *IO) lipgloss.Style {
+	r := lipgloss.NewRenderer(io.Out)
+	if !io.Color() {
+		r.SetColorProfile(termenv.Ascii)
+	}
+	return r.NewStyle().Bold(true)
 }

@@ -27,7 +27,12 @@ tokens, or serve the gateway locally.`,
 		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("%w\nSee '%s --help'.", err, c.CommandPath())}
 	})
 	// Explicit and ordered: this is the order of `authlab --help`.
-	root.AddCommand()
+	root.AddCommand(
+		newDemoCmd(io),
+		newFireCmd(io),
+		newValidateCmd(io),
+		newSchemaCmd(io),
+	)
 	return root
 }
 

@@ -81,9 +81,17 @@ func (s *Stage) AddJSON(key string, doc []byte) *Stage {
 	return s
 }
 
-// Rule appends rule ids.
+// Rule appends rule ids, each once.
 func (s *Stage) Rule(ids ...string) *Stage {
-	s.Rules = append(s.Rules, ids...)
+next:
+	for _, id := range ids {
+		for _, have := range s.Rules {
+			if have == id {
+				continue next
+			}
+		}
+		s.Rules = append(s.Rules, id)
+	}
 	return s
 }
 
@@ -119,7 +127,7 @@ func (t *Trace) Stage(name string) *Stage {
 
 // AddSecret records a value to abbreviate in renderings.
 func (t *Trace) AddSecret(v string) {
-	if len(v) < 4 {
+	if len(v) < 6 {
 		return
 	}
 	for _, s := range t.Secrets {

@@ -1,0 +1,498 @@
+package engine
+
+import (
+	"bytes"
+	"crypto/sha1"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/authlab/authlab/engine/config"
+	"github.com/authlab/authlab/engine/policy"
+	"github.com/authlab/authlab/engine/runtime"
+	"github.com/authlab/authlab/engine/trace"
+)
+
+// awsREST is API Gateway REST API Lambda authorizers, TOKEN and REQUEST
+// (semantics.md §1).
+type awsREST struct {
+	request bool // REQUEST (else TOKEN)
+	sources []config.IdentitySource
+	re      *regexp.Regexp
+	caching bool
+	aws     awsInfo
+}
+
+type awsInfo struct {
+	region, account, apiID, stage, resourceID string
+	stageVars                                 map[string]string
+}
+
+func awsOf(g *config.Gateway) awsInfo {
+	a := awsInfo{region: g.AWS.Region, account: g.AWS.Account, apiID: g.AWS.APIID, stage: g.AWS.Stage,
+		resourceID: g.AWS.ResourceID, stageVars: g.AWS.StageVariables}
+	if a.region == "" {
+		a.region = config.DefaultRegion
+	}
+	if a.account == "" {
+		a.account = config.DefaultAccount
+	}
+	if a.apiID == "" {
+		a.apiID = config.DefaultAPIID
+	}
+	if a.stage == "" {
+		a.stage = config.DefaultStage
+	}
+	if a.stageVars == nil {
+		a.stageVars = map[string]string{}
+	}
+	return a
+}
+
+func newAWSREST(g *config.Gateway, a *config.Authorizer) (Dialect, error) {
+	d := &awsREST{request: a.Type == "aws-request", sources: a.Sources(), caching: a.TTLValue() > 0, aws: awsOf(g)}
+	if a.ValidationRegex != "" {
+		// Java's Pattern.matches: the whole value must match (AWS-C5).
+		re, err := regexp.Compile(`^(?:` + a.ValidationRegex + `)$`)
+		if err != nil {
+			return nil, fmt.Errorf("validationRegex: %w", err)
+		}
+		d.re = re
+	}
+	return d, nil
+}
+
+// MaxResponse is Lambda's synchronous response limit.
+func (d *awsREST) MaxResponse() int { return runtime.DefaultMaxResponse }
+
+// methodArn builds the ARN of AWS-E2 from the actual request path.
+func (d *awsREST) methodArn(f *Flow) string {
+	if arn, ok := f.Scratch["methodArn"]; ok {
+		return arn
+	}
+	arn := fmt.Sprintf("arn:aws:execute-api:%s:%s:%s/%s/%s/%s", d.aws.region, d.aws.account, d.aws.apiID,
+		d.aws.stage, f.Req.Method, strings.TrimPrefix(f.Req.Path, "/"))
+	f.Scratch["methodArn"] = arn
+	return arn
+}
+
+// AWS answers (semantics.md §1).
+func awsUnauthorized(rule, reason string) *Failure {
+	return jsonFailure("", rule, reason, 401, `{"message":"Unauthorized"}`, "x-amzn-ErrorType", "UnauthorizedException")
+}
+
+func awsConfigError(rule, reason string) *Failure {
+	return jsonFailure("", rule, reason, 500, `{"message":null}`, "x-amzn-ErrorType", "AuthorizerConfigurationException")
+}
+
+func awsDenied(explicit bool, reason string) *Failure {
+	if explicit {
+		return jsonFailure("", "AWS-R2", reason, 403,
+			`{"Message":"User is not authorized to access this resource with an explicit deny"}`, "x-amzn-ErrorType", "AccessDeniedException")
+	}
+	return jsonFailure("", "AWS-R3", reason, 403,
+		`{"Message":"User is not authorized to access this resource"}`, "x-amzn-ErrorType", "AccessDeniedException")
+}
+
+// value reads one identity source from the request.
+func (d *awsREST) value(f *Flow, s config.IdentitySource) (string, bool) {
+	r := f.Req
+	switch s.Kind {
+	case config.SrcHeader:
+		v := r.Header.Values(s.Name)
+		if len(v) == 0 {
+			return "", false
+		}
+		return v[len(v)-1], true
+	case config.SrcQuery:
+		v, ok := r.Query[s.Name]
+		if !ok || len(v) == 0 {
+			return "", false
+		}
+		return v[len(v)-1], true
+	case config.SrcStage:
+		v, ok := d.aws.stageVars[s.Name]
+		return v, ok
+	case config.SrcContext:
+		v, ok := d.contextVar(f, s.Name)
+		return v, ok
+	}
+	return "", false
+}
+
+func (d *awsREST) contextVar(f *Flow, name string) (string, bool) {
+	switch name {
+	case "sourceIp", "identity.sourceIp":
+		return f.Req.SourceIP, f.Req.SourceIP != ""
+	case "httpMethod":
+		return f.Req.Method, true
+	case "path":
+		return "/" + d.aws.stage + f.Req.Path, true
+	case "resourcePath":
+		return f.Template, true
+	case "stage":
+		return d.aws.stage, true
+	case "apiId":
+		return d.aws.apiID, true
+	case "accountId":
+		return d.aws.account, true
+	case "domainName":
+		return d.domain(f), true
+	case "protocol":
+		return "HTTP/1.1", true
+	case "requestId":
+		return f.RequestID, true
+	}
+	return "", false
+}
+
+func (d *awsREST) domain(f *Flow) string {
+	if h := f.Req.Header.Get("Host"); h != "" {
+		return h
+	}
+	return fmt.Sprintf("%s.execute-api.%s.amazonaws.com", d.aws.apiID, d.aws.region)
+}
+
+func (d *awsREST) Identity(f *Flow, st *trace.Stage) (Identity, *Failure) {
+	st.Add("methodArn", d.methodArn(f))
+	if !d.request {
+		return d.tokenIdentity(f, st)
+	}
+	var id Identity
+	var missing []string
+	for _, s := range d.sources {
+		v, ok := d.value(f, s)
+		id.Sources = append(id.Sources, s.String())
+		if !ok || v == "" {
+			missing = append(missing, s.String())
+			st.Add(s.String(), "(missing)")
+			continue
+		}
+		st.Add(s.String(), v)
+		id.Values = append(id.Values, v)
+		if s.Kind == config.SrcHeader || secretName(s.Name) {
+			id.Secrets = append(id.Secrets, v)
+		}
+	}
+	if !d.caching {
+		// AWS-I3: with caching off, sources are not checked.
+		st.Rule("AWS-I3")
+		st.Summary = "caching off: identity sources not required, function always called"
+		return id, nil
+	}
+	if len(missing) > 0 {
+		st.Rule("AWS-I3")
+		return id, awsUnauthorized("AWS-I3", fmt.Sprintf("identity source %s missing or empty: 401 without calling the function", strings.Join(missing, ", ")))
+	}
+	id.CacheKey = strings.Join(id.Values, ",")
+	st.Summary = fmt.Sprintf("%d identity source(s) present", len(id.Values))
+	return id, nil
+}
+
+func (d *awsREST) tokenIdentity(f *Flow, st *trace.Stage) (Identity, *Failure) {
+	src := d.sources[0]
+	id := Identity{Sources: []string{src.String()}}
+	v, ok := d.value(f, src)
+	if !ok || v == "" {
+		st.Rule("AWS-I1")
+		return id, awsUnauthorized("AWS-I1", fmt.Sprintf("token header %s missing or empty: 401 without calling the function", src.Name))
+	}
+	id.Values = []string{v}
+	id.Secrets = []string{v}
+	st.Add(src.String(), v)
+	if d.re != nil {
+		st.Add("validationRegex", d.re.String())
+		if !d.re.MatchString(v) {
+			st.Rule("AWS-I2", "AWS-C5")
+			return id, awsUnauthorized("AWS-I2", "token does not match validationRegex (whole value): 401 without calling the function")
+		}
+		st.Rule("AWS-C5")
+	}
+	id.CacheKey = v
+	st.Summary = "token present"
+	return id, nil
+}
+
+// tokenEvent is AWS-E1, in the field order AWS sends.
+type tokenEvent struct {
+	Type               string `json:"type"`
+	AuthorizationToken string `json:"authorizationToken"`
+	MethodArn          string `json:"methodArn"`
+}
+
+// requestEvent is AWS-E3.
+type requestEvent struct {
+	Type                            string              `json:"type"`
+	MethodArn                       string              `json:"methodArn"`
+	Resource                        string              `json:"resource"`
+	Path                            string              `json:"path"`
+	HTTPMethod                      string              `json:"httpMethod"`
+	Headers                         map[string]string   `json:"headers"`
+	MultiValueHeaders               map[string][]string `json:"multiValueHeaders"`
+	QueryStringParameters           map[string]string   `json:"queryStringParameters"`
+	MultiValueQueryStringParameters map[string][]string `json:"multiValueQueryStringParameters"`
+	PathParameters                  map[string]string   `json:"pathParameters"`
+	StageVariables                  map[string]string   `json:"stageVariables"`
+	RequestContext                  requestContext      `json:"requestContext"`
+}
+
+type requestContext struct {
+	ResourceID        string          `json:"resourceId"`
+	ResourcePath      string          `json:"resourcePath"`
+	HTTPMethod        string          `json:"httpMethod"`
+	ExtendedRequestID string          `json:"extendedRequestId"`
+	RequestTime       string          `json:"requestTime"`
+	Path              string          `json:"path"`
+	AccountID         string          `json:"accountId"`
+	Protocol          string          `json:"protocol"`
+	Stage             string          `json:"stage"`
+	DomainPrefix      string          `json:"domainPrefix"`
+	RequestTimeEpoch  int64           `json:"requestTimeEpoch"`
+	RequestID         string          `json:"requestId"`
+	Identity          requestIdentity `json:"identity"`
+	DomainName        string          `json:"domainName"`
+	APIID             string          `json:"apiId"`
+}
+
+type requestIdentity struct {
+	CognitoIdentityPoolID         *string `json:"cognitoIdentityPoolId"`
+	AccountID                     *string `json:"accountId"`
+	CognitoIdentityID             *string `json:"cognitoIdentityId"`
+	Caller                        *string `json:"caller"`
+	SourceIP                      string  `json:"sourceIp"`
+	PrincipalOrgID                *string `json:"principalOrgId"`
+	AccessKey                     *string `json:"accessKey"`
+	CognitoAuthenticationType     *string `json:"cognitoAuthenticationType"`
+	CognitoAuthenticationProvider *string `json:"cognitoAuthenticationProvider"`
+	UserArn                       *string `json:"userArn"`
+	UserAgent                     string  `json:"userAgent"`
+	User                          *string `json:"user"`
+}
+
+func (d *awsREST) Event(f *Flow, id Identity) ([]byte, error) {
+	if !d.request {
+		return json.Marshal(tokenEvent{Type: "TOKEN", AuthorizationToken: id.Values[0], MethodArn: d.methodArn(f)})
+	}
+	r := f.Req
+	ev := requestEvent{
+		Type: "REQUEST", MethodArn: d.methodArn(f), Resource: f.Template, Path: r.Path, HTTPMethod: r.Method,
+		Headers: map[string]string{}, MultiValueHeaders: map[string][]string{},
+		QueryStringParameters: map[string]string{}, MultiValueQueryStringParameters: map[string][]string{},
+		PathParameters: f.Params, StageVariables: d.aws.stageVars,
+	}
+	if ev.PathParameters == nil {
+		ev.PathParameters = map[string]string{}
+	}
+	// Headers go as the client spelled them; the single-value map holds the
+	// last value, as API Gateway does.
+	for canon, vals := range r.Header {
+		name := r.SentName(canon)
+		ev.Headers[name] = vals[len(vals)-1]
+		ev.MultiValueHeaders[name] = vals
+	}
+	for k, vals := range r.Query {
+		if len(vals) == 0 {
+			continue
+		}
+		ev.QueryStringParameters[k] = vals[len(vals)-1]
+		ev.MultiValueQueryStringParameters[k] = vals
+	}
+	domain := d.domain(f)
+	ev.RequestContext = requestContext{
+		ResourceID: d.resourceID(f), ResourcePath: f.Template, HTTPMethod: r.Method,
+		ExtendedRequestID: extendedID(f.RequestID),
+		RequestTime:       f.Now.UTC().Format("02/Jan/2006:15:04:05 -0700"),
+		Path:              "/" + d.aws.stage + r.Path, AccountID: d.aws.account, Protocol: "HTTP/1.1",
+		Stage: d.aws.stage, DomainPrefix: strings.SplitN(domain, ".", 2)[0],
+		RequestTimeEpoch: f.Now.UnixMilli(), RequestID: f.RequestID,
+		Identity:   requestIdentity{SourceIP: r.SourceIP, UserAgent: r.Header.Get("User-Agent")},
+		DomainName: domain, APIID: d.aws.apiID,
+	}
+	return json.Marshal(ev)
+}
+
+// resourceID is a stable 6-character id per route, like API Gateway's.
+func (d *awsREST) resourceID(f *Flow) string {
+	if d.aws.resourceID != "" {
+		return d.aws.resourceID
+	}
+	sum := sha1.Sum([]byte(f.Template))
+	const alpha = "abcdefghijklmnopqrstuvwxyz0123456789"
+	b := make([]byte, 6)
+	for i := range b {
+		b[i] = alpha[int(sum[i])%len(alpha)]
+	}
+	return string(b)
+}
+
+func extendedID(reqID string) string {
+	s := strings.ReplaceAll(reqID, "-", "")
+	if len(s) > 16 {
+		s = s[:16]
+	}
+	return s + "="
+}
+
+// awsAnswer is the authorizer output. Fields are decoded by hand to keep
+// API Gateway's strictness about key case and value types.
+func (d *awsREST) Interpret(f *Flow, res runtime.Result, invokeErr error, st *trace.Stage) (*Decision, *Failure) {
+	if invokeErr != nil {
+		why := "function failed: " + invokeErr.Error()
+		switch {
+		case errors.Is(invokeErr, runtime.ErrTimeout):
+			why = "function timed out: " + invokeErr.Error()
+		case errors.Is(invokeErr, runtime.ErrTooLarge):
+			why = "function answer over Lambda's 6 MB limit"
+		}
+		return nil, awsConfigError("AWS-R4", why)
+	}
+	if res.Err != nil {
+		if res.Err.Message == "Unauthorized" {
+			st.Summary = `function threw exactly "Unauthorized"`
+			return nil, awsUnauthorized("AWS-R1", `function threw "Unauthorized": 401`)
+		}
+		return nil, awsConfigError("AWS-R4", fmt.Sprintf("function threw %q (only the exact message \"Unauthorized\" means 401; anything else is a configuration error)", res.Err.Error()))
+	}
+	payload := bytes.TrimSpace(res.Payload)
+	// A handler may return the answer as a JSON string holding the object.
+	var asString string
+	if json.Unmarshal(payload, &asString) == nil {
+		payload = []byte(asString)
+		st.Add("note", "answer was a JSON string; decoded the object inside")
+	}
+	var top map[string]json.RawMessage
+	if !bytes.HasPrefix(bytes.TrimSpace(payload), []byte("{")) || json.Unmarshal(payload, &top) != nil {
+		what := "not a JSON object"
+		if bytes.Equal(payload, []byte("null")) || len(payload) == 0 {
+			what = "null"
+		}
+		return nil, awsConfigError("AWS-R4", "answer is "+what)
+	}
+	if _, hasStatus := top["statusCode"]; hasStatus {
+		if _, hasBody := top["body"]; hasBody {
+			return nil, awsConfigError("AWS-R4", "answer is a {statusCode, body} proxy response, not an authorizer policy")
+		}
+	}
+	dec := &Decision{Raw: json.RawMessage(payload), IssuedFor: d.methodArn(f), Context: map[string]string{}}
+	pdRaw, ok := top["policyDocument"]
+	if !ok || bytes.Equal(bytes.TrimSpace(pdRaw), []byte("null")) {
+		return nil, awsConfigError("AWS-R4", "answer has no policyDocument")
+	}
+	doc, err := policy.Parse(pdRaw)
+	if err != nil {
+		rule := "AWS-R4"
+		var pe *policy.Error
+		if errors.As(err, &pe) {
+			rule = pe.Rule
+		}
+		return nil, awsConfigError(rule, "policyDocument: "+err.Error())
+	}
+	dec.Policy = doc
+	st.Add("statements", strconv.Itoa(len(doc.Statements)))
+	if raw, ok := top["principalId"]; ok {
+		var s string
+		if json.Unmarshal(raw, &s) == nil {
+			dec.Principal = s
+		} else if n, err := strconv.ParseFloat(string(raw), 64); err == nil {
+			dec.Principal = strconv.FormatFloat(n, 'f', -1, 64)
+			st.Add("note", "principalId was a number; used as a string")
+		} else {
+			return nil, awsConfigError("AWS-R4", "principalId must be a string")
+		}
+	}
+	if dec.Principal == "" && hasAllow(doc) {
+		return nil, awsConfigError("AWS-R4", "answer allows access but has no principalId")
+	}
+	st.Add("principalId", dec.Principal)
+	if raw, ok := top["context"]; ok && !bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
+		if fl := d.readContext(raw, dec, st); fl != nil {
+			return nil, fl
+		}
+	}
+	if raw, ok := top["usageIdentifierKey"]; ok {
+		var s string
+		_ = json.Unmarshal(raw, &s)
+		st.Add("usageIdentifierKey", s)
+	}
+	st.Rule("AWS-R5")
+	st.Summary = fmt.Sprintf("valid policy: principal %q, %d statement(s), %d context value(s)", dec.Principal, len(doc.Statements), len(dec.Context))
+	return dec, nil
+}
+
+func hasAllow(doc *policy.Document) bool {
+	for _, s := range doc.Statements {
+		if s.Effect == "Allow" {
+			return true
+		}
+	}
+	return false
+}
+
+// readContext enforces AWS-R5 (scalars only) and stringifies (AWS-R6).
+func (d *awsREST) readContext(raw json.RawMessage, dec *Decision, st *trace.Stage) *Failure {
+	var ctx map[string]json.RawMessage
+	if !bytes.HasPrefix(bytes.TrimSpace(raw), []byte("{")) || json.Unmarshal(raw, &ctx) != nil {
+		return awsConfigError("AWS-R5", "context must be a JSON object of string, number or boolean values")
+	}
+	keys := make([]string, 0, len(ctx))
+	for k := range ctx {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := bytes.TrimSpace(ctx[k])
+		switch {
+		case len(v) == 0:
+			continue
+		case v[0] == '{' || v[0] == '[':
+			kind := "an object"
+			if v[0] == '[' {
+				kind = "an array"
+			}
+			return awsConfigError("AWS-R5", fmt.Sprintf("context value %q is %s; REST API context values must be string, number or boolean", k, kind))
+		case bytes.Equal(v, []byte("null")):
+			return awsConfigError("AWS-R5", fmt.Sprintf("context value %q is null; REST API context values must be string, number or boolean", k))
+		case v[0] == '"':
+			var s string
+			_ = json.Unmarshal(v, &s)
+			dec.Context[k] = s
+		default:
+			dec.Context[k] = string(v) // number or boolean, stringified (AWS-R6)
+		}
+		dec.ContextOrder = append(dec.ContextOrder, k)
+		st.Add("context."+k, dec.Context[k])
+	}
+	return nil
+}
+
+func (d *awsREST) Authorize(f *Flow, dec *Decision, cached *CachedDecision, st *trace.Stage) *Failure {
+	doc := dec.Policy.(*policy.Document)
+	arn := d.methodArn(f)
+	st.Add("methodArn", arn)
+	if cached != nil {
+		st.Rule("AWS-C3")
+		st.Add("cachedPolicy", fmt.Sprintf("cached policy from %s, evaluated against %s", dec.IssuedFor, arn))
+	}
+	v := doc.Evaluate(arn)
+	st.Rule(v.Rule)
+	if v.By != nil {
+		st.Add("decidedBy", fmt.Sprintf("Statement[%d] %s", v.By.Index, v.By.Effect))
+		st.AddJSON("statement", v.By.Raw)
+	}
+	st.Summary = v.Reason
+	if cached != nil && dec.IssuedFor != arn {
+		st.Summary = fmt.Sprintf("cached policy from %s, evaluated against %s: %s", dec.IssuedFor, arn, v.Reason)
+	}
+	if v.Allowed {
+		return nil
+	}
+	reason := st.Summary
+	if cached != nil && !v.Explicit && dec.IssuedFor != arn {
+		reason += " — the cached policy was issued for another route (AWS-C3): return a wildcard Resource or set ttl: 0"
+	}
+	return awsDenied(v.Explicit, reason)
+}

@@ -1,0 +1,210 @@
+package engine
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/authlab/authlab/engine/backend"
+	"github.com/authlab/authlab/engine/cache"
+	"github.com/authlab/authlab/engine/clock"
+	"github.com/authlab/authlab/engine/config"
+	"github.com/authlab/authlab/engine/route"
+	"github.com/authlab/authlab/engine/runtime"
+	"github.com/authlab/authlab/engine/transform"
+)
+
+// authorizer is a compiled authorizer: its dialect, function and cache.
+type authorizer struct {
+	cfg     *config.Authorizer
+	dialect Dialect
+	fn      runtime.Function
+	ttl     time.Duration
+	timeout time.Duration
+	cache   *cache.Cache[*Decision]
+	calls   callCounter
+}
+
+// compiledRoute is a route ready to match.
+type compiledRoute struct {
+	cfg      *config.Route
+	tpl      *route.Template
+	methods  map[string]bool // nil = every method
+	auth     *authorizer
+	authType string
+	reqT     *transform.Set
+	respT    *transform.Set
+	backend  backend.Backend
+}
+
+func (r *compiledRoute) allows(method string) bool {
+	return r.methods == nil || r.methods[method]
+}
+
+// gateway is a compiled gateway file.
+type gateway struct {
+	cfg         *config.Gateway
+	platform    Platform
+	routes      []*compiledRoute // most specific first
+	authorizers map[string]*authorizer
+	order       []string // authorizer names in file order
+}
+
+// FunctionFactory builds runtimes the engine does not build itself (python,
+// node, process); the runtimes package registers it. Nil means those
+// runtimes are refused with a clear error.
+type FunctionFactory func(name string, g *config.Gateway, f *config.Function, maxResponse int) (runtime.Function, error)
+
+func compile(g *config.Gateway, clk clock.Clock, ff FunctionFactory) (*gateway, error) {
+	pf, ok := platforms[g.Platform]
+	if !ok {
+		return nil, fmt.Errorf("unknown platform %q", g.Platform)
+	}
+	cg := &gateway{cfg: g, platform: pf(g), authorizers: map[string]*authorizer{}}
+	for _, a := range g.Authorizers {
+		mk, ok := dialects[a.Type]
+		if !ok {
+			return nil, fmt.Errorf("authorizer %q: unknown type %q", a.Name, a.Type)
+		}
+		d, err := mk(g, a)
+		if err != nil {
+			return nil, fmt.Errorf("authorizer %q: %w", a.Name, err)
+		}
+		fn, err := buildFunction(a.Name, g, a.Function, d.MaxResponse(), ff)
+		if err != nil {
+			cg.close()
+			return nil, fmt.Errorf("authorizer %q: %w", a.Name, err)
+		}
+		cg.authorizers[a.Name] = &authorizer{cfg: a, dialect: d, fn: fn, ttl: a.TTLValue(),
+			timeout: a.Function.TimeoutValue(), cache: cache.New[*Decision](clk)}
+		cg.order = append(cg.order, a.Name)
+	}
+	tpls := make([]*route.Template, len(g.Routes))
+	idx := make([]int, len(g.Routes))
+	for i, r := range g.Routes {
+		t, err := route.Parse(r.Path)
+		if err != nil {
+			cg.close()
+			return nil, err
+		}
+		tpls[i], idx[i] = t, i
+	}
+	route.Sort(idx, tpls)
+	for _, i := range idx {
+		cr, err := compileRoute(g.Routes[i], tpls[i], cg)
+		if err != nil {
+			cg.close()
+			return nil, err
+		}
+		cg.routes = append(cg.routes, cr)
+	}
+	return cg, nil
+}
+
+func compileRoute(r *config.Route, tpl *route.Template, cg *gateway) (*compiledRoute, error) {
+	cr := &compiledRoute{cfg: r, tpl: tpl, authType: "AUTHENTICATION_ONLY"}
+	if len(r.Methods) > 0 {
+		cr.methods = map[string]bool{}
+		for _, m := range r.Methods {
+			m = strings.ToUpper(m)
+			if m == "ANY" {
+				cr.methods = nil
+				break
+			}
+			cr.methods[m] = true
+		}
+	}
+	if r.Authorizer != "" {
+		cr.auth = cg.authorizers[r.Authorizer]
+	}
+	if r.Authorization != nil && r.Authorization.Type != "" {
+		cr.authType = r.Authorization.Type
+	}
+	var err error
+	if cr.reqT, err = transform.Compile(r.RequestTransformations); err != nil {
+		return nil, fmt.Errorf("route %s: %w", r.Path, err)
+	}
+	if cr.respT, err = transform.Compile(r.ResponseTransformations); err != nil {
+		return nil, fmt.Errorf("route %s: %w", r.Path, err)
+	}
+	switch b := r.Backend; {
+	case b == nil:
+		return nil, fmt.Errorf("route %s: no backend", r.Path)
+	case b.Echo:
+		cr.backend = backend.Echo{}
+	case b.Stock != nil:
+		h := http.Header{}
+		for k, v := range b.Stock.Headers {
+			h.Set(k, v)
+		}
+		status := b.Stock.Status
+		if status == 0 {
+			status = 200
+		}
+		if _, isString := b.Stock.Body.(string); !isString && b.Stock.Body != nil && h.Get("Content-Type") == "" {
+			h.Set("Content-Type", "application/json")
+		}
+		cr.backend = &backend.Stock{Status: status, Header: h, Body: b.Stock.BodyBytes()}
+	default:
+		var timeout time.Duration
+		if b.Timeout != nil {
+			timeout = b.Timeout.Duration
+		}
+		u, err := backend.NewURL(b.URL, timeout)
+		if err != nil {
+			return nil, err
+		}
+		cr.backend = u
+	}
+	return cr, nil
+}
+
+func buildFunction(name string, g *config.Gateway, f *config.Function, maxResponse int, ff FunctionFactory) (runtime.Function, error) {
+	if f.MaxBytes > 0 {
+		maxResponse = f.MaxBytes
+	}
+	switch f.Runtime {
+	case "mock":
+		rows := make([]runtime.MockRow, 0, len(f.Responses))
+		for _, r := range f.Responses {
+			row := runtime.MockRow{When: r.When}
+			if r.Delay != nil {
+				row.Delay = r.Delay.Duration
+			}
+			switch {
+			case r.Raw != nil:
+				row.Payload = []byte(*r.Raw)
+			case r.Error != nil:
+				row.Err = &runtime.FunctionError{Type: r.Error.Type, Message: r.Error.Message}
+			default:
+				if s, ok := r.Return.(string); ok {
+					row.Err = &runtime.FunctionError{Type: "Error", Message: s}
+					break
+				}
+				b, err := json.Marshal(r.Return)
+				if err != nil {
+					return nil, fmt.Errorf("mock return: %w", err)
+				}
+				row.Payload = b
+			}
+			rows = append(rows, row)
+		}
+		return runtime.NewMock(rows)
+	case "http":
+		return runtime.NewHTTP(f.URL, f.Headers, f.TimeoutValue(), maxResponse), nil
+	}
+	if ff == nil {
+		return nil, fmt.Errorf("runtime %s is not available in this engine", f.Runtime)
+	}
+	return ff(name, g, f, maxResponse)
+}
+
+func (g *gateway) close() {
+	for _, a := range g.authorizers {
+		if a.fn != nil {
+			a.fn.Close()
+		}
+	}
+}

@@ -1,0 +1,112 @@
+package config
+
+import (
+	"encoding/json"
+	"reflect"
+	"strconv"
+	"strings"
+)
+
+// Schema returns the JSON Schema of gateway files, derived from the same Go
+// types the loader decodes into (their yaml, doc, enum, required tags), so
+// the schema and the loader cannot drift apart.
+func Schema() map[string]any {
+	s := schemaOf(reflect.TypeOf(Gateway{}), "")
+	s["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+	s["$id"] = "https://authlab.dev/schema/gateway.json"
+	s["title"] = "authlab gateway file"
+	return s
+}
+
+// SchemaJSON is Schema, indented.
+func SchemaJSON() []byte {
+	b, _ := json.MarshalIndent(Schema(), "", "  ")
+	return append(b, '\n')
+}
+
+func schemaOf(t reflect.Type, kind string) map[string]any {
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch {
+	case t == durationType:
+		return map[string]any{"anyOf": []any{
+			map[string]any{"type": "string", "pattern": `^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$|^[0-9]+(\.[0-9]+)?$`},
+			map[string]any{"type": "number", "minimum": 0},
+		}}
+	case t == stringListType:
+		return map[string]any{"anyOf": []any{
+			map[string]any{"type": "string"},
+			map[string]any{"type": "array", "items": map[string]any{"type": "string"}},
+		}}
+	case kind == "any":
+		return map[string]any{}
+	case kind == "namedmap":
+		return map[string]any{"type": "object", "additionalProperties": schemaOf(t.Elem(), "")}
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return map[string]any{"type": "string"}
+	case reflect.Int:
+		return map[string]any{"type": "integer"}
+	case reflect.Bool:
+		return map[string]any{"type": "boolean"}
+	case reflect.Interface:
+		return map[string]any{}
+	case reflect.Map:
+		if t.Elem().Kind() == reflect.Interface {
+			return map[string]any{"type": "object"}
+		}
+		return map[string]any{"type": "object", "additionalProperties": schemaOf(t.Elem(), "")}
+	case reflect.Slice:
+		return map[string]any{"type": "array", "items": schemaOf(t.Elem(), "")}
+	case reflect.Struct:
+		props := map[string]any{}
+		var required []string
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			name := f.Tag.Get("yaml")
+			if name == "" || name == "-" {
+				continue
+			}
+			ps := schemaOf(f.Type, f.Tag.Get("kind"))
+			if doc := f.Tag.Get("doc"); doc != "" {
+				ps["description"] = doc
+			}
+			if enum := f.Tag.Get("enum"); enum != "" {
+				var vals []any
+				for _, v := range strings.Split(enum, ",") {
+					if f.Type.Kind() == reflect.Int {
+						n, _ := strconv.Atoi(v)
+						vals = append(vals, n)
+					} else {
+						vals = append(vals, v)
+					}
+				}
+				ps["enum"] = vals
+			}
+			if p := f.Tag.Get("pattern"); p != "" {
+				ps["pattern"] = p
+			}
+			if f.Tag.Get("format") == "uri" {
+				ps["format"] = "uri"
+			}
+			for _, k := range []string{"minimum", "maximum"} {
+				if v := f.Tag.Get(k); v != "" {
+					n, _ := strconv.Atoi(v)
+					ps[k] = n
+				}
+			}
+			props[name] = ps
+			if f.Tag.Get("required") == "true" {
+				required = append(required, name)
+			}
+		}
+		out := map[string]any{"type": "object", "properties": props, "additionalProperties": false}
+		if len(required) > 0 {
+			out["required"] = required
+		}
+		return out
+	}
+	return map[string]any{}
+}

@@ -1,0 +1,165 @@
+package config
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Gateway is an authlab.yaml file: the gateway-level settings, the
+// authorizers and the routes. Field tags name the YAML keys; `doc` feeds the
+// JSON Schema so editors explain each key.
+type Gateway struct {
+	Version     int           `yaml:"version" doc:"File format version; must be 1." enum:"1"`
+	Name        string        `yaml:"name" doc:"A name for this gateway, shown in traces and the TUI."`
+	Platform    string        `yaml:"platform" doc:"Gateway whose gateway-level answers (no route, error bodies) apply. Default: from the authorizer types when they agree, else aws." enum:"aws,aws-http,oci,huawei,generic"`
+	AWS         AWS           `yaml:"aws" doc:"AWS account details used to build methodArn (AWS-E2)."`
+	Authorizers []*Authorizer `yaml:"authorizers" doc:"Authorizers by name (a mapping)." kind:"namedmap"`
+	Routes      []*Route      `yaml:"routes" doc:"Routes, matched in order of specificity."`
+
+	// File is the path the gateway was loaded from ("<inline>" or "<demo>" otherwise).
+	File string `yaml:"-"`
+	// Dir is the folder relative paths are resolved against.
+	Dir string `yaml:"-"`
+	// Source is the file's bytes, for diagnostics.
+	Source []byte `yaml:"-"`
+	// positions of every decoded value and key, by dotted path.
+	pos    map[string]Pos
+	keyPos map[string]Pos
+}
+
+// AWS holds the values that make up a methodArn and the stage's variables.
+type AWS struct {
+	Region         string            `yaml:"region" doc:"Default us-east-1."`
+	Account        string            `yaml:"account" doc:"12-digit account id. Default 123456789012." pattern:"^[0-9]{12}$"`
+	APIID          string            `yaml:"apiId" doc:"REST API id. Default a1b2c3d4e5."`
+	Stage          string            `yaml:"stage" doc:"Stage name. Default prod."`
+	StageVariables map[string]string `yaml:"stageVariables" doc:"Stage variables (event stageVariables; identity source stageVariables.NAME)."`
+	ResourceID     string            `yaml:"resourceId" doc:"requestContext.resourceId in REQUEST events. Default derived from the route."`
+}
+
+// Authorizer is one named authorizer.
+type Authorizer struct {
+	Name            string     `yaml:"-"`
+	Type            string     `yaml:"type" doc:"Authorizer kind." enum:"aws-token,aws-request" required:"true"`
+	IdentitySource  StringList `yaml:"identitySource" doc:"Where the identity comes from: header:NAME, query:NAME, stageVariable:NAME, context:NAME (AWS spellings method.request.header.NAME, method.request.querystring.NAME, stageVariables.NAME, context.NAME also accepted)."`
+	ValidationRegex string     `yaml:"validationRegex" doc:"aws-token only: the token header must match this regex (whole value) or the answer is 401 without calling the function (AWS-I2)." format:"regex"`
+	TTL             *Duration  `yaml:"ttl" doc:"Result cache TTL (AWS-C1): default 300s, 0 disables, at most 3600s. A bare number means seconds."`
+	Function        *Function  `yaml:"function" doc:"The authorizer function." required:"true"`
+}
+
+// Function says how to run an authorizer function.
+type Function struct {
+	Runtime   string            `yaml:"runtime" doc:"mock: answers from a table; http: POST the event as JSON; python / node / process: run a handler or command as a warm worker." enum:"mock,http,python,node,process" required:"true"`
+	Responses []*MockResponse   `yaml:"responses" doc:"mock: the answer table, first match wins."`
+	URL       string            `yaml:"url" doc:"http: the endpoint the event is POSTed to." format:"uri"`
+	Headers   map[string]string `yaml:"headers" doc:"http: extra request headers."`
+	Handler   string            `yaml:"handler" doc:"python / node: FILE:FUNCTION, relative to this file's folder."`
+	Command   StringList        `yaml:"command" doc:"process: the command and its arguments."`
+	Env       map[string]string `yaml:"env" doc:"Environment variables passed to the function."`
+	Dir       string            `yaml:"workdir" doc:"Working directory (default: the handler's folder)."`
+	Pool      int               `yaml:"pool" doc:"Warm workers (default 1)." minimum:"1"`
+	Timeout   *Duration         `yaml:"timeout" doc:"Per-call limit (default 3s, Lambda's default)."`
+	MaxBytes  int               `yaml:"maxResponseBytes" doc:"Largest answer accepted (default: the gateway's limit, 6 MB for Lambda)." minimum:"1"`
+}
+
+// MockResponse is one row of a mock function's answer table.
+type MockResponse struct {
+	When   map[string]any `yaml:"when" doc:"Conditions, all must hold: token (the first identity value), method, path, or a dotted path into the event (headers.X, queryStringParameters.X, methodArn). Values compare as strings; a value starting with ~ is a regular expression." kind:"any"`
+	Return any            `yaml:"return" doc:"The function's answer: a mapping is returned as JSON; a bare string means the function threw an error with that message." kind:"any"`
+	Raw    *string        `yaml:"raw" doc:"Answer these exact bytes (to test garbage answers)."`
+	Error  *MockError     `yaml:"error" doc:"Throw an error with a type and message."`
+	Delay  *Duration      `yaml:"delay" doc:"Wait this long (real time) before answering; past the timeout the call times out."`
+}
+
+// MockError is a thrown error with a type.
+type MockError struct {
+	Type    string `yaml:"type"`
+	Message string `yaml:"message" required:"true"`
+}
+
+// Route is one path (and methods) of the gateway.
+type Route struct {
+	Path                    string           `yaml:"path" doc:"Path template: {name} is one segment, {name+} the rest." required:"true"`
+	Methods                 StringList       `yaml:"methods" doc:"Methods (default: every method). ANY means every method."`
+	Authorizer              string           `yaml:"authorizer" doc:"Name of an authorizer; omitted means no authentication."`
+	Authorization           *Authorization   `yaml:"authorization" doc:"Route authorization policy."`
+	RequestTransformations  *Transformations `yaml:"requestTransformations" doc:"Edits to the request before the backend."`
+	ResponseTransformations *Transformations `yaml:"responseTransformations" doc:"Edits to the backend's response."`
+	Backend                 *Backend         `yaml:"backend" doc:"Where an authorized request goes." required:"true"`
+
+	index int // position in the file, for stable ordering
+}
+
+// Authorization is a route's authorization policy.
+type Authorization struct {
+	Type         string     `yaml:"type" doc:"AUTHENTICATION_ONLY (default), ANY_OF (needs one of allowedScope), ANONYMOUS." enum:"AUTHENTICATION_ONLY,ANY_OF,ANONYMOUS"`
+	AllowedScope StringList `yaml:"allowedScope" doc:"ANY_OF: one of these scopes must be granted."`
+}
+
+// Transformations edit headers and query parameters.
+type Transformations struct {
+	SetHeaders    []*SetItem    `yaml:"setHeaders"`
+	RenameHeaders []*RenameItem `yaml:"renameHeaders"`
+	FilterHeaders *Filter       `yaml:"filterHeaders"`
+	SetQuery      []*SetItem    `yaml:"setQuery"`
+	RenameQuery   []*RenameItem `yaml:"renameQuery"`
+	FilterQuery   *Filter       `yaml:"filterQuery"`
+}
+
+// SetItem sets a header or query parameter.
+type SetItem struct {
+	Name     string     `yaml:"name" required:"true"`
+	Values   StringList `yaml:"values" doc:"Values; each may contain ${...} expressions." required:"true"`
+	IfExists string     `yaml:"ifExists" doc:"When the name is already present: OVERWRITE (default), APPEND, SKIP." enum:"OVERWRITE,APPEND,SKIP"`
+}
+
+// RenameItem renames a header or query parameter.
+type RenameItem struct {
+	From string `yaml:"from" required:"true"`
+	To   string `yaml:"to" required:"true"`
+}
+
+// Filter blocks or allows names.
+type Filter struct {
+	Type  string        `yaml:"type" doc:"BLOCK removes the listed names; ALLOW keeps only them." enum:"BLOCK,ALLOW" required:"true"`
+	Items []*FilterItem `yaml:"items" required:"true"`
+}
+
+// FilterItem names one header or query parameter.
+type FilterItem struct {
+	Name string `yaml:"name" required:"true"`
+}
+
+// Backend is where authorized requests go; exactly one kind.
+type Backend struct {
+	URL     string    `yaml:"url" doc:"A real HTTP upstream: method, path, query, body and headers are forwarded." format:"uri"`
+	Stock   *Stock    `yaml:"stock" doc:"A fixed response."`
+	Echo    bool      `yaml:"echo" doc:"Answer with what reached the backend, as JSON."`
+	Timeout *Duration `yaml:"timeout" doc:"url: per-request limit (default 29s, API Gateway's integration timeout)."`
+}
+
+// Stock is a fixed response.
+type Stock struct {
+	Status  int               `yaml:"status" doc:"Default 200." minimum:"100" maximum:"599"`
+	Body    any               `yaml:"body" doc:"A string, or a mapping sent as JSON." kind:"any"`
+	Headers map[string]string `yaml:"headers"`
+}
+
+// BodyBytes returns the stock body as sent.
+func (s *Stock) BodyBytes() []byte {
+	switch b := s.Body.(type) {
+	case nil:
+		return nil
+	case string:
+		return []byte(b)
+	default:
+		out, _ := json.Marshal(b)
+		return out
+	}
+}
+
+// Duration is a YAML duration: "300s", "5m", "1h30m", or a bare number of seconds.
+type Duration struct{ time.Duration }
+
+// StringList is a string or a list of strings.
+type StringList []string

@@ -1,0 +1,487 @@
+package config
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+
+	"github.com/authlab/authlab/engine/expr"
+	"github.com/authlab/authlab/engine/route"
+)
+
+// AuthorizerTypes lists the authorizer types this build knows.
+var AuthorizerTypes = []string{"aws-token", "aws-request"}
+
+// Runtimes lists the function runtimes.
+var Runtimes = []string{"mock", "http", "python", "node", "process"}
+
+// ContextVariables are the $context names usable as identity sources.
+var ContextVariables = []string{"sourceIp", "identity.sourceIp", "httpMethod", "path", "resourcePath", "stage", "apiId", "accountId", "domainName", "protocol", "requestId"}
+
+var methods = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"}
+
+type validator struct {
+	g     *Gateway
+	diags *Diagnostics
+	file  string
+}
+
+func (v *validator) at(path string) Pos {
+	if p, ok := v.g.pos[path]; ok {
+		return p
+	}
+	if p, ok := v.g.keyPos[path]; ok {
+		return p
+	}
+	return Pos{1, 1}
+}
+
+func (v *validator) errf(path, format string, a ...any) {
+	p := v.at(path)
+	v.diags.add(Diagnostic{File: v.file, Line: p.Line, Col: p.Col, Severity: SevError, Message: fmt.Sprintf(format, a...)})
+}
+
+func (v *validator) errAtKey(path, format string, a ...any) {
+	p, ok := v.g.keyPos[path]
+	if !ok {
+		p = v.at(path)
+	}
+	v.diags.add(Diagnostic{File: v.file, Line: p.Line, Col: p.Col, Severity: SevError, Message: fmt.Sprintf(format, a...)})
+}
+
+func (v *validator) warnf(path, rule, format string, a ...any) {
+	p := v.at(path)
+	v.diags.add(Diagnostic{File: v.file, Line: p.Line, Col: p.Col, Severity: SevWarning, Rule: rule, Message: fmt.Sprintf(format, a...)})
+}
+
+func (v *validator) run() {
+	g := v.g
+	if g.Version == 0 {
+		v.errf("", "missing required key \"version\" (write version: 1)")
+	}
+	if g.AWS.Account != "" && !regexp.MustCompile(`^[0-9]{12}$`).MatchString(g.AWS.Account) {
+		v.errf("aws.account", "aws.account %q: expected a 12-digit AWS account id", g.AWS.Account)
+	}
+	for _, a := range g.Authorizers {
+		v.authorizer(a)
+	}
+	if g.Platform == "" {
+		g.Platform = "aws"
+	}
+	if len(g.Routes) == 0 {
+		v.errf("", "no routes: add a routes: list with at least one path and backend")
+	}
+	shapes := map[string][]int{}
+	for i, r := range g.Routes {
+		r.index = i
+		v.route(i, r, shapes)
+	}
+	v.lint()
+}
+
+func (v *validator) authorizer(a *Authorizer) {
+	base := "authorizers." + a.Name
+	// An unknown type was reported by the decoder (enum); nothing more to add.
+	var sources []IdentitySource
+	for i, s := range a.IdentitySource {
+		p := fmt.Sprintf("%s.identitySource[%d]", base, i)
+		if len(a.IdentitySource) == 1 {
+			if _, ok := v.g.pos[p]; !ok {
+				p = base + ".identitySource"
+			}
+		}
+		src, err := ParseIdentitySource(s)
+		if err != nil {
+			v.errf(p, "%v", err)
+			continue
+		}
+		if src.Kind == SrcContext && !contains(ContextVariables, src.Name) {
+			v.errf(p, "identity source %q: unknown context variable %q; expected one of %s%s", s, src.Name, strings.Join(ContextVariables, ", "), suggest(src.Name, ContextVariables))
+		}
+		if src.Kind == SrcStage {
+			if _, ok := v.g.AWS.StageVariables[src.Name]; !ok {
+				v.warnf(p, "AWS-I3", "identity source %q: stage variable %q is not defined under aws.stageVariables, so it is always missing", s, src.Name)
+			}
+		}
+		sources = append(sources, src)
+	}
+	ttl := a.TTLValue()
+	if a.TTL != nil && ttl > MaxTTL {
+		v.errf(base+".ttl", "authorizer %q: ttl %gs is over the maximum of 3600s (AWS-C1)", a.Name, ttl.Seconds())
+	}
+	switch a.Type {
+	case "aws-token":
+		if len(a.IdentitySource) == 0 {
+			v.errAtKey(base, "authorizer %q: aws-token needs identitySource: header:NAME (the token header, e.g. header:Authorization)", a.Name)
+		} else if len(a.IdentitySource) > 1 {
+			v.errf(base+".identitySource", "authorizer %q: aws-token takes exactly one identity source (a header); use aws-request for several", a.Name)
+		} else if len(sources) == 1 && sources[0].Kind != SrcHeader {
+			v.errf(base+".identitySource", "authorizer %q: aws-token reads its token from a header, not %s; use aws-request for query, stage or context sources", a.Name, sources[0].Kind)
+		}
+		if a.ValidationRegex != "" {
+			if _, err := regexp.Compile(a.ValidationRegex); err != nil {
+				v.errf(base+".validationRegex", "authorizer %q: invalid validationRegex: %v", a.Name, unwrapRegexErr(err))
+			}
+		}
+	case "aws-request":
+		for i, s := range sources {
+			if s.Kind == SrcPath {
+				v.errf(fmt.Sprintf("%s.identitySource[%d]", base, i), "authorizer %q: path parameters cannot be identity sources (AWS-I3)", a.Name)
+			}
+		}
+		if ttl > 0 && len(a.IdentitySource) == 0 {
+			v.errAtKey(base, "authorizer %q: caching is on (ttl %gs) but there is no identitySource; AWS requires at least one when caching (AWS-I3) — add identitySource or set ttl: 0", a.Name, ttl.Seconds())
+		}
+		if a.ValidationRegex != "" {
+			v.errf(base+".validationRegex", "authorizer %q: validationRegex applies to aws-token authorizers only", a.Name)
+		}
+	}
+	if a.Function != nil {
+		v.function(base+".function", a.Function)
+	}
+}
+
+func unwrapRegexErr(err error) string {
+	return strings.TrimPrefix(err.Error(), "error parsing regexp: ")
+}
+
+func (v *validator) function(base string, f *Function) {
+	only := map[string][]string{
+		"responses":        {"mock"},
+		"url":              {"http"},
+		"headers":          {"http"},
+		"handler":          {"python", "node"},
+		"command":          {"process"},
+		"pool":             {"python", "node", "process"},
+		"workdir":          {"python", "node", "process"},
+		"env":              {"python", "node", "process"},
+		"maxResponseBytes": {"http", "python", "node", "process"},
+	}
+	for key, runtimes := range only {
+		if _, set := v.g.keyPos[base+"."+key]; set && f.Runtime != "" && !contains(runtimes, f.Runtime) {
+			v.errAtKey(base+"."+key, "%s is not used by runtime %s (only by %s)", key, f.Runtime, strings.Join(runtimes, ", "))
+		}
+	}
+	switch f.Runtime {
+	case "mock":
+		if len(f.Responses) == 0 {
+			v.errAtKey(base, "runtime mock needs responses: a list of {when, return} rows")
+		}
+		for i, r := range f.Responses {
+			p := fmt.Sprintf("%s.responses[%d]", base, i)
+			n := 0
+			for _, set := range []bool{r.Return != nil, r.Raw != nil, r.Error != nil} {
+				if set {
+					n++
+				}
+			}
+			if n > 1 || (n == 0 && r.Delay == nil) {
+				v.errf(p, "mock response %d: give exactly one of return, raw or error", i+1)
+			}
+			for k, want := range r.When {
+				if s, ok := want.(string); ok && strings.HasPrefix(s, "~") {
+					if _, err := regexp.Compile(s[1:]); err != nil {
+						v.errf(p+".when."+k, "invalid regular expression in when.%s: %s", k, unwrapRegexErr(err))
+					}
+				}
+			}
+		}
+	case "http":
+		if f.URL == "" {
+			v.errAtKey(base, "runtime http needs url: the endpoint the event is POSTed to")
+		} else if u, err := url.Parse(f.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			v.errf(base+".url", "url %q: expected an absolute http:// or https:// URL", f.URL)
+		}
+	case "python", "node":
+		if f.Handler == "" {
+			v.errAtKey(base, "runtime %s needs handler: FILE:FUNCTION, e.g. functions/auth.%s:handler", f.Runtime, map[string]string{"python": "py", "node": "js"}[f.Runtime])
+			break
+		}
+		file, fn, ok := strings.Cut(f.Handler, ":")
+		if !ok || fn == "" || file == "" {
+			v.errf(base+".handler", "handler %q: expected FILE:FUNCTION, e.g. auth.py:handler", f.Handler)
+			break
+		}
+		if _, err := os.Stat(v.g.Abs(file)); err != nil {
+			v.errf(base+".handler", "handler file %s: %v", file, errText(err))
+		}
+	case "process":
+		if len(f.Command) == 0 {
+			v.errAtKey(base, "runtime process needs command: [program, args...]")
+		}
+	}
+	if f.Pool < 0 {
+		v.errf(base+".pool", "pool must be at least 1")
+	}
+	if f.MaxBytes < 0 {
+		v.errf(base+".maxResponseBytes", "maxResponseBytes must be positive")
+	}
+}
+
+func errText(err error) string {
+	if os.IsNotExist(err) {
+		return "no such file"
+	}
+	return err.Error()
+}
+
+func (v *validator) route(i int, r *Route, shapes map[string][]int) {
+	base := fmt.Sprintf("routes[%d]", i)
+	var tpl *route.Template
+	if r.Path != "" {
+		t, err := route.Parse(r.Path)
+		if err != nil {
+			v.errf(base+".path", "%v", err)
+		}
+		tpl = t
+	}
+	for j, m := range r.Methods {
+		p := fmt.Sprintf("%s.methods[%d]", base, j)
+		if _, ok := v.g.pos[p]; !ok {
+			p = base + ".methods"
+		}
+		if !contains(methods, strings.ToUpper(m)) {
+			v.errf(p, "unknown method %q; expected one of %s%s", m, strings.Join(methods, ", "), suggest(strings.ToUpper(m), methods))
+		}
+	}
+	if tpl != nil {
+		shape := tpl.Shape()
+		for _, other := range shapes[shape] {
+			if overlap(v.g.Routes[other].Methods, r.Methods) {
+				v.errf(base+".path", "duplicate route: %s %s is already defined by routes[%d] (line %d)", methodList(r.Methods), r.Path, other, v.at(fmt.Sprintf("routes[%d].path", other)).Line)
+			}
+		}
+		shapes[shape] = append(shapes[shape], i)
+	}
+	var az *Authorizer
+	if r.Authorizer != "" {
+		az = v.g.Authorizer(r.Authorizer)
+		if az == nil {
+			names := make([]string, len(v.g.Authorizers))
+			for k, a := range v.g.Authorizers {
+				names[k] = a.Name
+			}
+			v.errf(base+".authorizer", "route %s: unknown authorizer %q%s; defined: %s", r.Path, r.Authorizer, suggest(r.Authorizer, names), listOrNone(names))
+		}
+	}
+	if r.Authorization != nil {
+		switch r.Authorization.Type {
+		case "ANY_OF":
+			if len(r.Authorization.AllowedScope) == 0 {
+				v.errf(base+".authorization", "authorization ANY_OF needs allowedScope: the scopes of which one must be granted")
+			}
+			if az != nil && strings.HasPrefix(az.Type, "aws-") {
+				v.errf(base+".authorization.type", "authorization ANY_OF checks scopes, but %s authorizer %q answers with an IAM policy, not scopes", az.Type, az.Name)
+			}
+		case "ANONYMOUS":
+			if az != nil && strings.HasPrefix(az.Type, "aws-") {
+				v.errf(base+".authorization.type", "authorization ANONYMOUS is an OCI route policy; %s authorizer %q always requires its identity", az.Type, az.Name)
+			}
+		}
+		if r.Authorizer == "" && r.Authorization.Type != "" {
+			v.errf(base+".authorization", "authorization %s needs an authorizer on the route", r.Authorization.Type)
+		}
+	}
+	v.transforms(base+".requestTransformations", r.RequestTransformations, r, tpl)
+	v.transforms(base+".responseTransformations", r.ResponseTransformations, r, tpl)
+	if b := r.Backend; b != nil {
+		n := 0
+		for _, set := range []bool{b.URL != "", b.Stock != nil, b.Echo} {
+			if set {
+				n++
+			}
+		}
+		if n != 1 {
+			v.errf(base+".backend", "backend: give exactly one of url, stock or echo: true")
+		}
+		if b.URL != "" {
+			if u, err := url.Parse(b.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				v.errf(base+".backend.url", "backend url %q: expected an absolute http:// or https:// URL", b.URL)
+			}
+		}
+		if b.Stock != nil {
+			for name := range b.Stock.Headers {
+				if !validHeaderName(name) {
+					v.errAtKey(base+".backend.stock.headers."+name, "invalid header name %q", name)
+				}
+			}
+		}
+	}
+}
+
+func (v *validator) transforms(base string, t *Transformations, r *Route, tpl *route.Template) {
+	if t == nil {
+		return
+	}
+	check := func(kind string, items []*SetItem) {
+		for i, it := range items {
+			p := fmt.Sprintf("%s.%s[%d]", base, kind, i)
+			if kind == "setHeaders" && it.Name != "" && !validHeaderName(it.Name) {
+				v.errf(p+".name", "invalid header name %q", it.Name)
+			}
+			for j, val := range it.Values {
+				vp := fmt.Sprintf("%s.values[%d]", p, j)
+				if _, ok := v.g.pos[vp]; !ok {
+					vp = p + ".values"
+				}
+				v.expression(vp, val, r, tpl)
+			}
+		}
+	}
+	check("setHeaders", t.SetHeaders)
+	check("setQuery", t.SetQuery)
+	for _, list := range []struct {
+		kind  string
+		items []*RenameItem
+	}{{"renameHeaders", t.RenameHeaders}, {"renameQuery", t.RenameQuery}} {
+		for i, it := range list.items {
+			if list.kind == "renameHeaders" {
+				for _, n := range []struct{ k, v string }{{"from", it.From}, {"to", it.To}} {
+					if n.v != "" && !validHeaderName(n.v) {
+						v.errf(fmt.Sprintf("%s.%s[%d].%s", base, list.kind, i, n.k), "invalid header name %q", n.v)
+					}
+				}
+			}
+		}
+	}
+}
+
+// expression compiles a value and checks what it reads exists.
+func (v *validator) expression(path, src string, r *Route, tpl *route.Template) {
+	t, err := expr.Compile(src)
+	if err != nil {
+		p := v.at(path)
+		if ee, ok := err.(*expr.Error); ok && p.Line > 0 && !strings.Contains(src, "\n") {
+			p.Col += ee.Offset + quoteOffset(v.g.Source, p)
+		}
+		v.diags.add(Diagnostic{File: v.file, Line: p.Line, Col: p.Col, Severity: SevError, Message: err.Error()})
+		return
+	}
+	for _, ref := range t.Refs() {
+		switch ref.Table {
+		case expr.Auth:
+			if r.Authorizer == "" {
+				v.warnf(path, "", "%s reads the authorizer's answer, but route %s has no authorizer: it is always empty", ref, r.Path)
+			}
+		case expr.Path:
+			if tpl != nil && !contains(tpl.Params(), ref.Name) {
+				v.errf(path, "%s: route %s has no path parameter {%s}%s", ref, r.Path, ref.Name, suggest(ref.Name, tpl.Params()))
+			}
+		}
+	}
+}
+
+// quoteOffset is 1 when the scalar at p starts with a quote, so the caret
+// lands inside the string.
+func quoteOffset(src []byte, p Pos) int {
+	line, ok := sourceLine(src, p.Line)
+	if !ok || p.Col < 1 || p.Col > len(line) {
+		return 0
+	}
+	if c := line[p.Col-1]; c == '"' || c == '\'' {
+		return 1
+	}
+	return 0
+}
+
+// lint warns about configurations that work but surprise (semantics "lint").
+func (v *validator) lint() {
+	users := map[string][]int{}
+	for i, r := range v.g.Routes {
+		if r.Authorizer != "" {
+			users[r.Authorizer] = append(users[r.Authorizer], i)
+		}
+	}
+	for _, a := range v.g.Authorizers {
+		if !strings.HasPrefix(a.Type, "aws-") || a.TTLValue() == 0 || len(users[a.Name]) < 2 {
+			continue
+		}
+		if a.Function != nil && a.Function.Runtime == "mock" && !mockHasNarrowResource(a.Function) {
+			continue
+		}
+		v.warnf("authorizers."+a.Name, "AWS-C3", "authorizer %q caches its policy for %s and serves %d routes: a policy whose Resource names only the first request's methodArn answers 403 on the other routes until the cache expires (AWS-C3); return a wildcard resource or set ttl: 0",
+			a.Name, a.TTLValue(), len(users[a.Name]))
+	}
+}
+
+// mockHasNarrowResource reports whether a mock answer allows a resource
+// without wildcards (the cached-policy gotcha waiting to happen).
+func mockHasNarrowResource(f *Function) bool {
+	for _, r := range f.Responses {
+		m, ok := r.Return.(map[string]any)
+		if !ok {
+			continue
+		}
+		pd, _ := m["policyDocument"].(map[string]any)
+		stmts, _ := pd["Statement"].([]any)
+		for _, s := range stmts {
+			st, _ := s.(map[string]any)
+			if st["Effect"] != "Allow" {
+				continue
+			}
+			var res []any
+			switch x := st["Resource"].(type) {
+			case string:
+				res = []any{x}
+			case []any:
+				res = x
+			}
+			for _, r := range res {
+				if rs, ok := r.(string); ok && !strings.ContainsAny(rs, "*?") {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func overlap(a, b StringList) bool {
+	if len(a) == 0 || len(b) == 0 || contains(a, "ANY") || contains(b, "ANY") {
+		return true
+	}
+	for _, x := range a {
+		if contains(b, strings.ToUpper(x)) || contains(b, x) {
+			return true
+		}
+	}
+	return false
+}
+
+func methodList(m StringList) string {
+	if len(m) == 0 {
+		return "ANY"
+	}
+	return strings.Join(m, ",")
+}
+
+func listOrNone(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func validHeaderName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if c > 127 || !strings.ContainsRune("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", c) {
+			return false
+		}
+	}
+	return http.CanonicalHeaderKey(s) != ""
+}

@@ -1,0 +1,116 @@
+package engine
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/authlab/authlab/engine/config"
+	"github.com/authlab/authlab/engine/runtime"
+	"github.com/authlab/authlab/engine/trace"
+)
+
+// Dialect is one gateway's authorizer wire format: how it extracts the
+// identity, the event it sends, how it reads the answer and decides. Each
+// dialect lives in one file; the pipeline in engine.go is shared.
+//
+// Methods record what they did into the stage they are given; a *Failure is
+// a refusal the gateway answers with (a result, not a Go error).
+type Dialect interface {
+	// Identity extracts the identity and the cache key.
+	Identity(f *Flow, st *trace.Stage) (Identity, *Failure)
+	// Event builds the exact JSON event sent to the function.
+	Event(f *Flow, id Identity) ([]byte, error)
+	// Interpret checks the function's answer (or its breakage, invokeErr).
+	Interpret(f *Flow, res runtime.Result, invokeErr error, st *trace.Stage) (*Decision, *Failure)
+	// Authorize decides this request from a fresh or cached decision.
+	Authorize(f *Flow, d *Decision, cached *CachedDecision, st *trace.Stage) *Failure
+	// MaxResponse is the gateway's limit on the function's answer, in bytes.
+	MaxResponse() int
+}
+
+// Identity is what the authorizer extracted from the request.
+type Identity struct {
+	Values   []string // in identity-source order
+	CacheKey string   // "" means do not cache this request
+	Sources  []string // descriptions of each value's source
+	// Secrets are the values to abbreviate in traces (tokens, API keys).
+	Secrets []string
+}
+
+// secretName reports whether a parameter name suggests a credential.
+func secretName(name string) bool {
+	n := strings.ToLower(name)
+	for _, w := range []string{"auth", "token", "key", "secret", "sig", "pass", "cred", "session", "cookie", "jwt"} {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// Decision is a successful authorizer answer, the thing that is cached.
+type Decision struct {
+	Principal string
+	// Context holds values as the backend sees them (AWS-R6: stringified).
+	Context map[string]string
+	// ContextOrder lists Context keys in the order the function returned them.
+	ContextOrder []string
+	Scopes       []string
+	// Policy is dialect-specific (the IAM document for AWS).
+	Policy any
+	// IssuedFor is what the decision was issued for (AWS: the methodArn).
+	IssuedFor string
+	Raw       json.RawMessage
+	// TTL overrides the authorizer's TTL when > 0 (OCI expiresAt).
+	TTL time.Duration
+}
+
+// CachedDecision says a decision came from the cache.
+type CachedDecision struct {
+	Key     string
+	Stored  time.Time
+	TTLLeft time.Duration
+}
+
+// Failure is the gateway's refusal: the answer it sends and the rule why.
+type Failure struct {
+	Stage  string // where it happened
+	Rule   string // semantics.md id
+	Reason string // what went wrong, for the trace
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+func (f *Failure) Error() string {
+	return fmt.Sprintf("%d (%s): %s", f.Status, f.Rule, f.Reason)
+}
+
+// dialectFactory builds a dialect for one authorizer of a gateway.
+type dialectFactory func(g *config.Gateway, a *config.Authorizer) (Dialect, error)
+
+// dialects maps authorizer types to their dialect. Adding a gateway means
+// adding one file that registers here.
+var dialects = map[string]dialectFactory{
+	"aws-token":   newAWSREST,
+	"aws-request": newAWSREST,
+}
+
+// Platform is a gateway's own answers: no route, backend failures.
+type Platform interface {
+	NoRoute(f *Flow) *Failure
+	BackendFailure(f *Flow, err error, timeout bool) *Failure
+	// Decorate adds the gateway's headers to every response it sends.
+	Decorate(f *Flow, h http.Header)
+}
+
+var platforms = map[string]func(g *config.Gateway) Platform{
+	"aws":      func(*config.Gateway) Platform { return awsPlatform{} },
+	"aws-http": func(*config.Gateway) Platform { return awsHTTPPlatform{} },
+	"oci":      func(*config.Gateway) Platform { return ociPlatform{} },
+	"huawei":   func(*config.Gateway) Platform { return huaweiPlatform{} },
+	"generic":  func(*config.Gateway) Platform { return genericPlatform{} },
+}

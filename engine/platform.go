@@ -1,0 +1,122 @@
+package engine
+
+import (
+	"encoding/json"
+	"net/http"
+)
+
+// jsonFailure builds a refusal with a JSON body.
+func jsonFailure(stage, rule, reason string, status int, body string, header ...string) *Failure {
+	h := http.Header{}
+	h.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(header); i += 2 {
+		h.Set(header[i], header[i+1])
+	}
+	return &Failure{Stage: stage, Rule: rule, Reason: reason, Status: status, Header: h, Body: []byte(body)}
+}
+
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// awsPlatform is API Gateway REST APIs.
+type awsPlatform struct{}
+
+func (awsPlatform) NoRoute(f *Flow) *Failure {
+	return jsonFailure("route", "AWS-R7", "no route matches "+f.Req.Method+" "+f.Req.Path,
+		403, `{"message":"Missing Authentication Token"}`, "x-amzn-ErrorType", "MissingAuthenticationTokenException")
+}
+
+func (awsPlatform) BackendFailure(f *Flow, err error, timeout bool) *Failure {
+	if timeout {
+		return jsonFailure("backend", "", err.Error(), 504, `{"message": "Endpoint request timed out"}`)
+	}
+	return jsonFailure("backend", "", err.Error(), 500, `{"message": "Internal server error"}`)
+}
+
+func (awsPlatform) Decorate(f *Flow, h http.Header) {
+	h.Set("x-amzn-RequestId", f.RequestID)
+}
+
+// awsHTTPPlatform is API Gateway HTTP APIs.
+type awsHTTPPlatform struct{}
+
+func (awsHTTPPlatform) NoRoute(f *Flow) *Failure {
+	return jsonFailure("route", "", "no route matches "+f.Req.Method+" "+f.Req.Path, 404, `{"message":"Not Found"}`)
+}
+
+func (awsHTTPPlatform) BackendFailure(f *Flow, err error, timeout bool) *Failure {
+	if timeout {
+		return jsonFailure("backend", "", err.Error(), 503, `{"message":"Service Unavailable"}`)
+	}
+	return jsonFailure("backend", "", err.Error(), 500, `{"message":"Internal Server Error"}`)
+}
+
+func (awsHTTPPlatform) Decorate(f *Flow, h http.Header) {
+	h.Set("Apigw-Requestid", f.RequestID)
+}
+
+// ociPlatform is OCI API Gateway.
+type ociPlatform struct{}
+
+func (ociPlatform) NoRoute(f *Flow) *Failure {
+	return jsonFailure("route", "", "no route matches "+f.Req.Method+" "+f.Req.Path, 404, `{"code":404,"message":"Not Found"}`)
+}
+
+func (ociPlatform) BackendFailure(f *Flow, err error, timeout bool) *Failure {
+	if timeout {
+		return jsonFailure("backend", "", err.Error(), 504, `{"code":504,"message":"Gateway Timeout"}`)
+	}
+	return jsonFailure("backend", "", err.Error(), 502, `{"code":502,"message":"Bad Gateway"}`)
+}
+
+func (ociPlatform) Decorate(f *Flow, h http.Header) {
+	h.Set("opc-request-id", f.RequestID)
+}
+
+// huaweiPlatform is Huawei Cloud APIG (HW-R3 body shape).
+type huaweiPlatform struct{}
+
+func huaweiBody(f *Flow, code, msg string) string {
+	return `{"error_code":` + jsonString(code) + `,"error_msg":` + jsonString(msg) + `,"request_id":` + jsonString(f.RequestID) + `}`
+}
+
+func (huaweiPlatform) NoRoute(f *Flow) *Failure {
+	return jsonFailure("route", "HW-R3", "no route matches "+f.Req.Method+" "+f.Req.Path, 404,
+		huaweiBody(f, "APIG.0101", "The API does not exist or has not been published in an environment"))
+}
+
+func (huaweiPlatform) BackendFailure(f *Flow, err error, timeout bool) *Failure {
+	if timeout {
+		return jsonFailure("backend", "", err.Error(), 504, huaweiBody(f, "APIG.0202", "Backend timeout"))
+	}
+	return jsonFailure("backend", "", err.Error(), 502, huaweiBody(f, "APIG.0201", "Backend unavailable"))
+}
+
+func (huaweiPlatform) Decorate(f *Flow, h http.Header) {
+	h.Set("X-Request-Id", f.RequestID)
+}
+
+// genericPlatform is a plain reverse proxy (nginx, Envoy, Kong, Traefik).
+type genericPlatform struct{}
+
+func (genericPlatform) NoRoute(f *Flow) *Failure {
+	fl := jsonFailure("route", "", "no route matches "+f.Req.Method+" "+f.Req.Path, 404, "404 page not found\n")
+	fl.Header.Set("Content-Type", "text/plain; charset=utf-8")
+	return fl
+}
+
+func (genericPlatform) BackendFailure(f *Flow, err error, timeout bool) *Failure {
+	status, text := 502, "Bad Gateway"
+	if timeout {
+		status, text = 504, "Gateway Timeout"
+	}
+	fl := jsonFailure("backend", "", err.Error(), status, text+"\n")
+	fl.Header.Set("Content-Type", "text/plain; charset=utf-8")
+	return fl
+}
+
+func (genericPlatform) Decorate(f *Flow, h http.Header) {
+	h.Set("X-Request-Id", f.RequestID)
+}

@@ -1,0 +1,126 @@
+package report
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/authlab/authlab/engine"
+	"github.com/authlab/authlab/engine/trace"
+)
+
+// Doc is the JSON form of a result (fire --json, serve --json, run --json).
+type Doc struct {
+	RequestID  string            `json:"requestId"`
+	Time       time.Time         `json:"time"`
+	Request    RequestDoc        `json:"request"`
+	Route      string            `json:"route,omitempty"`
+	Authorizer string            `json:"authorizer,omitempty"`
+	Outcome    string            `json:"authorizerOutcome"`
+	Principal  string            `json:"principal,omitempty"`
+	Response   ResponseDoc       `json:"response"`
+	Upstream   *RequestDoc       `json:"upstream"`
+	Stages     []*trace.Stage    `json:"stages"`
+	Summary    map[string]string `json:"stageStatus"`
+}
+
+// RequestDoc is a request in JSON.
+type RequestDoc struct {
+	Method  string              `json:"method"`
+	Path    string              `json:"path"`
+	Query   map[string][]string `json:"query,omitempty"`
+	Headers map[string][]string `json:"headers,omitempty"`
+	Body    string              `json:"body,omitempty"`
+}
+
+// ResponseDoc is a response in JSON; a JSON body is embedded as JSON.
+type ResponseDoc struct {
+	Status  int                 `json:"status"`
+	Headers map[string][]string `json:"headers"`
+	Body    json.RawMessage     `json:"body,omitempty"`
+	Text    string              `json:"bodyText,omitempty"`
+}
+
+// NewDoc builds the JSON document, redacting secrets unless reveal.
+func NewDoc(res *engine.Result, reveal bool) *Doc {
+	var red *Redactor
+	if !reveal {
+		red = NewRedactor(res.Trace.Secrets)
+	}
+	d := &Doc{
+		RequestID: res.Trace.RequestID, Time: res.Trace.Time, Route: res.Route,
+		Authorizer: res.Authorizer, Outcome: res.Outcome, Principal: res.Principal,
+		Request: RequestDoc{Method: res.Request.Method, Path: res.Request.Path, Query: res.Request.Query,
+			Headers: redactHeader(res.Request.Header, red), Body: string(res.Request.Body)},
+		Response: ResponseDoc{Status: res.Response.Status, Headers: redactHeader(res.Response.Header, red)},
+		Summary:  map[string]string{},
+	}
+	if json.Valid(res.Response.Body) && len(res.Response.Body) > 0 {
+		d.Response.Body = json.RawMessage(red.String(string(res.Response.Body)))
+	} else {
+		d.Response.Text = red.String(string(res.Response.Body))
+	}
+	if up := res.Upstream; up != nil && res.Trace.Stage(trace.Backend) != nil {
+		d.Upstream = &RequestDoc{Method: up.Method, Path: up.Path, Query: up.Query, Headers: redactHeader(up.Header, red), Body: string(up.Body)}
+	}
+	for _, s := range res.Trace.Stages {
+		d.Stages = append(d.Stages, redactStage(s, red))
+		d.Summary[s.Name] = string(s.Status)
+	}
+	return d
+}
+
+func redactHeader(h http.Header, red *Redactor) map[string][]string {
+	out := make(map[string][]string, len(h))
+	for k, v := range h {
+		vv := make([]string, len(v))
+		for i, x := range v {
+			vv[i] = red.String(x)
+		}
+		out[k] = vv
+	}
+	return out
+}
+
+func redactStage(s *trace.Stage, red *Redactor) *trace.Stage {
+	if red == nil || red.r == nil {
+		return s
+	}
+	c := *s
+	c.Summary = red.String(s.Summary)
+	c.Details = make([]trace.Detail, len(s.Details))
+	for i, d := range s.Details {
+		d.Value = red.String(d.Value)
+		if d.JSON != nil {
+			d.JSON = json.RawMessage(red.String(string(d.JSON)))
+		}
+		c.Details[i] = d
+	}
+	c.Changes = make([]trace.Change, len(s.Changes))
+	for i, ch := range s.Changes {
+		ch.Old = redactList(ch.Old, red)
+		ch.New = redactList(ch.New, red)
+		c.Changes[i] = ch
+	}
+	return &c
+}
+
+func redactList(v []string, red *Redactor) []string {
+	if v == nil {
+		return nil
+	}
+	out := make([]string, len(v))
+	for i, x := range v {
+		out[i] = red.String(x)
+	}
+	return out
+}
+
+// JSON writes the document, indented.
+func JSON(w io.Writer, res *engine.Result, reveal bool) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(NewDoc(res, reveal))
+}

@@ -1,0 +1,218 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"github.com/authlab/authlab/engine"
+	"github.com/authlab/authlab/engine/trace"
+)
+
+// Options control rendering.
+type Options struct {
+	Color  bool // ANSI colours (off with NO_COLOR or when not a terminal)
+	Reveal bool // show secrets in full
+	// Brief prints one line per stage without details.
+	Brief bool
+}
+
+// styles are every style the text renderer uses.
+type styles struct {
+	ok, skip, fail, dim, key, title, status2xx, status4xx, status5xx, rule lipgloss.Style
+}
+
+func newStyles(color bool) styles {
+	r := lipgloss.NewRenderer(io.Discard)
+	if color {
+		r.SetColorProfile(termenv.ANSI256)
+	} else {
+		r.SetColorProfile(termenv.Ascii)
+	}
+	c := func(light, dark string) lipgloss.AdaptiveColor {
+		return lipgloss.AdaptiveColor{Light: light, Dark: dark}
+	}
+	return styles{
+		ok:        r.NewStyle().Foreground(c("28", "42")),
+		skip:      r.NewStyle().Foreground(c("244", "245")),
+		fail:      r.NewStyle().Foreground(c("160", "203")).Bold(true),
+		dim:       r.NewStyle().Foreground(c("244", "245")),
+		key:       r.NewStyle().Foreground(c("25", "75")),
+		title:     r.NewStyle().Bold(true),
+		status2xx: r.NewStyle().Foreground(c("28", "42")).Bold(true),
+		status4xx: r.NewStyle().Foreground(c("166", "214")).Bold(true),
+		status5xx: r.NewStyle().Foreground(c("160", "203")).Bold(true),
+		rule:      r.NewStyle().Foreground(c("97", "141")),
+	}
+}
+
+func (s styles) status(code int) lipgloss.Style {
+	switch {
+	case code >= 500:
+		return s.status5xx
+	case code >= 400:
+		return s.status4xx
+	}
+	return s.status2xx
+}
+
+// Text writes the trace and response of a result.
+func Text(w io.Writer, res *engine.Result, o Options) error {
+	st := newStyles(o.Color)
+	red := redactor(res, o)
+	var b strings.Builder
+	resp := res.Response
+	fmt.Fprintf(&b, "%s %s  →  %s", st.title.Render(res.Request.Method), red.String(res.Request.Target()),
+		st.status(resp.Status).Render(fmt.Sprintf("%d %s", resp.Status, http.StatusText(resp.Status))))
+	if res.Authorizer != "" {
+		fmt.Fprintf(&b, "  %s", st.dim.Render(fmt.Sprintf("authorizer %s %s", res.Authorizer, res.Outcome)))
+	}
+	if res.Principal != "" {
+		fmt.Fprintf(&b, "  %s", st.dim.Render("principal "+res.Principal))
+	}
+	fmt.Fprintf(&b, "\n%s\n\n", st.dim.Render("request "+res.Trace.RequestID+" at "+res.Trace.Time.UTC().Format(time.RFC3339)))
+	for _, s := range res.Trace.Stages {
+		writeStage(&b, s, st, red, o)
+	}
+	b.WriteString("\n")
+	writeResponse(&b, resp, st, red)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func redactor(res *engine.Result, o Options) *Redactor {
+	if o.Reveal {
+		return nil
+	}
+	return NewRedactor(res.Trace.Secrets)
+}
+
+// StageLine renders one stage as a single line (serve, TUI lists).
+func StageLine(s *trace.Stage, color bool) string {
+	return stageLine(s, newStyles(color), nil)
+}
+
+func stageLine(s *trace.Stage, st styles, red *Redactor) string {
+	mark, style := "✓", st.ok
+	switch s.Status {
+	case trace.Skip:
+		mark, style = "·", st.skip
+	case trace.Fail:
+		mark, style = "✗", st.fail
+	}
+	dur := ""
+	if s.Status != trace.Skip {
+		dur = formatDuration(s.Duration)
+	}
+	line := fmt.Sprintf("%s %-18s %8s  %s", style.Render(mark), style.Render(s.Name), st.dim.Render(dur), red.String(s.Summary))
+	if len(s.Rules) > 0 {
+		line += "  " + st.rule.Render("["+strings.Join(s.Rules, " ")+"]")
+	}
+	return line
+}
+
+func formatDuration(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return "0s"
+	case d < time.Millisecond:
+		return fmt.Sprintf("%dµs", d.Microseconds())
+	case d < time.Second:
+		return fmt.Sprintf("%.1fms", float64(d)/float64(time.Millisecond))
+	}
+	return d.Round(time.Millisecond).String()
+}
+
+func writeStage(b *strings.Builder, s *trace.Stage, st styles, red *Redactor, o Options) {
+	b.WriteString(stageLine(s, st, red))
+	b.WriteByte('\n')
+	if o.Brief || s.Status == trace.Skip {
+		return
+	}
+	for _, d := range s.Details {
+		if d.JSON != nil {
+			fmt.Fprintf(b, "      %s\n", st.key.Render(d.Key+":"))
+			for _, line := range strings.Split(prettyJSON(d.JSON), "\n") {
+				fmt.Fprintf(b, "        %s\n", red.String(line))
+			}
+			continue
+		}
+		val := red.String(d.Value)
+		if strings.Contains(val, "\n") {
+			fmt.Fprintf(b, "      %s\n", st.key.Render(d.Key+":"))
+			for _, line := range strings.Split(strings.TrimRight(val, "\n"), "\n") {
+				fmt.Fprintf(b, "        %s\n", line)
+			}
+			continue
+		}
+		fmt.Fprintf(b, "      %s %s\n", st.key.Render(d.Key+":"), val)
+	}
+	for _, c := range s.Changes {
+		fmt.Fprintf(b, "      %s\n", red.String(ChangeLine(c)))
+	}
+}
+
+// ChangeLine describes one transformation edit.
+func ChangeLine(c trace.Change) string {
+	q := func(v []string) string { return strings.Join(v, ", ") }
+	var s string
+	switch c.Op {
+	case "set":
+		s = fmt.Sprintf("set %s %s: %s", c.Target, c.Name, q(c.New))
+	case "overwritten":
+		s = fmt.Sprintf("overwrote %s %s: client sent %q, now %q", c.Target, c.Name, q(c.Old), q(c.New))
+	case "appended":
+		s = fmt.Sprintf("appended to %s %s: %q + %q", c.Target, c.Name, q(c.Old), q(c.New))
+	case "removed":
+		s = fmt.Sprintf("removed %s %s (was %q)", c.Target, c.Name, q(c.Old))
+	case "renamed":
+		s = fmt.Sprintf("renamed %s %s → %s", c.Target, c.From, c.Name)
+	case "blocked":
+		s = fmt.Sprintf("removed %s %s (was %q)", c.Target, c.Name, q(c.Old))
+	default:
+		s = fmt.Sprintf("%s %s %s", c.Op, c.Target, c.Name)
+	}
+	if c.Note != "" {
+		s += " — " + c.Note
+	}
+	return s
+}
+
+func prettyJSON(raw []byte) string {
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, raw, "", "  "); err != nil {
+		return string(raw)
+	}
+	return buf.String()
+}
+
+func writeResponse(b *strings.Builder, r *engine.Response, st styles, red *Redactor) {
+	fmt.Fprintf(b, "%s %s\n", st.title.Render("Response"), st.status(r.Status).Render(fmt.Sprintf("%d %s", r.Status, http.StatusText(r.Status))))
+	keys := make([]string, 0, len(r.Header))
+	for k := range r.Header {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		for _, v := range r.Header[k] {
+			fmt.Fprintf(b, "  %s %s\n", st.key.Render(k+":"), red.String(v))
+		}
+	}
+	if len(r.Body) > 0 {
+		b.WriteString("\n")
+		body := string(r.Body)
+		if json.Valid(r.Body) {
+			body = prettyJSON(r.Body)
+		}
+		b.WriteString(red.String(strings.TrimRight(body, "\n")))
+		b.WriteString("\n")
+	}
+}
