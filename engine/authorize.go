@@ -89,6 +89,22 @@ func (p *pipeline) authorize() {
 		p.res.Outcome = Cached
 		p.skip(trace.Authorizer, "cached result used: function not called")
 		p.skip(trace.ResponseCheck, "cached result was checked when it was stored")
+	} else if az.ttl > 0 && id.CacheKey != "" {
+		// Concurrent misses for one key make one call; the others wait
+		// for its answer, as a gateway's cache fill would.
+		dec, _, shared := az.cache.Do(id.CacheKey, func() (*Decision, bool) {
+			p.invoke(az, id)
+			return p.dec, p.fail == nil
+		})
+		if shared {
+			p.dec = dec
+			p.res.Outcome = Cached
+			p.skip(trace.Authorizer, "a concurrent request with the same identity called the function; its answer was shared")
+			p.skip(trace.ResponseCheck, "checked by the concurrent request")
+			cached = &CachedDecision{Key: id.CacheKey, Stored: p.f.Now, TTLLeft: az.ttl}
+		} else if p.fail != nil {
+			return
+		}
 	} else {
 		p.invoke(az, id)
 		if p.fail != nil {

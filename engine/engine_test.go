@@ -150,3 +150,22 @@ func TestResultIsReproducible(t *testing.T) {
 		t.Errorf("same inputs, different traces:\n%s\n%s", a, b)
 	}
 }
+
+func TestConcurrentMissesAreCoalesced(t *testing.T) {
+	e, _ := newTestEngine(t, awsGateway(`
+        - delay: 100ms
+          return: {principalId: x, policyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "execute-api:Invoke", Resource: "*"}]}}`))
+	const n = 8
+	done := make(chan *engine.Result, n)
+	for i := 0; i < n; i++ {
+		go func() { done <- fire(t, e, "GET", "/orders/1", "Authorization: Bearer same") }()
+	}
+	for i := 0; i < n; i++ {
+		if res := <-done; res.Response.Status != 200 {
+			t.Errorf("status %d", res.Response.Status)
+		}
+	}
+	if got := e.Calls()["tok"]; got != 1 {
+		t.Errorf("%d concurrent misses for one key made %d calls, want 1", n, got)
+	}
+}
