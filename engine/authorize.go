@@ -45,6 +45,13 @@ func (p *pipeline) authorize() {
 	for _, v := range id.Secrets {
 		p.f.Trace.AddSecret(v)
 	}
+	if fl != nil && id.Missing && az.cfg.IsAnonymousAccessAllowed && p.rt.authType == "ANONYMOUS" {
+		st.Status = trace.OK
+		st.Rule("OCI-A2")
+		st.Summary = "no credentials: anonymous access to an ANONYMOUS route, function not called"
+		p.skipAuth(1, "anonymous request (OCI-A2)")
+		return
+	}
 	if fl != nil {
 		p.failed(st, fl)
 		p.skipAuth(1, "identity refused: function not called")
@@ -185,11 +192,15 @@ func (p *pipeline) invoke(az *authorizer, id Identity) {
 	p.dec = dec
 	if az.ttl > 0 && id.CacheKey != "" {
 		ttl := az.ttl
-		if dec.TTL > 0 && dec.TTL < ttl {
-			ttl = dec.TTL
+		if !dec.Expires.IsZero() {
+			ttl = dec.Expires.Sub(p.f.Now)
 		}
-		az.cache.Put(id.CacheKey, dec, ttl)
-		st2.Add("cached", fmt.Sprintf("for %s under the identity key", ttl))
+		if ttl > 0 {
+			az.cache.Put(id.CacheKey, dec, ttl)
+			st2.Add("cached", fmt.Sprintf("for %s under the identity key", ttl))
+		} else {
+			st2.Add("cached", "no: the answer has already expired")
+		}
 	}
 }
 
@@ -221,7 +232,7 @@ func (p *pipeline) checkScopes(st *trace.Stage) *Failure {
 			}
 		}
 	}
-	return jsonFailure(trace.Policy, "OCI-A1", fmt.Sprintf("none of the allowed scopes %v was granted (granted: %v)", want, p.dec.Scopes), 403, `{"message":"Forbidden"}`)
+	return p.g.platform.Forbidden(p.f, "OCI-A1", fmt.Sprintf("none of the allowed scopes %v was granted (granted: %v)", want, p.dec.Scopes))
 }
 
 // Calls returns how many times each authorizer's function was invoked.

@@ -77,7 +77,11 @@ func compile(g *config.Gateway, clk clock.Clock, ff FunctionFactory) (*gateway, 
 			cg.close()
 			return nil, fmt.Errorf("authorizer %q: %w", a.Name, err)
 		}
-		cg.authorizers[a.Name] = &authorizer{cfg: a, dialect: d, fn: fn, ttl: a.TTLValue(),
+		ttl := a.TTLValue()
+		if dt, ok := d.(defaultTTLer); ok {
+			ttl = dt.DefaultTTL()
+		}
+		cg.authorizers[a.Name] = &authorizer{cfg: a, dialect: d, fn: fn, ttl: ttl,
 			timeout: a.Function.TimeoutValue(), cache: cache.New[*Decision](clk)}
 		cg.order = append(cg.order, a.Name)
 	}

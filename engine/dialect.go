@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/authlab/authlab/engine/config"
@@ -38,17 +37,11 @@ type Identity struct {
 	Sources  []string // descriptions of each value's source
 	// Secrets are the values to abbreviate in traces (tokens, API keys).
 	Secrets []string
-}
-
-// secretName reports whether a parameter name suggests a credential.
-func secretName(name string) bool {
-	n := strings.ToLower(name)
-	for _, w := range []string{"auth", "token", "key", "secret", "sig", "pass", "cred", "session", "cookie", "jwt"} {
-		if strings.Contains(n, w) {
-			return true
-		}
-	}
-	return false
+	// Data is dialect-specific event input (OCI arguments).
+	Data map[string]any
+	// Missing marks a request without credentials, which an OCI authorizer
+	// with isAnonymousAccessAllowed lets through to ANONYMOUS routes (OCI-A2).
+	Missing bool
 }
 
 // Decision is a successful authorizer answer, the thing that is cached.
@@ -64,8 +57,8 @@ type Decision struct {
 	// IssuedFor is what the decision was issued for (AWS: the methodArn).
 	IssuedFor string
 	Raw       json.RawMessage
-	// TTL overrides the authorizer's TTL when > 0 (OCI expiresAt).
-	TTL time.Duration
+	// Expires bounds the cache lifetime when set (OCI expiresAt).
+	Expires time.Time
 }
 
 // CachedDecision says a decision came from the cache.
@@ -89,6 +82,12 @@ func (f *Failure) Error() string {
 	return fmt.Sprintf("%d (%s): %s", f.Status, f.Rule, f.Reason)
 }
 
+// defaultTTLer is implemented by dialects whose cache lifetime does not
+// come from the `ttl` key (OCI: expiresAt, else 1 h; jwt and forward: none).
+type defaultTTLer interface {
+	DefaultTTL() time.Duration
+}
+
 // dialectFactory builds a dialect for one authorizer of a gateway.
 type dialectFactory func(g *config.Gateway, a *config.Authorizer) (Dialect, error)
 
@@ -97,11 +96,15 @@ type dialectFactory func(g *config.Gateway, a *config.Authorizer) (Dialect, erro
 var dialects = map[string]dialectFactory{
 	"aws-token":   newAWSREST,
 	"aws-request": newAWSREST,
+	"aws-http":    newAWSHTTP,
+	"oci":         newOCI,
 }
 
 // Platform is a gateway's own answers: no route, backend failures.
 type Platform interface {
 	NoRoute(f *Flow) *Failure
+	// Forbidden answers a route authorization (scope) refusal.
+	Forbidden(f *Flow, rule, reason string) *Failure
 	BackendFailure(f *Flow, err error, timeout bool) *Failure
 	// Decorate adds the gateway's headers to every response it sends.
 	Decorate(f *Flow, h http.Header)

@@ -28,6 +28,10 @@ func (awsPlatform) NoRoute(f *Flow) *Failure {
 		403, `{"message":"Missing Authentication Token"}`, "x-amzn-ErrorType", "MissingAuthenticationTokenException")
 }
 
+func (awsPlatform) Forbidden(f *Flow, rule, reason string) *Failure {
+	return awsDenied(false, reason)
+}
+
 func (awsPlatform) BackendFailure(f *Flow, err error, timeout bool) *Failure {
 	if timeout {
 		return jsonFailure("backend", "", err.Error(), 504, `{"message": "Endpoint request timed out"}`)
@@ -46,6 +50,10 @@ func (awsHTTPPlatform) NoRoute(f *Flow) *Failure {
 	return jsonFailure("route", "", "no route matches "+f.Req.Method+" "+f.Req.Path, 404, `{"message":"Not Found"}`)
 }
 
+func (awsHTTPPlatform) Forbidden(f *Flow, rule, reason string) *Failure {
+	return httpForbidden(rule, reason)
+}
+
 func (awsHTTPPlatform) BackendFailure(f *Flow, err error, timeout bool) *Failure {
 	if timeout {
 		return jsonFailure("backend", "", err.Error(), 503, `{"message":"Service Unavailable"}`)
@@ -62,6 +70,10 @@ type ociPlatform struct{}
 
 func (ociPlatform) NoRoute(f *Flow) *Failure {
 	return jsonFailure("route", "", "no route matches "+f.Req.Method+" "+f.Req.Path, 404, `{"code":404,"message":"Not Found"}`)
+}
+
+func (ociPlatform) Forbidden(f *Flow, rule, reason string) *Failure {
+	return jsonFailure("", rule, reason, 403, `{"code":403,"message":"Forbidden"}`)
 }
 
 func (ociPlatform) BackendFailure(f *Flow, err error, timeout bool) *Failure {
@@ -87,6 +99,10 @@ func (huaweiPlatform) NoRoute(f *Flow) *Failure {
 		huaweiBody(f, "APIG.0101", "The API does not exist or has not been published in an environment"))
 }
 
+func (huaweiPlatform) Forbidden(f *Flow, rule, reason string) *Failure {
+	return jsonFailure("", rule, reason, 403, huaweiBody(f, "APIG.0305", "The authorization is invalid"))
+}
+
 func (huaweiPlatform) BackendFailure(f *Flow, err error, timeout bool) *Failure {
 	if timeout {
 		return jsonFailure("backend", "", err.Error(), 504, huaweiBody(f, "APIG.0202", "Backend timeout"))
@@ -105,6 +121,10 @@ func (genericPlatform) NoRoute(f *Flow) *Failure {
 	fl := jsonFailure("route", "", "no route matches "+f.Req.Method+" "+f.Req.Path, 404, "404 page not found\n")
 	fl.Header.Set("Content-Type", "text/plain; charset=utf-8")
 	return fl
+}
+
+func (genericPlatform) Forbidden(f *Flow, rule, reason string) *Failure {
+	return jsonFailure("", rule, reason, 403, `{"message":"Forbidden"}`)
 }
 
 func (genericPlatform) BackendFailure(f *Flow, err error, timeout bool) *Failure {

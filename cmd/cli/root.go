@@ -31,6 +31,7 @@ tokens, or serve the gateway locally.`,
 		newDemoCmd(io),
 		newFireCmd(io),
 		newValidateCmd(io),
+		newTokenCmd(io),
 		newSchemaCmd(io),
 	)
 	return root

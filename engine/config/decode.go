@@ -28,11 +28,32 @@ func newDecoder(file string, diags *Diagnostics) *decoder {
 }
 
 func nodePos(n ast.Node) Pos {
+	// A block mapping's (and a key/value pair's) token is the first ":";
+	// point at the first key instead, where the mapping starts.
+	switch t := n.(type) {
+	case *ast.MappingNode:
+		if !t.IsFlowStyle && len(t.Values) > 0 {
+			return nodePos(t.Values[0].Key)
+		}
+	case *ast.MappingValueNode:
+		return nodePos(t.Key)
+	}
 	if n == nil || n.GetToken() == nil {
 		return Pos{1, 1}
 	}
 	p := n.GetToken().Position
 	return Pos{p.Line, p.Column}
+}
+
+// docPos is where a document starts: its "---", else its body.
+func docPos(doc *ast.DocumentNode) Pos {
+	if doc.Start != nil {
+		return Pos{doc.Start.Position.Line, doc.Start.Position.Column}
+	}
+	if doc.Body == nil {
+		return Pos{1, 1}
+	}
+	return nodePos(doc.Body)
 }
 
 func (d *decoder) errAt(p Pos, format string, a ...any) {
@@ -244,7 +265,16 @@ func (d *decoder) decodeStruct(n ast.Node, v reflect.Value, path string) {
 		}
 		fp := join(path, key)
 		d.keyPos[fp] = kp
+		before := len(d.diags.List)
 		d.decode(mv.Value, v.Field(i), fp, t.Field(i).Tag.Get("kind"))
+		if len(d.diags.List) > before {
+			continue // the value was rejected; its zero value proves nothing
+		}
+		if t.Field(i).Tag.Get("required") == "true" && isEmptyValue(d.resolve(mv.Value)) {
+			// `backend:` with nothing after it is a null: as good as missing.
+			d.errAt(kp, "%s: required key %q has no value", orRoot(path), key)
+			continue
+		}
 		if enum := t.Field(i).Tag.Get("enum"); enum != "" {
 			d.checkEnum(v.Field(i), fp, strings.Split(enum, ","))
 		}
@@ -255,6 +285,17 @@ func (d *decoder) decodeStruct(n ast.Node, v reflect.Value, path string) {
 			d.errAt(d.posOf(path, n), "%s: missing required key %q", orRoot(path), name)
 		}
 	}
+}
+
+// isEmptyValue reports a null or an empty string.
+func isEmptyValue(n ast.Node) bool {
+	switch t := n.(type) {
+	case *ast.NullNode:
+		return true
+	case *ast.StringNode:
+		return t.Value == ""
+	}
+	return false
 }
 
 // checkEnum reports a value outside its field's allowed set.

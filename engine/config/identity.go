@@ -73,3 +73,15 @@ func (a *Authorizer) Sources() []IdentitySource {
 	}
 	return out
 }
+
+// SecretName reports whether a parameter name suggests a credential, so its
+// values are abbreviated in traces (ALL-2).
+func SecretName(name string) bool {
+	n := strings.ToLower(name)
+	for _, w := range []string{"auth", "token", "key", "secret", "sig", "pass", "cred", "session", "cookie", "jwt"} {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
+}

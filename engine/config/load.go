@@ -63,7 +63,9 @@ func Load(file string, src []byte, dir string) (*Gateway, *Diagnostics, error) {
 		return nil, diags, diags
 	}
 	if len(astFile.Docs) > 1 {
-		d.errAt(nodePos(astFile.Docs[1]), "a gateway file holds one YAML document; found %d", len(astFile.Docs))
+		// Point at the second document's "---" (its Body may be nil: a
+		// trailing "---" makes an empty document).
+		d.errAt(docPos(astFile.Docs[1]), "a gateway file holds one YAML document; found %d", len(astFile.Docs))
 	}
 	d.decode(astFile.Docs[0].Body, reflect.ValueOf(g).Elem(), "", "")
 	g.pos, g.keyPos = d.pos, d.keyPos

@@ -40,11 +40,53 @@ type AWS struct {
 // Authorizer is one named authorizer.
 type Authorizer struct {
 	Name            string     `yaml:"-"`
-	Type            string     `yaml:"type" doc:"Authorizer kind." enum:"aws-token,aws-request" required:"true"`
+	Type            string     `yaml:"type" doc:"Authorizer kind." enum:"aws-token,aws-request,aws-http,oci,huawei,jwt,forward" required:"true"`
 	IdentitySource  StringList `yaml:"identitySource" doc:"Where the identity comes from: header:NAME, query:NAME, stageVariable:NAME, context:NAME (AWS spellings method.request.header.NAME, method.request.querystring.NAME, stageVariables.NAME, context.NAME also accepted)."`
 	ValidationRegex string     `yaml:"validationRegex" doc:"aws-token only: the token header must match this regex (whole value) or the answer is 401 without calling the function (AWS-I2)." format:"regex"`
 	TTL             *Duration  `yaml:"ttl" doc:"Result cache TTL (AWS-C1): default 300s, 0 disables, at most 3600s. A bare number means seconds."`
-	Function        *Function  `yaml:"function" doc:"The authorizer function." required:"true"`
+	Function        *Function  `yaml:"function" doc:"The authorizer function (every type but jwt and forward)."`
+
+	// aws-http
+	PayloadFormat   string `yaml:"payloadFormat" doc:"aws-http: event format, \"1.0\" or \"2.0\" (default 2.0)." enum:"1.0,2.0"`
+	SimpleResponses bool   `yaml:"simpleResponses" doc:"aws-http: the function answers {isAuthorized, context} instead of an IAM policy (payloadFormat 2.0 only)."`
+
+	// oci
+	Token                    string                   `yaml:"token" doc:"oci single-argument: where the token is, request.headers[NAME] or request.query[NAME] (also header:NAME / query:NAME)."`
+	Arguments                map[string]string        `yaml:"arguments" doc:"oci multi-argument: argument name to context variable (request.headers[X], request.query[X], request.host, request.cert, request.body)."`
+	CacheKey                 StringList               `yaml:"cacheKey" doc:"oci: the arguments whose values key the cache (default: every argument except those from request.body)."`
+	IsAnonymousAccessAllowed bool                     `yaml:"isAnonymousAccessAllowed" doc:"oci: requests without credentials reach ANONYMOUS routes without calling the function."`
+	ValidationFailurePolicy  *ValidationFailurePolicy `yaml:"validationFailurePolicy" doc:"oci: what the client gets when the function answers active: false."`
+
+	// huawei
+	Stage    string `yaml:"stage" doc:"huawei: frontend (authenticates the client) or backend (runs before the backend call)." enum:"frontend,backend"`
+	UserData string `yaml:"userData" doc:"huawei: passed to the function as user_data (at most 2048 characters)."`
+	SendBody bool   `yaml:"sendBody" doc:"huawei: include the request body in the event."`
+
+	// jwt
+	Issuer         string            `yaml:"issuer" doc:"jwt: required iss."`
+	Audience       StringList        `yaml:"audience" doc:"jwt: accepted aud values (one must match)."`
+	JWKS           string            `yaml:"jwks" doc:"jwt: a JWKS file, relative to this file."`
+	JWKSURL        string            `yaml:"jwksUrl" doc:"jwt: a JWKS URL, fetched and refreshed (an unknown kid triggers one rate-limited refresh)." format:"uri"`
+	Secret         string            `yaml:"secret" doc:"jwt: an HMAC secret (HS256/384/512)."`
+	PublicKey      string            `yaml:"publicKey" doc:"jwt: a PEM public key or certificate file."`
+	Algorithms     StringList        `yaml:"algorithms" doc:"jwt: allowed algorithms (default: the key's own family; never none)."`
+	Leeway         *Duration         `yaml:"leeway" doc:"jwt: clock skew allowed on exp / nbf / iat (default 0)."`
+	RequiredClaims map[string]string `yaml:"requiredClaims" doc:"jwt: claims that must be present with these values (empty value: present with any value)."`
+
+	// forward
+	Mode                string     `yaml:"mode" doc:"forward: nginx (auth_request, default) or traefik (ForwardAuth)." enum:"nginx,traefik"`
+	URL                 string     `yaml:"url" doc:"forward: the auth service URL." format:"uri"`
+	AuthRequestHeaders  StringList `yaml:"authRequestHeaders" doc:"forward: client headers sent to the auth service (default: all)."`
+	AuthResponseHeaders StringList `yaml:"authResponseHeaders" doc:"forward: auth-answer headers copied onto the upstream request (client values removed first)."`
+	Timeout             *Duration  `yaml:"timeout" doc:"forward / jwt jwksUrl: request limit (default 3s)."`
+}
+
+// ValidationFailurePolicy is OCI's MODIFY_RESPONSE policy.
+type ValidationFailurePolicy struct {
+	Type                          string           `yaml:"type" doc:"MODIFY_RESPONSE (default)." enum:"MODIFY_RESPONSE"`
+	ResponseCode                  string           `yaml:"responseCode" doc:"A status code, or ${request.auth[NAME]} from the failed answer's context."`
+	ResponseMessage               string           `yaml:"responseMessage" doc:"The body; may contain context expressions (not request.body)."`
+	ResponseHeaderTransformations *Transformations `yaml:"responseHeaderTransformations" doc:"Header edits on the failure response."`
 }
 
 // Function says how to run an authorizer function.
@@ -82,6 +124,7 @@ type Route struct {
 	Path                    string           `yaml:"path" doc:"Path template: {name} is one segment, {name+} the rest." required:"true"`
 	Methods                 StringList       `yaml:"methods" doc:"Methods (default: every method). ANY means every method."`
 	Authorizer              string           `yaml:"authorizer" doc:"Name of an authorizer; omitted means no authentication."`
+	BackendAuthorizer       string           `yaml:"backendAuthorizer" doc:"huawei: a stage: backend authorizer run before the backend call; its context is ${request.auth[backend.NAME]}."`
 	Authorization           *Authorization   `yaml:"authorization" doc:"Route authorization policy."`
 	RequestTransformations  *Transformations `yaml:"requestTransformations" doc:"Edits to the request before the backend."`
 	ResponseTransformations *Transformations `yaml:"responseTransformations" doc:"Edits to the backend's response."`

@@ -13,7 +13,7 @@ import (
 )
 
 // AuthorizerTypes lists the authorizer types this build knows.
-var AuthorizerTypes = []string{"aws-token", "aws-request"}
+var AuthorizerTypes = []string{"aws-token", "aws-request", "aws-http", "oci", "huawei", "jwt", "forward"}
 
 // Runtimes lists the function runtimes.
 var Runtimes = []string{"mock", "http", "python", "node", "process"}
@@ -39,6 +39,21 @@ func (v *validator) at(path string) Pos {
 	return Pos{1, 1}
 }
 
+// reported reports whether the decoder already rejected the value at path,
+// so a check on its (zero) value would only repeat that error.
+func (v *validator) reported(path string) bool {
+	p, ok := v.g.pos[path]
+	if !ok {
+		return false
+	}
+	for _, d := range v.diags.List {
+		if d.Severity == SevError && d.Line == p.Line && d.Col == p.Col {
+			return true
+		}
+	}
+	return false
+}
+
 func (v *validator) errf(path, format string, a ...any) {
 	p := v.at(path)
 	v.diags.add(Diagnostic{File: v.file, Line: p.Line, Col: p.Col, Severity: SevError, Message: fmt.Sprintf(format, a...)})
@@ -59,7 +74,7 @@ func (v *validator) warnf(path, rule, format string, a ...any) {
 
 func (v *validator) run() {
 	g := v.g
-	if g.Version == 0 {
+	if _, written := g.keyPos["version"]; !written {
 		v.errf("", "missing required key \"version\" (write version: 1)")
 	}
 	if g.AWS.Account != "" && !regexp.MustCompile(`^[0-9]{12}$`).MatchString(g.AWS.Account) {
@@ -69,7 +84,7 @@ func (v *validator) run() {
 		v.authorizer(a)
 	}
 	if g.Platform == "" {
-		g.Platform = "aws"
+		g.Platform = defaultPlatform(g)
 	}
 	if len(g.Routes) == 0 {
 		v.errf("", "no routes: add a routes: list with at least one path and backend")
@@ -115,7 +130,9 @@ func (v *validator) authorizer(a *Authorizer) {
 	switch a.Type {
 	case "aws-token":
 		if len(a.IdentitySource) == 0 {
-			v.errAtKey(base, "authorizer %q: aws-token needs identitySource: header:NAME (the token header, e.g. header:Authorization)", a.Name)
+			if !v.reported(base + ".identitySource") {
+				v.errAtKey(base, "authorizer %q: aws-token needs identitySource: header:NAME (the token header, e.g. header:Authorization)", a.Name)
+			}
 		} else if len(a.IdentitySource) > 1 {
 			v.errf(base+".identitySource", "authorizer %q: aws-token takes exactly one identity source (a header); use aws-request for several", a.Name)
 		} else if len(sources) == 1 && sources[0].Kind != SrcHeader {
@@ -132,16 +149,36 @@ func (v *validator) authorizer(a *Authorizer) {
 				v.errf(fmt.Sprintf("%s.identitySource[%d]", base, i), "authorizer %q: path parameters cannot be identity sources (AWS-I3)", a.Name)
 			}
 		}
-		if ttl > 0 && len(a.IdentitySource) == 0 {
+		if ttl > 0 && len(a.IdentitySource) == 0 && !v.reported(base+".identitySource") {
 			v.errAtKey(base, "authorizer %q: caching is on (ttl %gs) but there is no identitySource; AWS requires at least one when caching (AWS-I3) — add identitySource or set ttl: 0", a.Name, ttl.Seconds())
 		}
 		if a.ValidationRegex != "" {
 			v.errf(base+".validationRegex", "authorizer %q: validationRegex applies to aws-token authorizers only", a.Name)
 		}
 	}
+	v.dialectChecks(a, base, sources)
 	if a.Function != nil {
 		v.function(base+".function", a.Function)
 	}
+}
+
+// defaultPlatform is the platform the authorizer types agree on, else aws.
+func defaultPlatform(g *Gateway) string {
+	seen := ""
+	for _, a := range g.Authorizers {
+		p, ok := platformOf[a.Type]
+		if !ok {
+			continue
+		}
+		if seen != "" && seen != p {
+			return "aws"
+		}
+		seen = p
+	}
+	if seen == "" {
+		return "aws"
+	}
+	return seen
 }
 
 func unwrapRegexErr(err error) string {
@@ -268,22 +305,19 @@ func (v *validator) route(i int, r *Route, shapes map[string][]int) {
 		}
 	}
 	if r.Authorization != nil {
-		switch r.Authorization.Type {
-		case "ANY_OF":
-			if len(r.Authorization.AllowedScope) == 0 {
-				v.errf(base+".authorization", "authorization ANY_OF needs allowedScope: the scopes of which one must be granted")
-			}
-			if az != nil && strings.HasPrefix(az.Type, "aws-") {
-				v.errf(base+".authorization.type", "authorization ANY_OF checks scopes, but %s authorizer %q answers with an IAM policy, not scopes", az.Type, az.Name)
-			}
-		case "ANONYMOUS":
-			if az != nil && strings.HasPrefix(az.Type, "aws-") {
-				v.errf(base+".authorization.type", "authorization ANONYMOUS is an OCI route policy; %s authorizer %q always requires its identity", az.Type, az.Name)
-			}
+		v.authorization(base, r, az)
+	}
+	if r.BackendAuthorizer != "" {
+		ba := v.g.Authorizer(r.BackendAuthorizer)
+		switch {
+		case ba == nil:
+			v.errf(base+".backendAuthorizer", "route %s: unknown authorizer %q", r.Path, r.BackendAuthorizer)
+		case ba.Type != "huawei" || ba.Stage != "backend":
+			v.errf(base+".backendAuthorizer", "route %s: backendAuthorizer must name a huawei authorizer with stage: backend (HW-B1)", r.Path)
 		}
-		if r.Authorizer == "" && r.Authorization.Type != "" {
-			v.errf(base+".authorization", "authorization %s needs an authorizer on the route", r.Authorization.Type)
-		}
+	}
+	if az != nil && az.Type == "huawei" && az.Stage == "backend" {
+		v.errf(base+".authorizer", "route %s: authorizer %q has stage: backend; use it as backendAuthorizer (HW-B1)", r.Path, az.Name)
 	}
 	v.transforms(base+".requestTransformations", r.RequestTransformations, r, tpl)
 	v.transforms(base+".responseTransformations", r.ResponseTransformations, r, tpl)
@@ -310,6 +344,41 @@ func (v *validator) route(i int, r *Route, shapes map[string][]int) {
 			}
 		}
 	}
+}
+
+// authorization checks a route's authorization policy against its authorizer.
+func (v *validator) authorization(base string, r *Route, az *Authorizer) {
+	au := r.Authorization
+	if r.Authorizer == "" && au.Type != "" {
+		v.errf(base+".authorization", "authorization %s needs an authorizer on the route", au.Type)
+		return
+	}
+	scopes := az != nil && (az.Type == "oci" || az.Type == "jwt")
+	switch au.Type {
+	case "ANY_OF":
+		if len(au.AllowedScope) == 0 {
+			v.errf(base+".authorization", "authorization ANY_OF needs allowedScope: the scopes of which one must be granted")
+		}
+		if az != nil && !scopes {
+			v.errf(base+".authorization.type", "authorization ANY_OF checks scopes, but %s authorizer %q does not return scopes (oci and jwt do)", az.Type, az.Name)
+		}
+	case "ANONYMOUS":
+		if az != nil && az.Type != "oci" {
+			v.errf(base+".authorization.type", "authorization ANONYMOUS is an OCI route policy; %s authorizer %q always requires its identity", az.Type, az.Name)
+		} else if az != nil && !az.IsAnonymousAccessAllowed {
+			v.warnf(base+".authorization.type", "OCI-A1", "route %s is ANONYMOUS but authorizer %q does not set isAnonymousAccessAllowed: true, so the route still requires authentication", r.Path, az.Name)
+		}
+	}
+	if au.Type != "ANY_OF" && len(au.AllowedScope) > 0 {
+		v.warnf(base+".authorization.allowedScope", "OCI-A1", "allowedScope is only checked by authorization type ANY_OF; this route (%s) ignores it", typeOr(au.Type))
+	}
+}
+
+func typeOr(t string) string {
+	if t == "" {
+		return "AUTHENTICATION_ONLY"
+	}
+	return t
 }
 
 func (v *validator) transforms(base string, t *Transformations, r *Route, tpl *route.Template) {
@@ -363,11 +432,11 @@ func (v *validator) expression(path, src string, r *Route, tpl *route.Template) 
 	for _, ref := range t.Refs() {
 		switch ref.Table {
 		case expr.Auth:
-			if r.Authorizer == "" {
+			if r != nil && r.Authorizer == "" {
 				v.warnf(path, "", "%s reads the authorizer's answer, but route %s has no authorizer: it is always empty", ref, r.Path)
 			}
 		case expr.Path:
-			if tpl != nil && !contains(tpl.Params(), ref.Name) {
+			if r != nil && tpl != nil && !contains(tpl.Params(), ref.Name) {
 				v.errf(path, "%s: route %s has no path parameter {%s}%s", ref, r.Path, ref.Name, suggest(ref.Name, tpl.Params()))
 			}
 		}

@@ -1,0 +1,316 @@
+package engine
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/authlab/authlab/engine/config"
+	"github.com/authlab/authlab/engine/policy"
+	"github.com/authlab/authlab/engine/runtime"
+	"github.com/authlab/authlab/engine/trace"
+)
+
+// awsHTTP is API Gateway HTTP API Lambda authorizers (semantics.md §2).
+type awsHTTP struct {
+	rest    *awsREST // shared: identity values, request context, policies
+	format  string   // "1.0" | "2.0"
+	simple  bool
+	caching bool
+}
+
+func newAWSHTTP(g *config.Gateway, a *config.Authorizer) (Dialect, error) {
+	info := awsOf(g)
+	if g.AWS.Stage == "" {
+		info.stage = "$default" // HTTP APIs deploy to $default unless told otherwise
+	}
+	d := &awsHTTP{rest: &awsREST{request: true, sources: a.Sources(), aws: info}, format: a.PayloadFormat, simple: a.SimpleResponses}
+	if d.format == "" {
+		d.format = "2.0"
+	}
+	// AWSH-C1: caching needs a TTL and at least one identity source.
+	d.caching = a.TTLValue() > 0 && len(d.rest.sources) > 0
+	return d, nil
+}
+
+func (d *awsHTTP) MaxResponse() int { return runtime.DefaultMaxResponse }
+
+func (d *awsHTTP) routeArn(f *Flow) string { return d.rest.methodArn(f) }
+
+func (d *awsHTTP) routeKey(f *Flow) string { return f.Req.Method + " " + f.Template }
+
+func httpUnauthorized(rule, reason string) *Failure {
+	return jsonFailure("", rule, reason, 401, `{"message":"Unauthorized"}`)
+}
+
+func httpForbidden(rule, reason string) *Failure {
+	return jsonFailure("", rule, reason, 403, `{"message":"Forbidden"}`)
+}
+
+func httpError(rule, reason string) *Failure {
+	return jsonFailure("", rule, reason, 500, `{"message":"Internal Server Error"}`)
+}
+
+func (d *awsHTTP) value(f *Flow, s config.IdentitySource) (string, bool) {
+	if s.Kind == config.SrcContext && s.Name == "routeKey" {
+		return d.routeKey(f), true
+	}
+	if s.Kind == config.SrcHeader {
+		// HTTP APIs join repeated headers with commas.
+		v := f.Req.Header.Values(s.Name)
+		return strings.Join(v, ","), len(v) > 0
+	}
+	return d.rest.value(f, s)
+}
+
+func (d *awsHTTP) Identity(f *Flow, st *trace.Stage) (Identity, *Failure) {
+	st.Add("routeArn", d.routeArn(f))
+	var id Identity
+	for _, s := range d.rest.sources {
+		v, ok := d.value(f, s)
+		id.Sources = append(id.Sources, s.String())
+		if !ok || v == "" {
+			st.Rule("AWSH-I1")
+			return id, httpUnauthorized("AWSH-I1", fmt.Sprintf("identity source %s missing: 401 without calling the function", s))
+		}
+		st.Add(s.String(), v)
+		id.Values = append(id.Values, v)
+		if s.Kind == config.SrcHeader || config.SecretName(s.Name) {
+			id.Secrets = append(id.Secrets, v)
+		}
+	}
+	if d.caching {
+		id.CacheKey = strings.Join(id.Values, ",")
+		st.Rule("AWSH-C1")
+	}
+	st.Summary = fmt.Sprintf("%d identity source(s) present", len(id.Values))
+	return id, nil
+}
+
+func (d *awsHTTP) Event(f *Flow, id Identity) ([]byte, error) {
+	if d.format == "1.0" {
+		return d.event10(f, id)
+	}
+	return d.event20(f, id)
+}
+
+// event20 is AWSH-E1.
+func (d *awsHTTP) event20(f *Flow, id Identity) ([]byte, error) {
+	r := f.Req
+	headers := map[string]string{}
+	var cookies []string
+	for canon, vals := range r.Header {
+		name := strings.ToLower(canon)
+		if name == "cookie" {
+			for _, v := range vals {
+				for _, c := range strings.Split(v, ";") {
+					if c = strings.TrimSpace(c); c != "" {
+						cookies = append(cookies, c)
+					}
+				}
+			}
+			continue
+		}
+		headers[name] = strings.Join(vals, ",")
+	}
+	query := map[string]string{}
+	for k, vals := range r.Query {
+		query[k] = strings.Join(vals, ",")
+	}
+	ev := map[string]any{
+		"version":        "2.0",
+		"type":           "REQUEST",
+		"routeArn":       d.routeArn(f),
+		"identitySource": nonNil(id.Values),
+		"routeKey":       d.routeKey(f),
+		"rawPath":        r.Path,
+		"rawQueryString": rawQuery(r),
+		"headers":        headers,
+		"requestContext": map[string]any{
+			"accountId":    d.rest.aws.account,
+			"apiId":        d.rest.aws.apiID,
+			"domainName":   d.rest.domain(f),
+			"domainPrefix": strings.SplitN(d.rest.domain(f), ".", 2)[0],
+			"http": map[string]any{
+				"method": r.Method, "path": r.Path, "protocol": "HTTP/1.1",
+				"sourceIp": r.SourceIP, "userAgent": r.Header.Get("User-Agent"),
+			},
+			"requestId": f.RequestID,
+			"routeKey":  d.routeKey(f),
+			"stage":     d.rest.aws.stage,
+			"time":      f.Now.UTC().Format("02/Jan/2006:15:04:05 -0700"),
+			"timeEpoch": f.Now.UnixMilli(),
+		},
+		"pathParameters": nonNilMap(f.Params),
+		"stageVariables": d.rest.aws.stageVars,
+	}
+	if len(cookies) > 0 {
+		ev["cookies"] = cookies
+	}
+	if len(query) > 0 {
+		ev["queryStringParameters"] = query
+	}
+	return json.Marshal(ev)
+}
+
+func rawQuery(r *Request) string {
+	keys := make([]string, 0, len(r.Query))
+	for k := range r.Query {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var parts []string
+	for _, k := range keys {
+		for _, v := range r.Query[k] {
+			parts = append(parts, k+"="+v)
+		}
+	}
+	return strings.Join(parts, "&")
+}
+
+func nonNil(v []string) []string {
+	if v == nil {
+		return []string{}
+	}
+	return v
+}
+
+func nonNilMap(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
+	}
+	return m
+}
+
+// event10 is AWSH-E2: the REST REQUEST event plus version, identitySource
+// and authorizationToken.
+func (d *awsHTTP) event10(f *Flow, id Identity) ([]byte, error) {
+	raw, err := d.rest.Event(f, id)
+	if err != nil {
+		return nil, err
+	}
+	var ev map[string]any
+	if err := json.Unmarshal(raw, &ev); err != nil {
+		return nil, err
+	}
+	joined := strings.Join(id.Values, ",")
+	ev["version"] = "1.0"
+	ev["identitySource"] = joined
+	ev["authorizationToken"] = joined
+	ev["routeArn"] = d.routeArn(f)
+	return json.Marshal(ev)
+}
+
+func (d *awsHTTP) Interpret(f *Flow, res runtime.Result, invokeErr error, st *trace.Stage) (*Decision, *Failure) {
+	if invokeErr != nil {
+		why := "function failed: " + invokeErr.Error()
+		if errors.Is(invokeErr, runtime.ErrTimeout) {
+			why = "function timed out: " + invokeErr.Error()
+		}
+		return nil, httpError("AWSH-R2", why)
+	}
+	if res.Err != nil {
+		return nil, httpError("AWSH-R2", fmt.Sprintf("function threw %q: HTTP APIs answer 500 for any function error", res.Err.Error()))
+	}
+	payload := bytes.TrimSpace(res.Payload)
+	var asString string
+	if json.Unmarshal(payload, &asString) == nil {
+		payload = []byte(asString)
+	}
+	var top map[string]json.RawMessage
+	if !bytes.HasPrefix(payload, []byte("{")) || json.Unmarshal(payload, &top) != nil {
+		return nil, httpError("AWSH-R2", "answer is not a JSON object")
+	}
+	dec := &Decision{Raw: json.RawMessage(payload), IssuedFor: d.routeArn(f), Context: map[string]string{}}
+	if raw, ok := top["context"]; ok && !bytes.Equal(raw, []byte("null")) {
+		if err := readAnyContext(raw, dec, st); err != nil {
+			return nil, httpError("AWSH-R2", err.Error())
+		}
+		st.Rule("AWSH-R3")
+	}
+	if d.simple {
+		raw, ok := top["isAuthorized"]
+		var allowed bool
+		if !ok || json.Unmarshal(raw, &allowed) != nil {
+			return nil, httpError("AWSH-R1", "simple response: isAuthorized missing or not a boolean")
+		}
+		dec.Policy = allowed
+		st.Rule("AWSH-R1")
+		st.Summary = fmt.Sprintf("simple response: isAuthorized %v, %d context value(s)", allowed, len(dec.Context))
+		return dec, nil
+	}
+	pdRaw, ok := top["policyDocument"]
+	if !ok {
+		return nil, httpError("AWSH-R2", "answer has no policyDocument (simpleResponses is off)")
+	}
+	doc, err := policy.Parse(pdRaw)
+	if err != nil {
+		return nil, httpError("AWSH-R2", "policyDocument: "+err.Error())
+	}
+	dec.Policy = doc
+	if raw, ok := top["principalId"]; ok {
+		_ = json.Unmarshal(raw, &dec.Principal)
+	}
+	if dec.Principal == "" && hasAllow(doc) {
+		return nil, httpError("AWSH-R2", "answer allows access but has no principalId")
+	}
+	st.Summary = fmt.Sprintf("IAM policy: principal %q, %d statement(s)", dec.Principal, len(doc.Statements))
+	return dec, nil
+}
+
+// readAnyContext keeps scalars as text and objects / arrays as JSON (AWSH-R3).
+func readAnyContext(raw json.RawMessage, dec *Decision, st *trace.Stage) error {
+	var ctx map[string]json.RawMessage
+	if !bytes.HasPrefix(bytes.TrimSpace(raw), []byte("{")) || json.Unmarshal(raw, &ctx) != nil {
+		return fmt.Errorf("context must be a JSON object")
+	}
+	keys := make([]string, 0, len(ctx))
+	for k := range ctx {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := bytes.TrimSpace(ctx[k])
+		var s string
+		if len(v) > 0 && v[0] == '"' && json.Unmarshal(v, &s) == nil {
+			dec.Context[k] = s
+		} else {
+			dec.Context[k] = string(v)
+		}
+		dec.ContextOrder = append(dec.ContextOrder, k)
+		st.Add("context."+k, dec.Context[k])
+	}
+	return nil
+}
+
+func (d *awsHTTP) Authorize(f *Flow, dec *Decision, cached *CachedDecision, st *trace.Stage) *Failure {
+	arn := d.routeArn(f)
+	if cached != nil {
+		st.Rule("AWSH-C1")
+		st.Add("cachedFrom", dec.IssuedFor)
+	}
+	if allowed, ok := dec.Policy.(bool); ok {
+		if allowed {
+			st.Summary = "isAuthorized: true"
+			return nil
+		}
+		st.Summary = "isAuthorized: false"
+		return httpForbidden("AWSH-R1", "the function answered isAuthorized: false")
+	}
+	v := dec.Policy.(*policy.Document).Evaluate(arn)
+	st.Rule(v.Rule).Add("routeArn", arn)
+	if v.By != nil {
+		st.AddJSON("statement", v.By.Raw)
+	}
+	st.Summary = v.Reason
+	if cached != nil && dec.IssuedFor != arn {
+		st.Summary = fmt.Sprintf("cached policy from %s, evaluated against %s: %s", dec.IssuedFor, arn, v.Reason)
+	}
+	if v.Allowed {
+		return nil
+	}
+	return httpForbidden(v.Rule, st.Summary)
+}

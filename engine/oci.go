@@ -1,0 +1,336 @@
+package engine
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/authlab/authlab/engine/config"
+	"github.com/authlab/authlab/engine/expr"
+	"github.com/authlab/authlab/engine/runtime"
+	"github.com/authlab/authlab/engine/trace"
+	"github.com/authlab/authlab/engine/transform"
+)
+
+// oci is OCI API Gateway authorizer functions, single- and multi-argument
+// (semantics.md §3).
+type oci struct {
+	cfg        *config.Authorizer
+	tokenTable string // single-argument: headers | query
+	tokenKey   string
+	args       []config.OCIArgument // multi-argument, by name
+	cacheKey   []string
+	vfp        *ociVFP
+}
+
+// ociVFP is a compiled validation failure policy (OCI-V1).
+type ociVFP struct {
+	code    *expr.Template
+	message *expr.Template
+	headers *transform.Set
+}
+
+// ociDefaultTTL is the cache lifetime of an answer without expiresAt
+// (OCI-C2, unconfirmed).
+const ociDefaultTTL = time.Hour
+
+func newOCI(g *config.Gateway, a *config.Authorizer) (Dialect, error) {
+	d := &oci{cfg: a, args: a.OCIArguments()}
+	if a.Token != "" {
+		t, k, err := config.ParseOCIVariable(a.Token)
+		if err != nil {
+			return nil, err
+		}
+		d.tokenTable, d.tokenKey = t, k
+	} else {
+		d.cacheKey = a.OCICacheKey()
+	}
+	if p := a.ValidationFailurePolicy; p != nil {
+		v := &ociVFP{}
+		var err error
+		if p.ResponseCode != "" {
+			if v.code, err = expr.Compile(p.ResponseCode); err != nil {
+				return nil, err
+			}
+		}
+		if p.ResponseMessage != "" {
+			if v.message, err = expr.Compile(p.ResponseMessage); err != nil {
+				return nil, err
+			}
+		}
+		if v.headers, err = transform.Compile(p.ResponseHeaderTransformations); err != nil {
+			return nil, err
+		}
+		d.vfp = v
+	}
+	return d, nil
+}
+
+func (d *oci) MaxResponse() int { return runtime.DefaultMaxResponse }
+
+// DefaultTTL is the lifetime when an answer has no expiresAt.
+func (d *oci) DefaultTTL() time.Duration { return ociDefaultTTL }
+
+func ociFailure(rule, reason string, status int, msg string) *Failure {
+	return jsonFailure("", rule, reason, status, fmt.Sprintf(`{"code":%d,"message":%s}`, status, jsonString(msg)))
+}
+
+func ociUnauthorized(rule, reason string) *Failure {
+	return ociFailure(rule, reason, 401, "Unauthorized")
+}
+
+// lookup reads one context variable; several values come back as a list.
+func (d *oci) lookup(r *Request, table, key string) (any, bool) {
+	switch table {
+	case "headers":
+		v := r.Header.Values(key)
+		if len(v) == 0 {
+			return nil, false
+		}
+		if len(v) == 1 {
+			return v[0], true
+		}
+		return v, true
+	case "query":
+		v, ok := r.Query[key]
+		if !ok || len(v) == 0 {
+			return nil, false
+		}
+		if len(v) == 1 {
+			return v[0], true
+		}
+		return v, true
+	case "host":
+		return r.Host, r.Host != ""
+	case "cert":
+		return r.Cert, r.Cert != ""
+	case "body":
+		return string(r.Body), len(r.Body) > 0
+	}
+	return nil, false
+}
+
+func (d *oci) Identity(f *Flow, st *trace.Stage) (Identity, *Failure) {
+	if d.tokenTable != "" {
+		v, ok := d.lookup(f.Req, d.tokenTable, d.tokenKey)
+		tok := fmt.Sprint(v)
+		if list, isList := v.([]string); isList {
+			tok = list[0]
+		}
+		if !ok || tok == "" {
+			st.Rule("OCI-E1")
+			return Identity{Missing: true}, ociUnauthorized("OCI-E1", fmt.Sprintf("no token in request.%s[%s]: 401 without calling the function", d.tokenTable, d.tokenKey))
+		}
+		st.Add("token", tok).Rule("OCI-E1")
+		st.Summary = "token present"
+		return Identity{Values: []string{tok}, Secrets: []string{tok}, CacheKey: tok, Data: map[string]any{"token": tok}}, nil
+	}
+	data := map[string]any{}
+	id := Identity{Data: data}
+	var keyParts []string
+	for _, arg := range d.args {
+		v, ok := d.lookup(f.Req, arg.Table, arg.Key)
+		src := "request." + arg.Table
+		if arg.Key != "" {
+			src += "[" + arg.Key + "]"
+		}
+		if !ok {
+			st.Add(arg.Name, "(absent: "+src+")")
+			if containsStr(d.cacheKey, arg.Name) {
+				keyParts = append(keyParts, arg.Name+"=")
+			}
+			continue
+		}
+		data[arg.Name] = v
+		text := valueText(v)
+		st.Add(arg.Name, text)
+		id.Values = append(id.Values, text)
+		if arg.Table == "headers" && config.SecretName(arg.Key) || config.SecretName(arg.Name) {
+			id.Secrets = append(id.Secrets, text)
+		}
+		if containsStr(d.cacheKey, arg.Name) {
+			keyParts = append(keyParts, arg.Name+"="+text)
+		}
+	}
+	st.Rule("OCI-E2")
+	if len(data) == 0 {
+		return Identity{Missing: true}, ociUnauthorized("OCI-E2", "none of the arguments is present: the request is unauthenticated, 401 without calling the function")
+	}
+	id.CacheKey = strings.Join(keyParts, "&")
+	st.Add("cacheKey", "["+strings.Join(d.cacheKey, ", ")+"]").Rule("OCI-C1")
+	st.Summary = fmt.Sprintf("%d of %d argument(s) present", len(data), len(d.args))
+	return id, nil
+}
+
+func valueText(v any) string {
+	if list, ok := v.([]string); ok {
+		return strings.Join(list, ",")
+	}
+	return fmt.Sprint(v)
+}
+
+func containsStr(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (d *oci) Event(f *Flow, id Identity) ([]byte, error) {
+	if d.tokenTable != "" {
+		return json.Marshal(struct {
+			Type  string `json:"type"`
+			Token string `json:"token"`
+		}{"TOKEN", id.Values[0]})
+	}
+	return json.Marshal(struct {
+		Type string         `json:"type"`
+		Data map[string]any `json:"data"`
+	}{"USER_DEFINED", id.Data})
+}
+
+// ociAnswer is the function's answer (OCI-R1).
+type ociAnswer struct {
+	Active          *bool           `json:"active"`
+	Principal       string          `json:"principal"`
+	Scope           json.RawMessage `json:"scope"`
+	ClientID        string          `json:"clientId"`
+	ExpiresAt       string          `json:"expiresAt"`
+	Context         json.RawMessage `json:"context"`
+	WWWAuthenticate string          `json:"wwwAuthenticate"`
+}
+
+func (d *oci) Interpret(f *Flow, res runtime.Result, invokeErr error, st *trace.Stage) (*Decision, *Failure) {
+	badGateway := func(reason string) *Failure {
+		st.Add("note", "OCI-R3 is unconfirmed: the status for a failed function is taken as 502")
+		return ociFailure("OCI-R3", reason, 502, "Bad Gateway")
+	}
+	if invokeErr != nil {
+		if errors.Is(invokeErr, runtime.ErrTimeout) {
+			return nil, badGateway("function timed out: " + invokeErr.Error())
+		}
+		return nil, badGateway("function failed: " + invokeErr.Error())
+	}
+	if res.Err != nil {
+		return nil, badGateway(fmt.Sprintf("function threw %q", res.Err.Error()))
+	}
+	payload := bytes.TrimSpace(res.Payload)
+	var asString string
+	if json.Unmarshal(payload, &asString) == nil {
+		payload = []byte(asString)
+	}
+	var ans ociAnswer
+	if !bytes.HasPrefix(payload, []byte("{")) || json.Unmarshal(payload, &ans) != nil {
+		return nil, badGateway("answer is not a JSON object with the authorizer response fields")
+	}
+	if ans.Active == nil {
+		return nil, badGateway("answer has no boolean active")
+	}
+	dec := &Decision{Raw: json.RawMessage(payload), Principal: ans.Principal, Context: map[string]string{}}
+	if len(ans.Context) > 0 && !bytes.Equal(ans.Context, []byte("null")) {
+		if err := readAnyContext(ans.Context, dec, st); err != nil {
+			return nil, badGateway(err.Error())
+		}
+	}
+	if !*ans.Active {
+		st.Rule("OCI-R2")
+		st.Summary = "active: false"
+		return nil, d.refuse(f, dec, ans.WWWAuthenticate, st)
+	}
+	scopes, err := parseScope(ans.Scope)
+	if err != nil {
+		return nil, badGateway(err.Error())
+	}
+	dec.Scopes = scopes
+	if ans.ClientID != "" {
+		dec.Context["clientId"] = ans.ClientID
+		st.Add("clientId", ans.ClientID)
+	}
+	if ans.ExpiresAt != "" {
+		t, err := time.Parse(time.RFC3339, ans.ExpiresAt)
+		if err != nil {
+			return nil, badGateway(fmt.Sprintf("expiresAt %q is not an ISO-8601 time", ans.ExpiresAt))
+		}
+		dec.Expires = t
+		st.Add("expiresAt", fmt.Sprintf("%s (%s from now)", t.UTC().Format(time.RFC3339), t.Sub(f.Now).Round(time.Second))).Rule("OCI-C2")
+	} else {
+		dec.Expires = f.Now.Add(ociDefaultTTL)
+		st.Add("expiresAt", "absent: cached for the default 1h (OCI-C2, unconfirmed)")
+	}
+	st.Add("principal", ans.Principal).Add("scope", strings.Join(scopes, " "))
+	st.Rule("OCI-R1")
+	st.Summary = fmt.Sprintf("active: principal %q, %d scope(s), %d context value(s)", ans.Principal, len(scopes), len(dec.Context))
+	return dec, nil
+}
+
+func parseScope(raw json.RawMessage) ([]string, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+		return nil, nil
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return strings.Fields(s), nil
+	}
+	var list []string
+	if json.Unmarshal(raw, &list) == nil {
+		return list, nil
+	}
+	return nil, fmt.Errorf("scope must be a string or a list of strings")
+}
+
+// refuse builds the answer to active: false: 401 with WWW-Authenticate
+// (OCI-R2), or what the validation failure policy says (OCI-V1).
+func (d *oci) refuse(f *Flow, failed *Decision, wwwAuth string, st *trace.Stage) *Failure {
+	if d.vfp == nil {
+		fl := ociUnauthorized("OCI-R2", "the function answered active: false")
+		if wwwAuth != "" {
+			fl.Header.Set("WWW-Authenticate", wwwAuth)
+		}
+		return fl
+	}
+	st.Rule("OCI-V1")
+	e := env{f: f, dec: failed}
+	status := 401
+	if d.vfp.code != nil {
+		v, missing := d.vfp.code.Eval(e)
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		switch {
+		case err != nil || n < 100 || n > 599:
+			st.Add("responseCode", fmt.Sprintf("%q is not a status code (missing: %v): keeping 401", v, missing))
+		default:
+			status = n
+		}
+	}
+	msg := "Unauthorized"
+	if d.vfp.message != nil {
+		msg, _ = d.vfp.message.Eval(e)
+	}
+	h := http.Header{}
+	h.Set("Content-Type", "text/plain; charset=utf-8")
+	if wwwAuth != "" {
+		h.Set("WWW-Authenticate", wwwAuth)
+	}
+	var changes []trace.Change
+	if d.vfp.headers != nil {
+		changes = d.vfp.headers.Apply(h, nil, e)
+		st.Changes = append(st.Changes, changes...)
+	}
+	return &Failure{Rule: "OCI-V1", Reason: fmt.Sprintf("active: false; validationFailurePolicy answers %d", status),
+		Status: status, Header: h, Body: []byte(msg)}
+}
+
+func (d *oci) Authorize(f *Flow, dec *Decision, cached *CachedDecision, st *trace.Stage) *Failure {
+	if cached != nil {
+		st.Rule("OCI-C1")
+	}
+	st.Summary = fmt.Sprintf("authenticated as %q", dec.Principal)
+	return nil
+}

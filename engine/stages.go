@@ -1,0 +1,172 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/authlab/authlab/engine/backend"
+	"github.com/authlab/authlab/engine/expr"
+	"github.com/authlab/authlab/engine/trace"
+)
+
+// env answers ${request...} expressions for one request.
+type env struct {
+	f   *Flow
+	dec *Decision
+}
+
+func (e env) Lookup(table, name string) (string, bool) {
+	r := e.f.Req
+	switch table {
+	case expr.Auth:
+		if e.dec == nil {
+			return "", false
+		}
+		if v, ok := e.dec.Context[name]; ok {
+			return v, true
+		}
+		switch name {
+		case "principalId", "principal":
+			return e.dec.Principal, e.dec.Principal != ""
+		case "scope":
+			return strings.Join(e.dec.Scopes, " "), len(e.dec.Scopes) > 0
+		}
+		return "", false
+	case expr.Headers:
+		v := r.Header.Values(name)
+		return strings.Join(v, ","), len(v) > 0
+	case expr.Query:
+		v, ok := r.Query[name]
+		return strings.Join(v, ","), ok
+	case expr.Path:
+		v, ok := e.f.Params[name]
+		return v, ok
+	case expr.Host:
+		return r.Host, r.Host != ""
+	case expr.Body:
+		return string(r.Body), len(r.Body) > 0
+	case expr.Cert:
+		return r.Cert, r.Cert != ""
+	}
+	return "", false
+}
+
+func (p *pipeline) requestTransform() {
+	st, start := p.stage(trace.RequestTransform)
+	defer p.done(st, start)
+	req := p.f.Req
+	up := &backend.Request{Method: req.Method, Path: req.Path, Query: cloneValues(req.Query),
+		Header: req.Header.Clone(), Body: req.Body, Host: req.Host}
+	backend.StripHopByHop(up.Header)
+	p.res.Upstream = up
+	if p.rt.reqT == nil {
+		st.Status, st.Summary = trace.Skip, "route has no request transformations"
+		return
+	}
+	st.Changes = p.rt.reqT.Apply(up.Header, up.Query, env{p.f, p.dec})
+	st.Summary = summarizeChanges(st.Changes)
+	for _, c := range st.Changes {
+		if c.Op == "overwritten" || (c.Op == "removed" && c.Target == "header") {
+			st.Rule("ALL-1")
+			break
+		}
+	}
+}
+
+func cloneValues(v url.Values) url.Values {
+	out := make(url.Values, len(v))
+	for k, x := range v {
+		out[k] = append([]string(nil), x...)
+	}
+	return out
+}
+
+func summarizeChanges(ch []trace.Change) string {
+	if len(ch) == 0 {
+		return "nothing to change"
+	}
+	counts := map[string]int{}
+	var order []string
+	for _, c := range ch {
+		if counts[c.Op] == 0 {
+			order = append(order, c.Op)
+		}
+		counts[c.Op]++
+	}
+	parts := make([]string, len(order))
+	for i, op := range order {
+		parts[i] = fmt.Sprintf("%d %s", counts[op], op)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (p *pipeline) backend() {
+	st, start := p.stage(trace.Backend)
+	defer p.done(st, start)
+	up := p.res.Upstream
+	st.Add("backend", p.rt.backend.Describe()).Add("request", up.Method+" "+targetOf(up.Path, up.Query))
+	ctx := p.ctx
+	resp, err := p.rt.backend.Serve(ctx, up)
+	if err != nil {
+		timeout := errors.Is(err, backend.ErrTimeout)
+		fl := p.g.platform.BackendFailure(p.f, err, timeout)
+		p.failed(st, fl)
+		return
+	}
+	st.Summary = fmt.Sprintf("%d %s", resp.Status, http.StatusText(resp.Status))
+	st.Add("status", fmt.Sprint(resp.Status))
+	p.res.Response = &Response{Status: resp.Status, Header: resp.Header, Body: resp.Body}
+}
+
+func targetOf(path string, q url.Values) string {
+	if len(q) == 0 {
+		return path
+	}
+	return path + "?" + q.Encode()
+}
+
+func (p *pipeline) failureResponse() {
+	if p.fail == nil {
+		p.skip(trace.FailureResponse, "request was not refused")
+		return
+	}
+	st, start := p.stage(trace.FailureResponse)
+	defer p.done(st, start)
+	fl := p.fail
+	h := fl.Header.Clone()
+	if h == nil {
+		h = http.Header{}
+	}
+	p.g.platform.Decorate(p.f, h)
+	p.res.Response = &Response{Status: fl.Status, Header: h, Body: fl.Body}
+	st.Summary = fmt.Sprintf("%d from %s", fl.Status, fl.Stage)
+	if fl.Rule != "" {
+		st.Rule(fl.Rule)
+		st.Summary += " (" + fl.Rule + ")"
+	}
+	st.Add("status", fmt.Sprint(fl.Status)).Add("reason", fl.Reason)
+	for _, k := range backend.SortedKeys(h) {
+		st.Add("header."+k, strings.Join(h[k], ", "))
+	}
+	st.AddJSON("body", fl.Body)
+}
+
+func (p *pipeline) responseTransform() {
+	if p.fail != nil {
+		p.skip(trace.ResponseTransform, "gateway answered a refusal: route response transformations do not apply")
+		return
+	}
+	resp := p.res.Response
+	p.g.platform.Decorate(p.f, resp.Header)
+	if p.rt.respT == nil {
+		p.skip(trace.ResponseTransform, "route has no response transformations")
+		return
+	}
+	st, start := p.stage(trace.ResponseTransform)
+	defer p.done(st, start)
+	st.Changes = p.rt.respT.Apply(resp.Header, nil, env{p.f, p.dec})
+	st.Summary = summarizeChanges(st.Changes)
+}
