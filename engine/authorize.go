@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/authlab/authlab/engine/cache"
 	"github.com/authlab/authlab/engine/runtime"
 	"github.com/authlab/authlab/engine/trace"
 )
@@ -63,12 +64,12 @@ func (p *pipeline) authorize() {
 	switch {
 	case az.ttl == 0:
 		st.Status, st.Summary = trace.Skip, "caching off (ttl 0)"
-		st.Rule("AWS-C1")
+		st.Rule(cacheRules[az.cfg.Type][0])
 	case id.CacheKey == "":
 		st.Status, st.Summary = trace.Skip, "no cache key for this request"
 	default:
 		st.Add("key", id.CacheKey).Add("ttl", az.ttl.String())
-		st.Rule("AWS-C2")
+		st.Rule(cacheRules[az.cfg.Type][1])
 		if len(id.Secrets) > 0 {
 			p.f.Trace.AddSecret(id.CacheKey)
 		}
@@ -99,11 +100,26 @@ func (p *pipeline) authorize() {
 	} else if az.ttl > 0 && id.CacheKey != "" {
 		// Concurrent misses for one key make one call; the others wait
 		// for its answer, as a gateway's cache fill would.
+		var late *cache.Entry[*Decision]
 		dec, _, shared := az.cache.Do(id.CacheKey, func() (*Decision, bool) {
+			// Another request may have stored an answer between the
+			// lookup above and here: use it rather than call again.
+			if e, hit, _ := az.cache.Get(id.CacheKey); hit {
+				late = &e
+				return e.Value, true
+			}
 			p.invoke(az, id)
 			return p.dec, p.fail == nil
 		})
-		if shared {
+		if late != nil {
+			p.dec = late.Value
+			p.res.Outcome = Cached
+			st.Summary += "; a concurrent request stored an answer meanwhile"
+			st.Add("filledBy", "a concurrent request")
+			p.skip(trace.Authorizer, "a concurrent request with the same identity stored its answer just before: function not called")
+			p.skip(trace.ResponseCheck, "checked by the concurrent request")
+			cached = &CachedDecision{Key: id.CacheKey, Stored: late.Stored, TTLLeft: late.TTLLeft(p.f.Now)}
+		} else if shared {
 			p.dec = dec
 			p.res.Outcome = Cached
 			p.skip(trace.Authorizer, "a concurrent request with the same identity called the function; its answer was shared")
@@ -145,7 +161,7 @@ func (p *pipeline) invoke(az *authorizer, id Identity) {
 		p.skip(trace.Policy, "no answer")
 		return
 	}
-	st.Add("function", az.cfg.Function.Runtime+functionTarget(az))
+	st.Add("function", runtimeName(az)+functionTarget(az))
 	st.AddJSON("event", event)
 	p.res.Outcome = Called
 	az.calls.inc()
@@ -206,6 +222,9 @@ func (p *pipeline) invoke(az *authorizer, id Identity) {
 
 func functionTarget(az *authorizer) string {
 	f := az.cfg.Function
+	if f == nil {
+		return "built-in " + az.cfg.Type
+	}
 	switch {
 	case f.Handler != "":
 		return " " + f.Handler
@@ -232,7 +251,12 @@ func (p *pipeline) checkScopes(st *trace.Stage) *Failure {
 			}
 		}
 	}
-	return p.g.platform.Forbidden(p.f, "OCI-A1", fmt.Sprintf("none of the allowed scopes %v was granted (granted: %v)", want, p.dec.Scopes))
+	rule := "OCI-A1"
+	if p.rt.auth.cfg.Type == "jwt" {
+		rule = "JWT-2"
+	}
+	st.Rule(rule)
+	return p.g.platform.Forbidden(p.f, rule, fmt.Sprintf("none of the allowed scopes %v was granted (granted: %v)", want, p.dec.Scopes))
 }
 
 // Calls returns how many times each authorizer's function was invoked.
@@ -242,4 +266,23 @@ func (e *Engine) Calls() map[string]int {
 		out[name] = a.calls.get()
 	}
 	return out
+}
+
+func runtimeName(az *authorizer) string {
+	if az.cfg.Function == nil {
+		return ""
+	}
+	return az.cfg.Function.Runtime
+}
+
+// cacheRules names, per authorizer type, the rule for the cache switch and
+// for the cache key.
+var cacheRules = map[string][2]string{
+	"aws-token":   {"AWS-C1", "AWS-C2"},
+	"aws-request": {"AWS-C1", "AWS-C2"},
+	"aws-http":    {"AWSH-C1", "AWSH-C1"},
+	"oci":         {"OCI-C1", "OCI-C1"},
+	"huawei":      {"HW-C1", "HW-C1"},
+	"jwt":         {"JWT-1", "JWT-1"},
+	"forward":     {"FWD-1", "FWD-1"},
 }

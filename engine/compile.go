@@ -33,6 +33,7 @@ type compiledRoute struct {
 	tpl      *route.Template
 	methods  map[string]bool // nil = every method
 	auth     *authorizer
+	backAuth *authorizer // huawei stage: backend (HW-B1)
 	authType string
 	reqT     *transform.Set
 	respT    *transform.Set
@@ -52,9 +53,8 @@ type gateway struct {
 	order       []string // authorizer names in file order
 }
 
-// FunctionFactory builds runtimes the engine does not build itself (python,
-// node, process); the runtimes package registers it. Nil means those
-// runtimes are refused with a clear error.
+// FunctionFactory builds the python / node / process runtimes; nil means
+// the warm workers of engine/runtime. Tests may inject their own.
 type FunctionFactory func(name string, g *config.Gateway, f *config.Function, maxResponse int) (runtime.Function, error)
 
 func compile(g *config.Gateway, clk clock.Clock, ff FunctionFactory) (*gateway, error) {
@@ -70,9 +70,15 @@ func compile(g *config.Gateway, clk clock.Clock, ff FunctionFactory) (*gateway, 
 		}
 		d, err := mk(g, a)
 		if err != nil {
+			cg.close()
 			return nil, fmt.Errorf("authorizer %q: %w", a.Name, err)
 		}
-		fn, err := buildFunction(a.Name, g, a.Function, d.MaxResponse(), ff)
+		var fn runtime.Function
+		if bf, ok := d.(builtinFunction); ok {
+			fn = bf.Function()
+		} else {
+			fn, err = buildFunction(a.Name, g, a.Function, d.MaxResponse(), ff)
+		}
 		if err != nil {
 			cg.close()
 			return nil, fmt.Errorf("authorizer %q: %w", a.Name, err)
@@ -82,7 +88,7 @@ func compile(g *config.Gateway, clk clock.Clock, ff FunctionFactory) (*gateway, 
 			ttl = dt.DefaultTTL()
 		}
 		cg.authorizers[a.Name] = &authorizer{cfg: a, dialect: d, fn: fn, ttl: ttl,
-			timeout: a.Function.TimeoutValue(), cache: cache.New[*Decision](clk)}
+			timeout: timeoutOf(a), cache: cache.New[*Decision](clk)}
 		cg.order = append(cg.order, a.Name)
 	}
 	tpls := make([]*route.Template, len(g.Routes))
@@ -122,6 +128,9 @@ func compileRoute(r *config.Route, tpl *route.Template, cg *gateway) (*compiledR
 	}
 	if r.Authorizer != "" {
 		cr.auth = cg.authorizers[r.Authorizer]
+	}
+	if r.BackendAuthorizer != "" {
+		cr.backAuth = cg.authorizers[r.BackendAuthorizer]
 	}
 	if r.Authorization != nil && r.Authorization.Type != "" {
 		cr.authType = r.Authorization.Type
@@ -165,6 +174,16 @@ func compileRoute(r *config.Route, tpl *route.Template, cg *gateway) (*compiledR
 	return cr, nil
 }
 
+func timeoutOf(a *config.Authorizer) time.Duration {
+	if a.Function != nil {
+		return a.Function.TimeoutValue()
+	}
+	if a.Timeout != nil {
+		return a.Timeout.Duration
+	}
+	return config.DefaultFnTimeout
+}
+
 func buildFunction(name string, g *config.Gateway, f *config.Function, maxResponse int, ff FunctionFactory) (runtime.Function, error) {
 	if f.MaxBytes > 0 {
 		maxResponse = f.MaxBytes
@@ -200,9 +219,46 @@ func buildFunction(name string, g *config.Gateway, f *config.Function, maxRespon
 		return runtime.NewHTTP(f.URL, f.Headers, f.TimeoutValue(), maxResponse), nil
 	}
 	if ff == nil {
-		return nil, fmt.Errorf("runtime %s is not available in this engine", f.Runtime)
+		ff = workerFunction
 	}
 	return ff(name, g, f, maxResponse)
+}
+
+// workerFunction runs python / node handlers and processes as warm workers.
+// Relative paths are relative to the gateway file's folder (contract §2).
+func workerFunction(name string, g *config.Gateway, f *config.Function, maxResponse int) (runtime.Function, error) {
+	spec := runtime.Spec{Name: name, Runtime: f.Runtime, Env: f.Env, Timeout: f.TimeoutValue(),
+		Pool: f.Pool, MaxResponse: maxResponse}
+	if f.Dir != "" {
+		spec.Dir = g.Abs(f.Dir)
+	}
+	if f.Handler != "" {
+		file, fn, _ := strings.Cut(f.Handler, ":")
+		spec.Handler = g.Abs(file) + ":" + fn
+	}
+	if len(f.Command) > 0 {
+		spec.Command = append([]string(nil), f.Command...)
+		if spec.Dir == "" {
+			spec.Dir = g.Dir
+		}
+	}
+	if a := g.Authorizer(name); a != nil && a.Type == "huawei" {
+		spec.ContextFlavor = "functiongraph"
+	}
+	if g.AWS.Region != "" || g.AWS.Account != "" {
+		env := map[string]string{}
+		for k, v := range f.Env {
+			env[k] = v
+		}
+		if _, ok := env["AWS_REGION"]; !ok && g.AWS.Region != "" {
+			env["AWS_REGION"] = g.AWS.Region
+		}
+		if _, ok := env["AWS_ACCOUNT_ID"]; !ok && g.AWS.Account != "" {
+			env["AWS_ACCOUNT_ID"] = g.AWS.Account
+		}
+		spec.Env = env
+	}
+	return runtime.NewWorkerFunction(spec)
 }
 
 func (g *gateway) close() {

@@ -98,6 +98,15 @@ var dialects = map[string]dialectFactory{
 	"aws-request": newAWSREST,
 	"aws-http":    newAWSHTTP,
 	"oci":         newOCI,
+	"huawei":      newHuawei,
+	"jwt":         newJWT,
+	"forward":     newForward,
+}
+
+// headerInjector is implemented by dialects that put the authorizer's
+// answer onto the upstream request themselves (forward auth, FWD-3).
+type headerInjector interface {
+	Inject(dec *Decision, h http.Header) []trace.Change
 }
 
 // Platform is a gateway's own answers: no route, backend failures.

@@ -31,6 +31,12 @@ type Options struct {
 	Random io.Reader
 	// Functions builds python / node / process runtimes.
 	Functions FunctionFactory
+	// Workers is the warm-worker pool size of every python / node / process
+	// function whose gateway file sets no `pool:` (serve --workers). It is
+	// applied to a copy of the file before compiling (withWorkers), so the
+	// runtimes see it as config.Function.Pool and need no other wiring.
+	// 0 keeps the runtime's default of one worker.
+	Workers int
 }
 
 // Engine runs requests through a compiled gateway. It is safe for
@@ -38,8 +44,50 @@ type Options struct {
 type Engine struct {
 	opts Options
 	gw   atomic.Pointer[gateway]
-	mu   sync.Mutex // serialises Reload / Close
-	ids  *idSource
+	// cur counts the requests running on gw, so that a gateway replaced by
+	// Reload closes its function workers only after its last request ends.
+	cur atomic.Pointer[lease]
+	mu  sync.Mutex // serialises Reload / Close
+	ids *idSource
+}
+
+// lease tracks the requests running on one compiled gateway.
+type lease struct {
+	g       *gateway
+	refs    atomic.Int64
+	retired atomic.Bool
+	once    sync.Once
+}
+
+// release ends one request; the last one out of a retired gateway closes it.
+func (l *lease) release() {
+	if l.refs.Add(-1) == 0 && l.retired.Load() {
+		l.once.Do(l.g.close)
+	}
+}
+
+// retire marks the gateway replaced and closes it if no request runs on it.
+// Either retire or the last release sees the other's write, so the gateway
+// is closed exactly once and never under a running request.
+func (l *lease) retire() {
+	l.retired.Store(true)
+	if l.refs.Load() == 0 {
+		l.once.Do(l.g.close)
+	}
+}
+
+// acquire pins the current gateway for one request. A request that pinned a
+// gateway just as Reload replaced it lets go and pins the new one, so it
+// never runs on a gateway that may already be closed.
+func (e *Engine) acquire() *lease {
+	for {
+		l := e.cur.Load()
+		l.refs.Add(1)
+		if e.cur.Load() == l {
+			return l
+		}
+		l.release()
+	}
 }
 
 // New compiles a loaded gateway file.
@@ -53,29 +101,61 @@ func New(g *config.Gateway, opts Options) (*Engine, error) {
 	if opts.Random == nil {
 		opts.Random = rand.Reader
 	}
-	cg, err := compile(g, opts.Clock, opts.Functions)
+	cg, err := compile(withWorkers(g, opts.Workers), opts.Clock, opts.Functions)
 	if err != nil {
 		return nil, err
 	}
 	e := &Engine{opts: opts, ids: &idSource{r: opts.Random}}
 	e.gw.Store(cg)
+	e.cur.Store(&lease{g: cg})
 	return e, nil
 }
 
-// Reload swaps in a new gateway; requests in flight finish on the old one.
-// Caches and call counts start afresh, as after a redeploy.
+// Reload swaps in a new gateway; requests in flight finish on the old one,
+// whose function workers stop when the last of them ends. Caches and call
+// counts start afresh, as after a redeploy.
 func (e *Engine) Reload(g *config.Gateway) error {
-	cg, err := compile(g, e.opts.Clock, e.opts.Functions)
+	cg, err := compile(withWorkers(g, e.opts.Workers), e.opts.Clock, e.opts.Functions)
 	if err != nil {
 		return err
 	}
 	e.mu.Lock()
-	old := e.gw.Swap(cg)
+	e.gw.Store(cg)
+	old := e.cur.Swap(&lease{g: cg})
 	e.mu.Unlock()
 	if old != nil {
-		old.close()
+		old.retire()
 	}
 	return nil
+}
+
+// withWorkers returns g with n as the pool of every python / node / process
+// function that sets none. It copies what it changes: the caller's config
+// stays as the file wrote it.
+func withWorkers(g *config.Gateway, n int) *config.Gateway {
+	if n <= 0 {
+		return g
+	}
+	var out *config.Gateway
+	for i, a := range g.Authorizers {
+		f := a.Function
+		if f == nil || f.Pool != 0 || (f.Runtime != "python" && f.Runtime != "node" && f.Runtime != "process") {
+			continue
+		}
+		if out == nil {
+			c := *g
+			c.Authorizers = append([]*config.Authorizer(nil), g.Authorizers...)
+			out = &c
+		}
+		ac, fc := *a, *f
+		fc.Pool = n
+		ac.Function = &fc
+		out.Authorizers[i] = &ac
+	}
+	if out == nil {
+		return g
+	}
+	return out
 }
 
 // Close stops every function worker.
@@ -130,7 +210,9 @@ type Flow struct {
 
 // Do runs one request through the gateway.
 func (e *Engine) Do(ctx context.Context, req *Request) *Result {
-	g := e.gw.Load()
+	l := e.acquire()
+	defer l.release()
+	g := l.g
 	now := e.opts.Clock.Now()
 	f := &Flow{Req: req, RequestID: e.ids.next(), Now: now, Gateway: g.cfg, Scratch: map[string]string{}}
 	f.Trace = &trace.Trace{RequestID: f.RequestID, Time: now}
@@ -156,6 +238,7 @@ type pipeline struct {
 	rt   *compiledRoute
 	fail *Failure
 	dec  *Decision
+	back *Decision // Huawei backend authorizer answer
 }
 
 // stage starts a stage; finish it with done.
@@ -196,7 +279,11 @@ func (p *pipeline) run() {
 	}
 	if p.fail == nil {
 		p.requestTransform()
+	}
+	if p.fail == nil {
 		p.backend()
+	} else if p.f.Trace.Stage(trace.RequestTransform) != nil {
+		p.skip(trace.Backend, "not called: request refused at "+p.fail.Stage)
 	} else {
 		p.skip(trace.RequestTransform, "request refused at "+p.fail.Stage)
 		p.skip(trace.Backend, "not called: request refused at "+p.fail.Stage)

@@ -133,6 +133,7 @@ func (d *oci) Identity(f *Flow, st *trace.Stage) (Identity, *Failure) {
 	data := map[string]any{}
 	id := Identity{Data: data}
 	var keyParts []string
+	credentials := false
 	for _, arg := range d.args {
 		v, ok := d.lookup(f.Req, arg.Table, arg.Key)
 		src := "request." + arg.Table
@@ -147,6 +148,9 @@ func (d *oci) Identity(f *Flow, st *trace.Stage) (Identity, *Failure) {
 			continue
 		}
 		data[arg.Name] = v
+		if arg.Table == "headers" || arg.Table == "query" || arg.Table == "cert" {
+			credentials = true
+		}
 		text := valueText(v)
 		st.Add(arg.Name, text)
 		id.Values = append(id.Values, text)
@@ -158,8 +162,10 @@ func (d *oci) Identity(f *Flow, st *trace.Stage) (Identity, *Failure) {
 		}
 	}
 	st.Rule("OCI-E2")
-	if len(data) == 0 {
-		return Identity{Missing: true}, ociUnauthorized("OCI-E2", "none of the arguments is present: the request is unauthenticated, 401 without calling the function")
+	if !credentials {
+		// request.host and request.body are always there; only headers,
+		// query parameters and a client certificate carry credentials.
+		return Identity{Missing: true}, ociUnauthorized("OCI-E2", "no credential argument (header, query or cert) is present: the request is unauthenticated, 401 without calling the function")
 	}
 	id.CacheKey = strings.Join(keyParts, "&")
 	st.Add("cacheKey", "["+strings.Join(d.cacheKey, ", ")+"]").Rule("OCI-C1")

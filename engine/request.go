@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -98,6 +99,10 @@ type Response struct {
 	Status int         `json:"status"`
 	Header http.Header `json:"headers"`
 	Body   []byte      `json:"-"`
+	// Stream, when set, is an upstream body still to be read: Body is empty
+	// and the caller copies Stream to its client and closes it. Only a
+	// caller that asked for streaming (backend.WithStreaming) gets one.
+	Stream io.ReadCloser `json:"-"`
 }
 
 // Outcomes of the authorizer for one request.

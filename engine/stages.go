@@ -9,19 +9,29 @@ import (
 
 	"github.com/authlab/authlab/engine/backend"
 	"github.com/authlab/authlab/engine/expr"
+	"github.com/authlab/authlab/engine/runtime"
 	"github.com/authlab/authlab/engine/trace"
 )
 
 // env answers ${request...} expressions for one request.
 type env struct {
-	f   *Flow
-	dec *Decision
+	f    *Flow
+	dec  *Decision
+	back *Decision // a Huawei backend authorizer's answer
 }
 
 func (e env) Lookup(table, name string) (string, bool) {
 	r := e.f.Req
 	switch table {
 	case expr.Auth:
+		if rest, ok := strings.CutPrefix(name, "backend."); ok {
+			if e.back == nil {
+				return "", false
+			}
+			v, ok := e.back.Context[rest]
+			return v, ok
+		}
+		name = strings.TrimPrefix(name, "frontend.")
 		if e.dec == nil {
 			return "", false
 		}
@@ -59,14 +69,23 @@ func (p *pipeline) requestTransform() {
 	defer p.done(st, start)
 	req := p.f.Req
 	up := &backend.Request{Method: req.Method, Path: req.Path, Query: cloneValues(req.Query),
-		Header: req.Header.Clone(), Body: req.Body, Host: req.Host}
+		Header: req.Header.Clone(), Body: req.Body, Host: req.Host, ClientIP: req.SourceIP}
 	backend.StripHopByHop(up.Header)
 	p.res.Upstream = up
-	if p.rt.reqT == nil {
+	if p.rt.backAuth != nil {
+		if fl := p.backendAuthorize(st); fl != nil {
+			p.failed(st, fl)
+			return
+		}
+	}
+	if inj, ok := p.rt.authDialect().(headerInjector); ok && p.dec != nil {
+		st.Changes = append(st.Changes, inj.Inject(p.dec, up.Header)...)
+	}
+	if p.rt.reqT == nil && len(st.Changes) == 0 {
 		st.Status, st.Summary = trace.Skip, "route has no request transformations"
 		return
 	}
-	st.Changes = p.rt.reqT.Apply(up.Header, up.Query, env{p.f, p.dec})
+	st.Changes = append(st.Changes, p.rt.reqT.Apply(up.Header, up.Query, env{p.f, p.dec, p.back})...)
 	st.Summary = summarizeChanges(st.Changes)
 	for _, c := range st.Changes {
 		if c.Op == "overwritten" || (c.Op == "removed" && c.Target == "header") {
@@ -118,7 +137,10 @@ func (p *pipeline) backend() {
 	}
 	st.Summary = fmt.Sprintf("%d %s", resp.Status, http.StatusText(resp.Status))
 	st.Add("status", fmt.Sprint(resp.Status))
-	p.res.Response = &Response{Status: resp.Status, Header: resp.Header, Body: resp.Body}
+	if resp.Stream != nil {
+		st.Add("body", "streamed to the client, not recorded")
+	}
+	p.res.Response = &Response{Status: resp.Status, Header: resp.Header, Body: resp.Body, Stream: resp.Stream}
 }
 
 func targetOf(path string, q url.Values) string {
@@ -167,6 +189,67 @@ func (p *pipeline) responseTransform() {
 	}
 	st, start := p.stage(trace.ResponseTransform)
 	defer p.done(st, start)
-	st.Changes = p.rt.respT.Apply(resp.Header, nil, env{p.f, p.dec})
+	st.Changes = p.rt.respT.Apply(resp.Header, nil, env{p.f, p.dec, p.back})
 	st.Summary = summarizeChanges(st.Changes)
+}
+
+func (r *compiledRoute) authDialect() Dialect {
+	if r.auth == nil {
+		return nil
+	}
+	return r.auth.dialect
+}
+
+// backendAuthorize runs a Huawei backend authorizer (HW-B1) before the
+// backend call; what it did is recorded on the request-transform stage
+// under "backendAuthorizer.*" keys.
+func (p *pipeline) backendAuthorize(st *trace.Stage) *Failure {
+	az := p.rt.backAuth
+	d := az.dialect
+	sub := &trace.Stage{}
+	defer func() {
+		for _, det := range sub.Details {
+			det.Key = "backendAuthorizer." + det.Key
+			st.Details = append(st.Details, det)
+		}
+		st.Rule(sub.Rules...)
+		st.Rule("HW-B1")
+	}()
+	id, fl := d.Identity(p.f, sub)
+	for _, v := range id.Secrets {
+		p.f.Trace.AddSecret(v)
+	}
+	if fl != nil {
+		return fl
+	}
+	if az.ttl > 0 && id.CacheKey != "" {
+		if e, hit, _ := az.cache.Get(id.CacheKey); hit {
+			sub.Add("cache", "hit")
+			p.back = e.Value
+			return d.Authorize(p.f, e.Value, &CachedDecision{Key: id.CacheKey}, sub)
+		}
+	}
+	event, err := d.Event(p.f, id)
+	if err != nil {
+		return &Failure{Reason: "building the backend authorizer event: " + err.Error(), Status: 500}
+	}
+	sub.AddJSON("event", event)
+	az.calls.inc()
+	res, invokeErr := az.fn.Invoke(p.ctx, runtime.Invocation{Event: event, RequestID: p.f.RequestID,
+		FunctionName: az.cfg.Name, Timeout: az.timeout, Identity: id.Values, Now: p.f.Now})
+	if invokeErr == nil && res.Err == nil {
+		sub.AddJSON("response", res.Payload)
+	}
+	if res.Logs != "" {
+		sub.Add("logs", res.Logs)
+	}
+	dec, fl := d.Interpret(p.f, res, invokeErr, sub)
+	if fl != nil {
+		return fl
+	}
+	if az.ttl > 0 && id.CacheKey != "" {
+		az.cache.Put(id.CacheKey, dec, az.ttl)
+	}
+	p.back = dec
+	return d.Authorize(p.f, dec, nil, sub)
 }

@@ -30,6 +30,8 @@ tokens, or serve the gateway locally.`,
 	root.AddCommand(
 		newDemoCmd(io),
 		newFireCmd(io),
+		newRunCmd(io),
+		newServeCmd(io),
 		newValidateCmd(io),
 		newTokenCmd(io),
 		newSchemaCmd(io),

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/authlab/authlab/engine/config"
+	"github.com/authlab/authlab/scenario"
 )
 
 // ValidateOptions are validate's flags and inputs.
@@ -21,16 +22,18 @@ func newValidateCmd(io *IO) *cobra.Command {
 	o := &ValidateOptions{IO: io}
 	c := &cobra.Command{
 		Use:   "validate [FILE]...",
-		Short: "Check gateway files: every error as file:line:col, plus risky-configuration warnings",
+		Short: "Check gateway and scenario files: every error as file:line:col, plus risky-configuration warnings",
 		Long: `validate reads each file and reports every problem it finds in one run —
 unknown keys (with a suggestion), wrong types, unknown authorizers, invalid
 regexes, durations and expressions, duplicate routes — each as file:line:col
 with the line and a caret. It also warns about configurations that work but
-surprise (lint), naming the semantics rule.
+surprise (lint), naming the semantics rule. A file with a top-level steps:
+key is a scenario: it is checked with the gateway it loads.
 
 Exit code: 0 when no file has errors (warnings allowed), 2 otherwise.`,
 		Example: `  authlab validate                    # ./authlab.yaml
   authlab validate gateways/*.yaml
+  authlab validate scenarios/orders.yaml      # the scenario and its gateway
   authlab validate authlab.yaml --json | jq '.[].diagnostics[]'`,
 		RunE: func(c *cobra.Command, args []string) error {
 			o.Files = args
@@ -58,7 +61,7 @@ func runValidate(o *ValidateOptions) error {
 	var results []validateResult
 	failed := 0
 	for _, f := range files {
-		_, diags, err := config.LoadFile(f)
+		diags, err := loadAnyFile(f)
 		r := validateResult{File: f, OK: err == nil, Diagnostics: []config.Diagnostic{}}
 		if diags != nil {
 			r.Diagnostics = append(r.Diagnostics, diags.List...)
@@ -95,4 +98,15 @@ func runValidate(o *ValidateOptions) error {
 		return &ExitError{Code: ExitUsage, Silent: true, Err: fmt.Errorf("%d of %d file(s) invalid", failed, len(files))}
 	}
 	return nil
+}
+
+// loadAnyFile checks a gateway file, or a scenario file (a top-level steps:
+// key) together with the gateway it loads.
+func loadAnyFile(f string) (*config.Diagnostics, error) {
+	if src, err := os.ReadFile(f); err == nil && scenario.IsScenario(src) {
+		_, diags, err := scenario.Load(f, src, scenario.LoadOptions{})
+		return diags, err
+	}
+	_, diags, err := config.LoadFile(f)
+	return diags, err
 }

@@ -26,6 +26,8 @@ type Request struct {
 	Header http.Header `json:"headers"`
 	Body   []byte      `json:"-"`
 	Host   string      `json:"host,omitempty"`
+	// ClientIP is the client's address, for X-Forwarded-For.
+	ClientIP string `json:"-"`
 }
 
 // Response is the backend's answer.
@@ -33,6 +35,9 @@ type Response struct {
 	Status int
 	Header http.Header
 	Body   []byte
+	// Stream is set instead of Body when the caller asked for streaming
+	// (WithStreaming); the caller must close it.
+	Stream io.ReadCloser
 }
 
 // Backend answers requests.
@@ -96,11 +101,14 @@ type URL struct {
 	base    *url.URL
 	timeout time.Duration
 	maxBody int64
-	client  *resty.Client
 }
 
 // DefaultUpstreamTimeout is API Gateway's integration timeout.
 const DefaultUpstreamTimeout = 29 * time.Second
+
+// DefaultMaxBody bounds a buffered upstream answer (API Gateway's 10 MB
+// payload limit); streamed answers are not bounded.
+const DefaultMaxBody = 10 << 20
 
 // NewURL returns an upstream at base.
 func NewURL(base string, timeout time.Duration) (*URL, error) {
@@ -111,11 +119,72 @@ func NewURL(base string, timeout time.Duration) (*URL, error) {
 	if timeout <= 0 {
 		timeout = DefaultUpstreamTimeout
 	}
-	c := resty.New().SetDoNotParseResponse(true).SetRedirectPolicy(resty.NoRedirectPolicy())
-	return &URL{base: u, timeout: timeout, maxBody: 10 << 20, client: c}, nil
+	return &URL{base: u, timeout: timeout, maxBody: DefaultMaxBody}, nil
 }
 
 func (u *URL) Describe() string { return u.base.String() }
+
+// transport is shared by every URL upstream of every gateway: connections
+// to an upstream stay pooled across requests and across reloads. Go's
+// default keeps 2 idle connections per host, so under concurrent load most
+// requests would dial afresh; a gateway keeps many.
+var transport = &http.Transport{
+	Proxy: http.ProxyFromEnvironment,
+	DialContext: (&net.Dialer{
+		Timeout:   10 * time.Second,
+		KeepAlive: 30 * time.Second,
+	}).DialContext,
+	ForceAttemptHTTP2:     true,
+	MaxIdleConns:          1024,
+	MaxIdleConnsPerHost:   512,
+	IdleConnTimeout:       90 * time.Second,
+	TLSHandshakeTimeout:   10 * time.Second,
+	ExpectContinueTimeout: time.Second,
+	// A proxy passes bodies through as encoded: Go's transparent gzip would
+	// decode the answer and drop Content-Encoding behind the client's back.
+	DisableCompression: true,
+}
+
+// client is the one resty client of URL upstreams. Its defaults are wrong
+// for a proxy and are turned off: a cookie jar (upstream cookies would be
+// replayed to every later client), following redirects (the client must
+// see them), dropping GET bodies.
+var client = resty.New().
+	SetTransport(transport).
+	SetCookieJar(nil).
+	SetRedirectPolicy(NoRedirects).
+	SetDoNotParseResponse(true).
+	SetAllowGetMethodPayload(true).
+	SetPreRequestHook(exactHeaders)
+
+// sentKey carries the headers a request must go out with.
+type sentKey struct{}
+
+// exactHeaders puts back the headers the gateway forwards: resty's request
+// middleware adds a User-Agent and sniffs a Content-Type, which a proxy
+// must not invent.
+func exactHeaders(_ *resty.Client, r *http.Request) error {
+	if h, ok := r.Context().Value(sentKey{}).(http.Header); ok {
+		r.Header = h
+	}
+	return nil
+}
+
+// streamKey marks a context whose caller copies upstream bodies itself.
+type streamKey struct{}
+
+// WithStreaming asks URL upstreams to hand back the body unread
+// (Response.Stream) instead of buffering it: serve copies it to the client
+// as it arrives. fire and scenarios do not ask, because they show and assert
+// on the body.
+func WithStreaming(ctx context.Context) context.Context {
+	return context.WithValue(ctx, streamKey{}, true)
+}
+
+func streaming(ctx context.Context) bool {
+	v, _ := ctx.Value(streamKey{}).(bool)
+	return v
+}
 
 // hopByHop headers apply to one connection and are never forwarded (RFC 9110 §7.6.1).
 var hopByHop = []string{"Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate",
@@ -135,6 +204,23 @@ func StripHopByHop(h http.Header) {
 	}
 }
 
+// Forwarded adds the X-Forwarded-* headers a reverse proxy sends: the
+// client's address appended to any X-Forwarded-For it came with, and the
+// host and scheme the client asked for (authlab serve speaks plain HTTP).
+func Forwarded(h http.Header, req *Request) {
+	if req.ClientIP != "" {
+		if prior := h.Values("X-Forwarded-For"); len(prior) > 0 {
+			h.Set("X-Forwarded-For", strings.Join(prior, ", ")+", "+req.ClientIP)
+		} else {
+			h.Set("X-Forwarded-For", req.ClientIP)
+		}
+	}
+	if req.Host != "" {
+		h.Set("X-Forwarded-Host", req.Host)
+	}
+	h.Set("X-Forwarded-Proto", "http")
+}
+
 func (u *URL) target(req *Request) string {
 	t := *u.base
 	t.Path = strings.TrimSuffix(u.base.Path, "/") + req.Path
@@ -144,36 +230,76 @@ func (u *URL) target(req *Request) string {
 }
 
 func (u *URL) Serve(ctx context.Context, req *Request) (*Response, error) {
+	stream := streaming(ctx)
 	ctx, cancel := context.WithTimeout(ctx, u.timeout)
-	defer cancel()
+	// A streamed body outlives Serve: its reader cancels when closed.
+	defer func() {
+		if cancel != nil {
+			cancel()
+		}
+	}()
 	h := req.Header.Clone()
 	StripHopByHop(h)
-	r := u.client.R().SetContext(ctx).SetBody(req.Body)
-	r.Header = h
+	// The upstream gets its own host name, as from API Gateway; the
+	// client's goes in X-Forwarded-Host.
+	h.Del("Host")
+	Forwarded(h, req)
+	if _, ok := h["User-Agent"]; !ok {
+		// An empty value keeps Go from sending its own User-Agent.
+		h["User-Agent"] = []string{""}
+	}
+	r := client.R().SetContext(context.WithValue(ctx, sentKey{}, h))
+	if len(req.Body) > 0 {
+		r.SetBody(req.Body)
+	}
 	resp, err := r.Execute(req.Method, u.target(req))
 	if err != nil {
-		var ne net.Error
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
-			return nil, fmt.Errorf("%w after %s: %s", ErrTimeout, u.timeout, u.base)
-		}
-		return nil, fmt.Errorf("%w: %v", ErrUnreachable, err)
+		return nil, u.failed(ctx, err, "")
 	}
 	raw := resp.RawBody()
+	out := resp.Header().Clone()
+	StripHopByHop(out)
+	if stream {
+		body := &cancelOnClose{ReadCloser: raw, cancel: cancel}
+		cancel = nil
+		out.Del("Content-Length")
+		if n := resp.RawResponse.ContentLength; n >= 0 {
+			out.Set("Content-Length", fmt.Sprint(n))
+		}
+		return &Response{Status: resp.StatusCode(), Header: out, Stream: body}, nil
+	}
 	defer raw.Close()
 	body, err := io.ReadAll(io.LimitReader(raw, u.maxBody+1))
 	if err != nil {
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return nil, fmt.Errorf("%w after %s reading the body", ErrTimeout, u.timeout)
-		}
-		return nil, fmt.Errorf("%w: reading body: %v", ErrUnreachable, err)
+		return nil, u.failed(ctx, err, " reading the body")
 	}
 	if int64(len(body)) > u.maxBody {
 		return nil, fmt.Errorf("upstream body over %d bytes", u.maxBody)
 	}
-	out := resp.Header().Clone()
-	StripHopByHop(out)
 	out.Del("Content-Length")
 	return &Response{Status: resp.StatusCode(), Header: out, Body: body}, nil
+}
+
+// failed sorts a transport error into timeout or unreachable, the two
+// answers gateways give (504 / 502 or 500).
+func (u *URL) failed(ctx context.Context, err error, while string) error {
+	var ne net.Error
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
+		return fmt.Errorf("%w after %s%s: %s", ErrTimeout, u.timeout, while, u.base)
+	}
+	return fmt.Errorf("%w%s: %w", ErrUnreachable, while, err)
+}
+
+// cancelOnClose releases a streamed answer's timeout when the body is done.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (c *cancelOnClose) Close() error {
+	err := c.ReadCloser.Close()
+	c.cancel()
+	return err
 }
 
 // SortedKeys lists header names in order, for stable output.

@@ -17,6 +17,7 @@ import (
 // recording where each value sits so later checks can point at it.
 type decoder struct {
 	file    string
+	root    string // the top level in messages: "the gateway file"
 	diags   *Diagnostics
 	pos     map[string]Pos
 	keyPos  map[string]Pos
@@ -24,7 +25,7 @@ type decoder struct {
 }
 
 func newDecoder(file string, diags *Diagnostics) *decoder {
-	return &decoder{file: file, diags: diags, pos: map[string]Pos{}, keyPos: map[string]Pos{}, anchors: map[string]ast.Node{}}
+	return &decoder{file: file, root: "the gateway file", diags: diags, pos: map[string]Pos{}, keyPos: map[string]Pos{}, anchors: map[string]ast.Node{}}
 }
 
 func nodePos(n ast.Node) Pos {
@@ -114,8 +115,34 @@ func scalarText(n ast.Node) (string, bool) {
 		return t.Value.Value, true
 	case *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode, *ast.InfinityNode, *ast.NanNode:
 		return t.GetToken().Value, true
+	case *ast.MappingNode, *ast.MappingValueNode:
+		return gluedScalar(t)
 	}
 	return "", false
+}
+
+// gluedScalar undoes a go-yaml quirk: inside a flow collection nested in a
+// flow mapping (`{allowedScope: [read:orders]}`) a plain scalar with a colon
+// is parsed as a one-pair mapping. YAML reads it as the string "read:orders";
+// the colon sits right after the key and the value right after the colon.
+func gluedScalar(n ast.Node) (string, bool) {
+	pairs, ok := mappingPairs(n)
+	if !ok || len(pairs) != 1 {
+		return "", false
+	}
+	k, kok := pairs[0].Key.(*ast.StringNode)
+	if !kok || pairs[0].Value == nil {
+		return "", false
+	}
+	v, vok := scalarText(pairs[0].Value)
+	if !vok {
+		return "", false
+	}
+	kp, vp := k.GetToken().Position, pairs[0].Value.GetToken().Position
+	if kp.Line != vp.Line || vp.Column != kp.Column+len([]rune(k.Value))+1 {
+		return "", false
+	}
+	return k.Value + ":" + v, true
 }
 
 func join(path, key string) string {
@@ -137,6 +164,16 @@ func (d *decoder) decode(n ast.Node, v reflect.Value, path string, kind string) 
 	}
 	p := nodePos(n)
 	d.pos[path] = p
+	if kind == "node" {
+		// The caller decodes this value itself (a scenario's `gateway:` is
+		// a path or a whole gateway mapping): hand it the node.
+		if nv := reflect.ValueOf(n); nv.Type().AssignableTo(v.Type()) {
+			v.Set(nv)
+		} else {
+			d.errAt(p, "%s: cannot keep a YAML node in %s", path, v.Type())
+		}
+		return
+	}
 	if _, isNull := n.(*ast.NullNode); isNull && v.Kind() != reflect.Interface {
 		return
 	}
@@ -204,7 +241,21 @@ func (d *decoder) decode(n ast.Node, v reflect.Value, path string, kind string) 
 		}
 		out := reflect.MakeSlice(v.Type(), len(seq.Values), len(seq.Values))
 		for i, item := range seq.Values {
-			d.decode(item, out.Index(i), fmt.Sprintf("%s[%d]", path, i), "")
+			ip := fmt.Sprintf("%s[%d]", path, i)
+			if elem := out.Index(i); elem.Kind() == reflect.Pointer {
+				// Never leave a nil item (from "-" alone or a bad alias) for
+				// later checks to trip on: an empty one, and an error.
+				elem.Set(reflect.New(elem.Type().Elem()))
+				if _, isNull := d.resolve(item).(*ast.NullNode); isNull {
+					p := nodePos(item)
+					if i < len(seq.Entries) && seq.Entries[i].Start != nil {
+						p = Pos{seq.Entries[i].Start.Position.Line, seq.Entries[i].Start.Position.Column}
+					}
+					d.errAt(p, "%s: empty list item", ip)
+					continue
+				}
+			}
+			d.decode(item, out.Index(i), ip, "")
 		}
 		v.Set(out)
 	case reflect.Struct:
@@ -260,7 +311,7 @@ func (d *decoder) decodeStruct(n ast.Node, v reflect.Value, path string) {
 		seen[key] = true
 		i, ok := fields[key]
 		if !ok {
-			d.errAt(kp, "unknown key %q in %s%s; expected one of: %s", key, describe(path), suggest(key, names), strings.Join(names, ", "))
+			d.errAt(kp, "unknown key %q in %s%s; expected one of: %s", key, d.describe(path), suggest(key, names), strings.Join(names, ", "))
 			continue
 		}
 		fp := join(path, key)
@@ -335,9 +386,9 @@ func orRoot(path string) string {
 	return path
 }
 
-func describe(path string) string {
+func (d *decoder) describe(path string) string {
 	if path == "" {
-		return "the gateway file"
+		return d.root
 	}
 	return path
 }
@@ -405,6 +456,9 @@ func (d *decoder) decodeStringList(n ast.Node, v reflect.Value, path string) {
 	out := make(StringList, 0, len(seq.Values))
 	for i, item := range seq.Values {
 		item = d.resolve(item)
+		if item == nil {
+			continue // an unknown alias, reported by resolve
+		}
 		ip := fmt.Sprintf("%s[%d]", path, i)
 		d.pos[ip] = nodePos(item)
 		s, ok := scalarText(item)

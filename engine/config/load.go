@@ -4,15 +4,13 @@
 package config
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"time"
 
-	"github.com/goccy/go-yaml"
-	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/ast"
 )
 
 // Defaults applied after loading; each is visible in the trace.
@@ -43,31 +41,23 @@ func LoadFile(path string) (*Gateway, *Diagnostics, error) {
 // Load parses src (named file in messages) with relative paths resolved
 // against dir.
 func Load(file string, src []byte, dir string) (*Gateway, *Diagnostics, error) {
+	src = NormalizeNewlines(src)
 	diags := &Diagnostics{}
 	diags.setSource(file, src)
+	body := Document(file, src, diags, "gateway", "empty gateway file: expected a mapping with version, authorizers and routes")
+	if body == nil {
+		return nil, diags, diags
+	}
+	return loadNode(file, src, body, dir, "the gateway file", diags)
+}
+
+// loadNode decodes and checks a gateway mapping; src is the bytes of the
+// file the node's positions refer to.
+func loadNode(file string, src []byte, body ast.Node, dir, root string, diags *Diagnostics) (*Gateway, *Diagnostics, error) {
 	g := &Gateway{File: file, Dir: dir, Source: src}
 	d := newDecoder(file, diags)
-	astFile, err := parser.ParseBytes(src, 0)
-	if err != nil {
-		var yerr yaml.Error
-		if errors.As(err, &yerr) && yerr.GetToken() != nil {
-			p := yerr.GetToken().Position
-			d.errAt(Pos{p.Line, p.Column}, "invalid YAML: %s", yerr.GetMessage())
-		} else {
-			d.errAt(Pos{1, 1}, "invalid YAML: %v", err)
-		}
-		return nil, diags, diags
-	}
-	if len(astFile.Docs) == 0 || astFile.Docs[0].Body == nil {
-		d.errAt(Pos{1, 1}, "empty gateway file: expected a mapping with version, authorizers and routes")
-		return nil, diags, diags
-	}
-	if len(astFile.Docs) > 1 {
-		// Point at the second document's "---" (its Body may be nil: a
-		// trailing "---" makes an empty document).
-		d.errAt(docPos(astFile.Docs[1]), "a gateway file holds one YAML document; found %d", len(astFile.Docs))
-	}
-	d.decode(astFile.Docs[0].Body, reflect.ValueOf(g).Elem(), "", "")
+	d.root = root
+	d.decode(body, reflect.ValueOf(g).Elem(), "", "")
 	g.pos, g.keyPos = d.pos, d.keyPos
 	v := &validator{g: g, diags: diags, file: file}
 	v.run()

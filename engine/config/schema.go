@@ -24,6 +24,11 @@ func SchemaJSON() []byte {
 	return append(b, '\n')
 }
 
+// SchemaOf derives the JSON Schema of any type tagged like the gateway types
+// (scenario files reuse it). A kind:"node" field gets an empty schema: its
+// owner describes it.
+func SchemaOf(t reflect.Type) map[string]any { return schemaOf(t, "") }
+
 func schemaOf(t reflect.Type, kind string) map[string]any {
 	if t.Kind() == reflect.Pointer {
 		t = t.Elem()

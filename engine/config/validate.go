@@ -74,7 +74,10 @@ func (v *validator) warnf(path, rule, format string, a ...any) {
 
 func (v *validator) run() {
 	g := v.g
-	if _, written := g.keyPos["version"]; !written {
+	// A root that is not a mapping was reported already; "no version" and
+	// "no routes" would only repeat it.
+	rootOK := !v.reported("")
+	if _, written := g.keyPos["version"]; !written && rootOK {
 		v.errf("", "missing required key \"version\" (write version: 1)")
 	}
 	if g.AWS.Account != "" && !regexp.MustCompile(`^[0-9]{12}$`).MatchString(g.AWS.Account) {
@@ -86,7 +89,7 @@ func (v *validator) run() {
 	if g.Platform == "" {
 		g.Platform = defaultPlatform(g)
 	}
-	if len(g.Routes) == 0 {
+	if len(g.Routes) == 0 && rootOK {
 		v.errf("", "no routes: add a routes: list with at least one path and backend")
 	}
 	shapes := map[string][]int{}
@@ -198,7 +201,7 @@ func (v *validator) function(base string, f *Function) {
 		"maxResponseBytes": {"http", "python", "node", "process"},
 	}
 	for key, runtimes := range only {
-		if _, set := v.g.keyPos[base+"."+key]; set && f.Runtime != "" && !contains(runtimes, f.Runtime) {
+		if _, set := v.g.keyPos[base+"."+key]; set && contains(Runtimes, f.Runtime) && !contains(runtimes, f.Runtime) {
 			v.errAtKey(base+"."+key, "%s is not used by runtime %s (only by %s)", key, f.Runtime, strings.Join(runtimes, ", "))
 		}
 	}

@@ -47,7 +47,7 @@ var typeKeys = map[string][]string{
 // platformOf maps authorizer types to the platform whose answers they imply.
 var platformOf = map[string]string{
 	"aws-token": "aws", "aws-request": "aws", "aws-http": "aws-http",
-	"oci": "oci", "huawei": "huawei", "forward": "generic",
+	"oci": "oci", "huawei": "huawei", "forward": "generic", "jwt": "generic",
 }
 
 // JWTAlgorithms lists the algorithms the jwt authorizer accepts in a list.

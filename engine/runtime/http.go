@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/go-resty/resty/v2"
+
+	"github.com/authlab/authlab/engine/backend"
 )
 
 // HTTP posts the event as JSON to a URL and reads the answer.
@@ -38,7 +40,7 @@ func NewHTTP(url string, headers map[string]string, timeout time.Duration, maxRe
 	}
 	c := resty.New().
 		SetDoNotParseResponse(true).
-		SetRedirectPolicy(resty.NoRedirectPolicy())
+		SetRedirectPolicy(backend.NoRedirects)
 	return &HTTP{url: url, headers: headers, timeout: timeout, maxResponse: maxResponse, client: c}
 }
 

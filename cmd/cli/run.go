@@ -1,0 +1,223 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"regexp"
+	"runtime"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/authlab/authlab/engine/config"
+	"github.com/authlab/authlab/scenario"
+)
+
+// RunOptions are run's flags and inputs.
+type RunOptions struct {
+	IO       *IO
+	Paths    []string
+	JUnit    string
+	JSON     bool
+	Parallel int
+	Run      string
+	Shard    string
+	FailFast bool
+	Reveal   bool
+	Verbose  bool
+	// LookupEnv answers ${env.NAME}; nil reads the process environment.
+	LookupEnv func(string) (string, bool)
+	// Elapsed measures stage durations; tests pass a zero function for
+	// stable output.
+	Elapsed func(time.Time) time.Duration
+}
+
+func newRunCmd(io *IO) *cobra.Command {
+	o := &RunOptions{IO: io}
+	c := &cobra.Command{
+		Use:   "run [PATH]...",
+		Short: "Replay scenario files headless and check every expectation (for CI)",
+		Long: `run replays scenario files: each request goes through a fresh gateway engine
+on a virtual clock, and every expectation of its step is checked. A directory
+means every *.yaml / *.yml under it, recursively, that has a top-level steps:
+key (gateway files next to scenarios are left alone); no PATH means the
+current directory.
+
+Each scenario has its own engine — cache, call counts, function workers — so
+scenarios never affect each other, whatever --parallel or --shard do. Steps
+of a scenario run in order; after a failed step the rest of that scenario is
+not run (it builds on the failed step's state).
+
+A failed step prints each expectation that failed, expected against actual
+(a diff for bodies and header sets), and the full stage trace of its request.
+The last lines are the summary: "N passed, M failed" (request steps) alone
+on its line, then the number of scenarios and the time taken.
+
+Exit code: 0 all passed, 1 a step failed, 2 a file is invalid (every problem
+is printed as file:line:col before any step runs).`,
+		Example: `  authlab run scenarios/                       # every scenario under scenarios/
+  authlab run --junit report.xml scenarios/    # JUnit XML for the CI's test tab
+  authlab run --run 'cache' -v scenarios/      # scenarios or steps whose name matches
+  authlab run --shard 2/4 scenarios/           # job 2 of 4: a quarter of the files
+  authlab run --json orders.yaml | jq '.scenarios[].steps[] | select(.status=="failed")'`,
+		RunE: func(c *cobra.Command, args []string) error {
+			o.Paths = args
+			return runRun(c.Context(), o)
+		},
+	}
+	f := c.Flags()
+	f.StringVar(&o.JUnit, "junit", "", "also write a JUnit XML report to FILE")
+	f.BoolVar(&o.JSON, "json", false, "print the report as JSON instead of text")
+	f.IntVar(&o.Parallel, "parallel", runtime.NumCPU(), "scenarios replayed at once (steps of a scenario stay in order)")
+	f.StringVar(&o.Run, "run", "", "only scenarios, or steps as 'scenario/step', whose name matches REGEX")
+	f.StringVar(&o.Shard, "shard", "", "run only part K of N of the files (K/N, e.g. 1/3), split deterministically")
+	f.BoolVar(&o.FailFast, "fail-fast", false, "stop at the first failed step")
+	f.BoolVar(&o.Reveal, "reveal", false, "show tokens and identity values in full in traces")
+	f.BoolVarP(&o.Verbose, "verbose", "v", false, "list every step, not only failed ones")
+	return c
+}
+
+func runRun(ctx context.Context, o *RunOptions) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	var filter *regexp.Regexp
+	if o.Run != "" {
+		re, err := regexp.Compile(o.Run)
+		if err != nil {
+			return usageError("--run: %v", err)
+		}
+		filter = re
+	}
+	paths := o.Paths
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	files, err := scenario.Discover(paths)
+	if err != nil {
+		return usageError("%v", err)
+	}
+	if len(files) == 0 {
+		return usageError("no scenario files (YAML with a top-level steps: key) under %v", paths)
+	}
+	if o.Shard != "" {
+		sh, err := scenario.ParseShard(o.Shard)
+		if err != nil {
+			return usageError("--shard: %v", err)
+		}
+		total := len(files)
+		files = sh.Pick(files)
+		if len(files) == 0 {
+			fmt.Fprintf(o.IO.Err, "authlab: shard %s has no files (%d file(s) in all)\n", o.Shard, total)
+			return nil
+		}
+	}
+	scs, err := loadScenarios(o, files)
+	if err != nil {
+		return err
+	}
+	if len(scenario.Selected(scs, filter)) == 0 {
+		fmt.Fprintf(o.IO.Err, "authlab: no scenario or step matches --run %q\n", o.Run)
+		return nil
+	}
+	return replayScenarios(ctx, o, scs, filter)
+}
+
+// loadScenarios loads every file; any invalid file stops the run before a
+// step runs, with every problem of every file printed (exit 2).
+func loadScenarios(o *RunOptions, files []string) ([]*scenario.Scenario, error) {
+	all := &config.Diagnostics{}
+	var scs []*scenario.Scenario
+	for _, f := range files {
+		sc, diags, err := scenario.LoadFile(f, scenario.LoadOptions{Getenv: o.LookupEnv})
+		if diags != nil {
+			all.Merge(diags)
+		}
+		if err != nil {
+			if diags == nil || !diags.HasErrors() {
+				all.List = append(all.List, config.Diagnostic{File: f, Line: 1, Col: 1, Severity: config.SevError, Message: err.Error()})
+			}
+			continue
+		}
+		scs = append(scs, sc)
+	}
+	if !all.HasErrors() {
+		return scs, nil
+	}
+	// Scenarios sharing a broken gateway file would repeat its errors.
+	seen := map[config.Diagnostic]bool{}
+	uniq := all.List[:0]
+	for _, d := range all.List {
+		if !seen[d] {
+			seen[d] = true
+			uniq = append(uniq, d)
+		}
+	}
+	all.List = uniq
+	errs := all.Errors()
+	if o.JUnit != "" {
+		if err := writeJUnit(o.JUnit, scenario.JUnitInvalid(errs)); err != nil {
+			return nil, err
+		}
+	}
+	if o.JSON {
+		if err := scenario.WriteJSON(o.IO.Out, &scenario.JSONReport{Scenarios: []scenario.JSONScenario{}, Errors: errs}); err != nil {
+			return nil, err
+		}
+	} else {
+		fmt.Fprint(o.IO.Err, all.Format(false))
+	}
+	return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("%d error(s) in scenario files; no step was run", len(errs))}
+}
+
+func replayScenarios(ctx context.Context, o *RunOptions, scs []*scenario.Scenario, filter *regexp.Regexp) error {
+	text := scenario.TextOptions{Color: o.IO.Color(), Reveal: o.Reveal, Verbose: o.Verbose}
+	var writeErr error
+	opts := scenario.Options{Parallel: o.Parallel, FailFast: o.FailFast, Filter: filter, Elapsed: o.Elapsed}
+	if !o.JSON {
+		opts.OnResult = func(r *scenario.ScenarioResult) {
+			if err := scenario.WriteScenario(o.IO.Out, r, text); err != nil && writeErr == nil {
+				writeErr = err
+			}
+		}
+	}
+	rep := scenario.Run(ctx, scs, opts)
+	if writeErr != nil {
+		return writeErr
+	}
+	if o.JUnit != "" {
+		if err := writeJUnit(o.JUnit, scenario.JUnit(rep, o.Reveal)); err != nil {
+			return err
+		}
+	}
+	var err error
+	if o.JSON {
+		err = scenario.WriteJSON(o.IO.Out, scenario.NewJSONReport(rep, o.Reveal))
+	} else {
+		err = scenario.WriteSummary(o.IO.Out, rep, text)
+	}
+	if err != nil {
+		return err
+	}
+	if !rep.OK() {
+		c := rep.Counts()
+		return &ExitError{Code: ExitFailed, Silent: true, Err: fmt.Errorf("%d step(s) failed", c.Failed)}
+	}
+	return nil
+}
+
+func writeJUnit(path string, doc *scenario.JUnitSuites) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return usageError("--junit: %v", err)
+	}
+	if err := doc.WriteXML(f); err != nil {
+		f.Close()
+		return fmt.Errorf("--junit %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("--junit %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,215 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/authlab/authlab/engine"
+	"github.com/authlab/authlab/engine/backend"
+	"github.com/authlab/authlab/engine/trace"
+)
+
+// gatewayHandler turns HTTP requests into engine requests and engine
+// responses back into HTTP.
+type gatewayHandler struct {
+	e       *engine.Engine
+	log     *requestLog
+	maxBody int64
+}
+
+func (h *gatewayHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	req, refusal := h.toEngine(w, r)
+	if refusal != nil {
+		refusal.write(w)
+		h.log.refused(r, refusal, time.Since(start))
+		return
+	}
+	// Streaming: a url backend hands back the upstream body unread, and it
+	// is copied to the client as it arrives.
+	res := h.e.Do(backend.WithStreaming(r.Context()), req)
+	copyErr := writeResult(w, r, res)
+	h.log.result(res, time.Since(start), copyErr)
+}
+
+// refusal is an answer given before the engine runs: the request could not
+// be read as the gateway would receive it.
+type refusal struct {
+	status int
+	body   string
+	reason string
+}
+
+func (f *refusal) write(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(f.body)))
+	w.WriteHeader(f.status)
+	_, _ = io.WriteString(w, f.body)
+}
+
+// toEngine reads the request. The body is read whole, up to the limit,
+// because authorizers may read it (${request.body}, OCI body arguments,
+// Huawei sendBody) and the gateway buffers it too.
+func (h *gatewayHandler) toEngine(w http.ResponseWriter, r *http.Request) (*engine.Request, *refusal) {
+	if r.ContentLength > h.maxBody {
+		return nil, tooLarge(h.maxBody)
+	}
+	var body []byte
+	if r.Body != nil && r.Body != http.NoBody {
+		b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBody))
+		var mbe *http.MaxBytesError
+		switch {
+		case errors.As(err, &mbe):
+			return nil, tooLarge(h.maxBody)
+		case err != nil:
+			// Most often the client was too slow for --read-timeout or
+			// went away; either way there is no whole request to serve.
+			return nil, &refusal{status: http.StatusRequestTimeout, body: `{"message":"Request Timeout"}`,
+				reason: "reading the request body: " + err.Error()}
+		}
+		if len(b) > 0 {
+			body = b
+		}
+	}
+	// A malformed query keeps the pairs that parse, as gateways do.
+	query, _ := url.ParseQuery(r.URL.RawQuery)
+	req := &engine.Request{
+		Method: r.Method, Path: r.URL.Path, Query: query, Header: http.Header{},
+		Body: body, Host: r.Host, SourceIP: clientIP(r.RemoteAddr), Names: map[string]string{},
+	}
+	sent := sentNames(r)
+	spell := func(canonical string) string {
+		if n, ok := sent[canonical]; ok {
+			return n
+		}
+		return canonical
+	}
+	if r.Host != "" {
+		// net/http moves Host out of the header map; gateways keep it
+		// (the REQUEST event's headers, requestContext.domainName).
+		req.AddHeader(spell("Host"), r.Host)
+	}
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			req.AddHeader(spell(k), v)
+		}
+	}
+	return req, nil
+}
+
+func tooLarge(limit int64) *refusal {
+	s := byteSize(limit)
+	return &refusal{status: http.StatusRequestEntityTooLarge, body: `{"message":"Request Too Long"}`,
+		reason: "request body over " + s.String() + " (--max-body-size)"}
+}
+
+func clientIP(remote string) string {
+	host, _, err := net.SplitHostPort(remote)
+	if err != nil {
+		return remote
+	}
+	return host
+}
+
+// writeResult sends the engine's answer. It returns the error of copying a
+// streamed upstream body, which the log reports.
+func writeResult(w http.ResponseWriter, r *http.Request, res *engine.Result) error {
+	resp := res.Response
+	status := resp.Status
+	if status < 200 || status > 999 {
+		// net/http cannot send a final 1xx (or a nonsense code); the
+		// client gets what a proxy answers for a broken upstream.
+		if resp.Stream != nil {
+			resp.Stream.Close()
+		}
+		markBadStatus(res, status)
+		resp.Status, resp.Header, resp.Body, resp.Stream = http.StatusBadGateway, http.Header{}, nil, nil
+		status = http.StatusBadGateway
+	}
+	dst := w.Header()
+	for k, v := range resp.Header {
+		dst[k] = v
+	}
+	if resp.Stream == nil {
+		dst.Set("Content-Length", strconv.Itoa(len(resp.Body)))
+		w.WriteHeader(status)
+		if r.Method != http.MethodHead {
+			_, _ = w.Write(resp.Body)
+		}
+		return nil
+	}
+	defer resp.Stream.Close()
+	w.WriteHeader(status)
+	if r.Method == http.MethodHead {
+		return nil
+	}
+	if err := copyStream(w, resp.Stream, flushesAsItGoes(resp.Header)); err != nil {
+		abort(w)
+		return err
+	}
+	return nil
+}
+
+// markBadStatus records on the backend stage why the client got a 502.
+func markBadStatus(res *engine.Result, status int) {
+	st := res.Trace.Stage(trace.Backend)
+	if st == nil {
+		st = &trace.Stage{Name: trace.Backend}
+		res.Trace.Stages = append(res.Trace.Stages, st)
+	}
+	st.Status = trace.Fail
+	st.Summary = fmt.Sprintf("status %d cannot be relayed as a final HTTP status: answered 502", status)
+}
+
+// flushesAsItGoes tells answers whose parts must reach the client as they
+// come (server-sent events, bodies of unknown length) from ordinary ones,
+// which net/http's buffering serves best.
+func flushesAsItGoes(h http.Header) bool {
+	ct := h.Get("Content-Type")
+	return h.Get("Content-Length") == "" || strings.HasPrefix(ct, "text/event-stream")
+}
+
+var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
+func copyStream(w http.ResponseWriter, src io.Reader, flush bool) error {
+	bp := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(bp)
+	buf := *bp
+	rc := http.NewResponseController(w)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 {
+			if _, werr := w.Write(buf[:n]); werr != nil {
+				return fmt.Errorf("writing to the client: %w", werr)
+			}
+			if flush {
+				if ferr := rc.Flush(); ferr != nil {
+					return fmt.Errorf("writing to the client: %w", ferr)
+				}
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("reading the upstream body: %w", err)
+		}
+	}
+}
+
+// abort drops the connection of a response cut short, so the client sees a
+// truncated body as an error instead of a short but complete-looking one.
+func abort(w http.ResponseWriter) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err == nil {
+		conn.Close()
+	}
+}

@@ -1,0 +1,105 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+
+	"github.com/authlab/authlab/engine"
+	"github.com/authlab/authlab/engine/config"
+)
+
+// watchGateway calls reload once after each burst of changes to path.
+// It watches the folder, not the file: editors save by writing a new file
+// and renaming it over the old one, which ends a watch on the file itself.
+// The debounce lets a save that takes several writes finish first, so a
+// half-written file is not loaded. stop ends the watch and waits for a
+// reload in progress.
+func watchGateway(path string, debounce time.Duration, reload func(), warn func(error)) (stop func(), err error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("watching %s: %w", path, err)
+	}
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		return nil, fmt.Errorf("watching %s: %w", path, err)
+	}
+	if err := w.Add(filepath.Dir(abs)); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("watching %s: %w", filepath.Dir(abs), err)
+	}
+	done, finished := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(finished)
+		timer := time.NewTimer(time.Hour)
+		timer.Stop()
+		for {
+			select {
+			case ev, ok := <-w.Events:
+				if !ok {
+					return
+				}
+				if filepath.Clean(ev.Name) != abs || ev.Op == fsnotify.Chmod {
+					continue
+				}
+				timer.Reset(debounce)
+			case err, ok := <-w.Errors:
+				if !ok {
+					return
+				}
+				warn(err)
+			case <-timer.C:
+				reload()
+			case <-done:
+				timer.Stop()
+				return
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-finished
+		w.Close()
+	}, nil
+}
+
+// reloader loads the gateway file again and swaps it into the engine. An
+// invalid file is reported and changes nothing: the previous configuration
+// keeps serving.
+type reloader struct {
+	io   *IO
+	e    *engine.Engine
+	path string
+	last []byte // the source now serving, so a save without changes keeps the caches
+}
+
+func (r *reloader) reload() {
+	src, err := os.ReadFile(r.path)
+	if err == nil && bytes.Equal(src, r.last) {
+		return
+	}
+	g, diags, err := config.LoadFile(r.path)
+	if err != nil {
+		if diags != nil && diags.HasErrors() {
+			fmt.Fprint(r.io.Err, diags.Format(false))
+		} else {
+			fmt.Fprintf(r.io.Err, "authlab serve: %v\n", err)
+		}
+		fmt.Fprintf(r.io.Err, "authlab serve: %s not reloaded; the previous configuration keeps serving\n", r.path)
+		return
+	}
+	if err := r.e.Reload(g); err != nil {
+		fmt.Fprintf(r.io.Err, "authlab serve: %s: %v\nauthlab serve: %s not reloaded; the previous configuration keeps serving\n", r.path, err, r.path)
+		return
+	}
+	r.last = g.Source
+	if diags != nil && len(diags.Warnings()) > 0 {
+		fmt.Fprint(r.io.Err, diags.Format(true))
+	}
+	fmt.Fprintf(r.io.Err, "authlab serve: reloaded %s: %d routes, %d authorizers (caches start empty)\n",
+		r.path, len(g.Routes), len(g.Authorizers))
+}

@@ -1,0 +1,252 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+
+	"github.com/authlab/authlab/engine/backend"
+	"github.com/authlab/authlab/engine/config"
+	"github.com/authlab/authlab/engine/runtime"
+	"github.com/authlab/authlab/engine/trace"
+)
+
+// forward is nginx auth_request and Traefik ForwardAuth (semantics.md §5,
+// FWD-1..3): a subrequest to an HTTP auth service decides.
+type forward struct {
+	traefik         bool
+	requestHeaders  []string // nil = all client headers
+	responseHeaders []string
+	caller          *forwardCaller
+}
+
+func newForward(g *config.Gateway, a *config.Authorizer) (Dialect, error) {
+	timeout := 3 * time.Second
+	if a.Timeout != nil {
+		timeout = a.Timeout.Duration
+	}
+	d := &forward{traefik: a.Mode == "traefik", requestHeaders: a.AuthRequestHeaders, responseHeaders: a.AuthResponseHeaders,
+		caller: &forwardCaller{url: a.URL, timeout: timeout,
+			client: resty.New().SetRedirectPolicy(backend.NoRedirects).SetDoNotParseResponse(true)}}
+	return d, nil
+}
+
+func (d *forward) MaxResponse() int           { return runtime.DefaultMaxResponse }
+func (d *forward) DefaultTTL() time.Duration  { return 0 }
+func (d *forward) Function() runtime.Function { return d.caller }
+
+// subrequest is the event: the request the auth service receives.
+type subrequest struct {
+	Method  string              `json:"method"`
+	URL     string              `json:"url"`
+	Headers map[string][]string `json:"headers"`
+}
+
+// subanswer is what the auth service answered.
+type subanswer struct {
+	Status  int                 `json:"status"`
+	Headers map[string][]string `json:"headers"`
+	Body    string              `json:"body"`
+}
+
+func (d *forward) Identity(f *Flow, st *trace.Stage) (Identity, *Failure) {
+	// Forward auth has no identity sources: every request is sent to the
+	// service, which decides from the headers.
+	var id Identity
+	if a := f.Req.Header.Get("Authorization"); a != "" {
+		id.Secrets = append(id.Secrets, a)
+	}
+	st.Summary = "forward auth: the whole request goes to the auth service"
+	return id, nil
+}
+
+func (d *forward) Event(f *Flow, id Identity) ([]byte, error) {
+	r := f.Req
+	h := http.Header{}
+	for name, vals := range r.Header {
+		if d.requestHeaders != nil && !containsFold(d.requestHeaders, name) {
+			continue
+		}
+		h[name] = append([]string(nil), vals...)
+	}
+	backend.StripHopByHop(h)
+	h.Del("Content-Length")
+	method := r.Method
+	if d.traefik {
+		method = "GET" // FWD-2
+		h.Set("X-Forwarded-Method", r.Method)
+		h.Set("X-Forwarded-Proto", "http")
+		h.Set("X-Forwarded-Host", r.Host)
+		h.Set("X-Forwarded-Uri", r.Target())
+		h.Set("X-Forwarded-For", r.SourceIP)
+	} else {
+		h.Set("X-Original-URI", r.Target()) // FWD-1
+		h.Set("X-Original-Method", r.Method)
+	}
+	return json.Marshal(subrequest{Method: method, URL: d.caller.url, Headers: h})
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// nginxPage is nginx's own error page for a status.
+func nginxPage(status int) string {
+	title := fmt.Sprintf("%d %s", status, http.StatusText(status))
+	if status == 401 {
+		title = "401 Authorization Required"
+	}
+	return "<html>\r\n<head><title>" + title + "</title></head>\r\n<body>\r\n<center><h1>" + title +
+		"</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+}
+
+func nginxFailure(rule, reason string, status int) *Failure {
+	h := http.Header{}
+	h.Set("Content-Type", "text/html")
+	return &Failure{Rule: rule, Reason: reason, Status: status, Header: h, Body: []byte(nginxPage(status))}
+}
+
+func (d *forward) Interpret(f *Flow, res runtime.Result, invokeErr error, st *trace.Stage) (*Decision, *Failure) {
+	if invokeErr != nil {
+		if d.traefik {
+			fl := jsonFailure("", "FWD-2", "auth service unreachable: "+invokeErr.Error(), 500, "Internal Server Error")
+			fl.Header.Set("Content-Type", "text/plain; charset=utf-8")
+			return nil, fl
+		}
+		return nil, nginxFailure("FWD-1", "auth service gave no answer: "+invokeErr.Error(), 500)
+	}
+	var ans subanswer
+	if err := json.Unmarshal(res.Payload, &ans); err != nil {
+		return nil, nginxFailure("FWD-1", "auth answer unreadable", 500)
+	}
+	h := http.Header(ans.Headers)
+	st.Add("status", fmt.Sprint(ans.Status))
+	if ans.Status >= 200 && ans.Status < 300 {
+		dec := &Decision{Context: map[string]string{}, Policy: h}
+		names := make([]string, 0, len(h))
+		for k := range h {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for _, k := range names {
+			dec.Context[k] = strings.Join(h[k], ",")
+		}
+		dec.Principal = firstNonEmpty(h.Get("X-Auth-Request-User"), h.Get("X-Forwarded-User"), h.Get("Remote-User"), h.Get("X-User"))
+		st.Rule(map[bool]string{true: "FWD-2", false: "FWD-1"}[d.traefik])
+		st.Summary = fmt.Sprintf("auth service answered %d: allowed", ans.Status)
+		return dec, nil
+	}
+	if d.traefik {
+		// FWD-2: any other answer goes to the client verbatim.
+		return nil, &Failure{Rule: "FWD-2", Reason: fmt.Sprintf("auth service answered %d: returned to the client as is", ans.Status),
+			Status: ans.Status, Header: h.Clone(), Body: []byte(ans.Body)}
+	}
+	switch ans.Status {
+	case 401:
+		fl := nginxFailure("FWD-1", "auth service answered 401", 401)
+		if v := h.Get("WWW-Authenticate"); v != "" {
+			fl.Header.Set("WWW-Authenticate", v)
+		}
+		return nil, fl
+	case 403:
+		return nil, nginxFailure("FWD-1", "auth service answered 403", 403)
+	}
+	return nil, nginxFailure("FWD-1", fmt.Sprintf("auth service answered %d: nginx answers 500 for anything but 2xx, 401 and 403", ans.Status), 500)
+}
+
+func firstNonEmpty(v ...string) string {
+	for _, s := range v {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// Authorize copies authResponseHeaders onto the upstream request (FWD-3):
+// the transformation stage applies them from the decision.
+func (d *forward) Authorize(f *Flow, dec *Decision, cached *CachedDecision, st *trace.Stage) *Failure {
+	st.Summary = "2xx from the auth service"
+	if len(d.responseHeaders) > 0 {
+		st.Add("authResponseHeaders", strings.Join(d.responseHeaders, ", ")).Rule("FWD-3")
+	}
+	return nil
+}
+
+// Inject deletes each authResponseHeaders name from the upstream request,
+// then sets it from the auth answer if there (FWD-3): a forged X-User from
+// the client never survives.
+func (d *forward) Inject(dec *Decision, h http.Header) []trace.Change {
+	answer, _ := dec.Policy.(http.Header)
+	var ch []trace.Change
+	for _, name := range d.responseHeaders {
+		old, had := h[http.CanonicalHeaderKey(name)]
+		h.Del(name)
+		vals := answer.Values(name)
+		c := trace.Change{Target: "header", Name: http.CanonicalHeaderKey(name), Old: old, Note: "authResponseHeaders (FWD-3)"}
+		switch {
+		case len(vals) > 0 && had:
+			h[http.CanonicalHeaderKey(name)] = vals
+			c.Op, c.New = "overwritten", vals
+		case len(vals) > 0:
+			h[http.CanonicalHeaderKey(name)] = vals
+			c.Op, c.New = "set", vals
+		case had:
+			c.Op = "removed"
+			c.Note = "client value removed; the auth service did not set it (FWD-3)"
+		default:
+			continue
+		}
+		ch = append(ch, c)
+	}
+	return ch
+}
+
+// forwardCaller makes the subrequest.
+type forwardCaller struct {
+	url     string
+	timeout time.Duration
+	client  *resty.Client
+}
+
+func (c *forwardCaller) Close() error { return nil }
+
+func (c *forwardCaller) Invoke(ctx context.Context, inv runtime.Invocation) (runtime.Result, error) {
+	var sr subrequest
+	if err := json.Unmarshal(inv.Event, &sr); err != nil {
+		return runtime.Result{}, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	req := c.client.R().SetContext(ctx)
+	req.Header = http.Header(sr.Headers).Clone()
+	resp, err := req.Execute(sr.Method, sr.URL)
+	if err != nil {
+		var ne net.Error
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
+			return runtime.Result{}, runtime.TimeoutError(c.timeout)
+		}
+		return runtime.Result{}, err
+	}
+	raw := resp.RawBody()
+	defer raw.Close()
+	body, _ := io.ReadAll(io.LimitReader(raw, 1<<20))
+	h := resp.Header().Clone()
+	backend.StripHopByHop(h)
+	out, err := json.Marshal(subanswer{Status: resp.StatusCode(), Headers: h, Body: string(body)})
+	return runtime.Result{Payload: out}, err
+}

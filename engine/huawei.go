@@ -1,0 +1,213 @@
+package engine
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/authlab/authlab/engine/config"
+	"github.com/authlab/authlab/engine/runtime"
+	"github.com/authlab/authlab/engine/trace"
+)
+
+// huawei is Huawei Cloud APIG custom authorizers on FunctionGraph
+// (semantics.md §4).
+type huawei struct {
+	sources  []config.IdentitySource
+	re       *regexp.Regexp
+	userData string
+	sendBody bool
+	backend  bool
+}
+
+// FunctionGraph's synchronous response limit for authorizers (HW-R2).
+const huaweiMaxResponse = 1 << 20
+
+// Huawei gateway response error codes. The statuses follow the gateway
+// response types (HW-R3); the APIG.xxxx codes are as commonly reported and
+// unconfirmed against an official table.
+const (
+	hwIdentitiesCode = "APIG.0121" // AUTHORIZER_IDENTITIES_FAILURE
+	hwFailureCode    = "APIG.0125" // AUTHORIZER_FAILURE (deny)
+	hwConfCode       = "APIG.0126" // AUTHORIZER_CONF_FAILURE
+)
+
+func newHuawei(g *config.Gateway, a *config.Authorizer) (Dialect, error) {
+	d := &huawei{sources: a.Sources(), userData: a.UserData, sendBody: a.SendBody, backend: a.Stage == "backend"}
+	if a.ValidationRegex != "" {
+		re, err := regexp.Compile(`^(?:` + a.ValidationRegex + `)$`)
+		if err != nil {
+			return nil, err
+		}
+		d.re = re
+	}
+	return d, nil
+}
+
+func (d *huawei) MaxResponse() int { return huaweiMaxResponse }
+
+func hwFailure(f *Flow, rule, reason string, status int, code, msg string) *Failure {
+	return jsonFailure("", rule, reason, status, huaweiBody(f, code, msg))
+}
+
+func (d *huawei) value(f *Flow, s config.IdentitySource) (string, bool) {
+	switch s.Kind {
+	case config.SrcHeader:
+		v := f.Req.Header.Values(s.Name)
+		return strings.Join(v, ","), len(v) > 0
+	case config.SrcQuery:
+		v, ok := f.Req.Query[s.Name]
+		return strings.Join(v, ","), ok && len(v) > 0
+	}
+	return "", false
+}
+
+func (d *huawei) Identity(f *Flow, st *trace.Stage) (Identity, *Failure) {
+	var id Identity
+	headers, query := map[string]string{}, map[string]string{}
+	for _, s := range d.sources {
+		v, ok := d.value(f, s)
+		id.Sources = append(id.Sources, s.String())
+		if !ok || v == "" {
+			st.Rule("HW-I1")
+			return id, hwFailure(f, "HW-I1", fmt.Sprintf("identity source %s missing: 401 AUTHORIZER_IDENTITIES_FAILURE, function not called", s), 401,
+				hwIdentitiesCode, "Incorrect identity source")
+		}
+		if d.re != nil && !d.re.MatchString(v) {
+			st.Rule("HW-I1")
+			return id, hwFailure(f, "HW-I1", fmt.Sprintf("identity source %s does not match the validation regex: 401, function not called", s), 401,
+				hwIdentitiesCode, "Incorrect identity source")
+		}
+		st.Add(s.String(), v)
+		id.Values = append(id.Values, v)
+		if s.Kind == config.SrcHeader || config.SecretName(s.Name) {
+			id.Secrets = append(id.Secrets, v)
+		}
+		if s.Kind == config.SrcHeader {
+			headers[strings.ToLower(s.Name)] = v
+		} else {
+			query[s.Name] = v
+		}
+	}
+	id.Data = map[string]any{"headers": headers, "query": query}
+	id.CacheKey = strings.Join(id.Values, ",")
+	st.Rule("HW-I1", "HW-C1")
+	st.Summary = fmt.Sprintf("%d identity source(s) present", len(id.Values))
+	return id, nil
+}
+
+func (d *huawei) Event(f *Flow, id Identity) ([]byte, error) {
+	ev := map[string]any{
+		"headers":               id.Data["headers"],
+		"queryStringParameters": id.Data["query"],
+		"user_data":             d.userData,
+		"httpMethod":            f.Req.Method,
+		"path":                  f.Req.Path,
+		"pathParameters":        nonNilMap(f.Params),
+		"requestContext":        map[string]any{"requestId": f.RequestID, "sourceIp": f.Req.SourceIP},
+	}
+	if d.sendBody {
+		ev["body"] = string(f.Req.Body)
+	}
+	return json.Marshal(ev)
+}
+
+// contextKey is HW-R2's key rule.
+var contextKey = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{0,31}$`)
+
+func (d *huawei) Interpret(f *Flow, res runtime.Result, invokeErr error, st *trace.Stage) (*Decision, *Failure) {
+	conf := func(rule, reason string) *Failure {
+		return hwFailure(f, rule, reason+": 500 AUTHORIZER_CONF_FAILURE", 500, hwConfCode, "Custom authorizer error")
+	}
+	if invokeErr != nil {
+		if errors.Is(invokeErr, runtime.ErrTooLarge) {
+			return nil, conf("HW-R2", "function answer over 1 MB")
+		}
+		return nil, conf("HW-R3", "function failed: "+invokeErr.Error())
+	}
+	if res.Err != nil {
+		return nil, conf("HW-R3", fmt.Sprintf("function threw %q", res.Err.Error()))
+	}
+	payload := bytes.TrimSpace(res.Payload)
+	var asString string
+	if json.Unmarshal(payload, &asString) == nil {
+		payload = []byte(asString) // seed 000 returns json.dumps(resp)
+		st.Add("note", "answer was a JSON string; decoded the object inside")
+	}
+	var outer struct {
+		StatusCode *int            `json:"statusCode"`
+		Body       json.RawMessage `json:"body"`
+	}
+	if !bytes.HasPrefix(payload, []byte("{")) || json.Unmarshal(payload, &outer) != nil {
+		return nil, conf("HW-R1", "answer is not a JSON object {statusCode, body}")
+	}
+	if outer.StatusCode == nil || *outer.StatusCode != 200 {
+		return nil, conf("HW-R1", "answer statusCode must be 200")
+	}
+	var bodyText string
+	if json.Unmarshal(outer.Body, &bodyText) != nil {
+		return nil, conf("HW-R1", "answer body must be a JSON string holding {\"status\", \"context\"}")
+	}
+	var body struct {
+		Status  *string                    `json:"status"`
+		Context map[string]json.RawMessage `json:"context"`
+	}
+	if err := json.Unmarshal([]byte(bodyText), &body); err != nil {
+		return nil, conf("HW-R2", "answer body is not JSON: "+err.Error())
+	}
+	st.AddJSON("body", []byte(bodyText))
+	if body.Status == nil || (*body.Status != "allow" && *body.Status != "deny") {
+		got := "missing"
+		if body.Status != nil {
+			got = fmt.Sprintf("%q", *body.Status)
+		}
+		return nil, conf("HW-R1", "body status is "+got+"; it must be allow or deny")
+	}
+	dec := &Decision{Raw: json.RawMessage(payload), Context: map[string]string{}, Policy: *body.Status}
+	keys := make([]string, 0, len(body.Context))
+	for k := range body.Context {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if !contextKey.MatchString(k) {
+			return nil, conf("HW-R2", fmt.Sprintf("context key %q breaks the rule: start with a letter, then 1-32 letters, digits, _ or -", k))
+		}
+		v := bytes.TrimSpace(body.Context[k])
+		switch {
+		case len(v) == 0 || v[0] == '{' || v[0] == '[' || bytes.Equal(v, []byte("null")):
+			return nil, conf("HW-R2", fmt.Sprintf("context value %q must be a string, integer or boolean", k))
+		case v[0] == '"':
+			var s string
+			_ = json.Unmarshal(v, &s)
+			dec.Context[k] = s
+		default:
+			if bytes.ContainsAny(v, ".eE") && v[0] != 't' && v[0] != 'f' {
+				return nil, conf("HW-R2", fmt.Sprintf("context value %q is not an integer", k))
+			}
+			dec.Context[k] = string(v)
+		}
+		dec.ContextOrder = append(dec.ContextOrder, k)
+		st.Add("context."+k, dec.Context[k])
+	}
+	st.Rule("HW-R1", "HW-R2")
+	st.Summary = fmt.Sprintf("status %s, %d context value(s)", *body.Status, len(dec.Context))
+	return dec, nil
+}
+
+func (d *huawei) Authorize(f *Flow, dec *Decision, cached *CachedDecision, st *trace.Stage) *Failure {
+	if cached != nil {
+		st.Rule("HW-C1")
+	}
+	if dec.Policy == "allow" {
+		st.Summary = "status allow"
+		return nil
+	}
+	st.Rule("HW-R3")
+	st.Summary = "status deny: 500 AUTHORIZER_FAILURE (Huawei's default for deny, unless the group customises it)"
+	return hwFailure(f, "HW-R3", st.Summary, 500, hwFailureCode, "Custom authorizer denied the request")
+}

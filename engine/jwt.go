@@ -1,0 +1,260 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/authlab/authlab/engine/config"
+	"github.com/authlab/authlab/engine/jose"
+	"github.com/authlab/authlab/engine/runtime"
+	"github.com/authlab/authlab/engine/trace"
+)
+
+// jwtDialect is the built-in JWT verifier (semantics.md §5, JWT-1, JWT-2).
+// It has no function: a verifier stands in for one, so the trace still shows
+// what was checked (the token) and the answer (verdict and claims).
+type jwtDialect struct {
+	source   config.IdentitySource
+	verifier *jwtVerifier
+}
+
+// builtinFunction is implemented by dialects that bring their own function.
+type builtinFunction interface {
+	Function() runtime.Function
+}
+
+func newJWT(g *config.Gateway, a *config.Authorizer) (Dialect, error) {
+	src := config.IdentitySource{Kind: config.SrcHeader, Name: "Authorization"}
+	if s := a.Sources(); len(s) > 0 {
+		src = s[0]
+	}
+	v := &jwtVerifier{opts: jose.VerifyOptions{Issuer: a.Issuer, Audience: a.Audience, Algs: a.Algorithms}, required: a.RequiredClaims,
+		timeout: 3 * time.Second}
+	if a.Leeway != nil {
+		v.opts.Leeway = a.Leeway.Duration
+	}
+	if a.Timeout != nil {
+		v.timeout = a.Timeout.Duration
+	}
+	var err error
+	switch {
+	case a.Secret != "":
+		v.keys = jose.NewKeySet("secret", jose.NewSecretKey([]byte(a.Secret), "secret"))
+	case a.JWKS != "":
+		v.keys, err = jose.LoadKeys(g.Abs(a.JWKS))
+	case a.PublicKey != "":
+		v.keys, err = jose.LoadKeys(g.Abs(a.PublicKey))
+	case a.JWKSURL != "":
+		v.url = a.JWKSURL // fetched on first use, refreshed on unknown kid
+	}
+	if err != nil {
+		return nil, fmt.Errorf("loading the JWT key: %w", err)
+	}
+	return &jwtDialect{source: src, verifier: v}, nil
+}
+
+func (d *jwtDialect) MaxResponse() int           { return runtime.DefaultMaxResponse }
+func (d *jwtDialect) DefaultTTL() time.Duration  { return 0 }
+func (d *jwtDialect) Function() runtime.Function { return d.verifier }
+func jwtUnauthorized(reason, desc string) *Failure {
+	fl := jsonFailure("", "JWT-2", reason, 401, `{"message":"Unauthorized"}`)
+	v := `Bearer error="invalid_token"`
+	if desc != "" {
+		v += `, error_description="` + strings.ReplaceAll(desc, `"`, `'`) + `"`
+	}
+	fl.Header.Set("WWW-Authenticate", v)
+	return fl
+}
+
+func (d *jwtDialect) Identity(f *Flow, st *trace.Stage) (Identity, *Failure) {
+	var raw string
+	switch d.source.Kind {
+	case config.SrcQuery:
+		raw = f.Req.Query.Get(d.source.Name)
+	default:
+		raw = f.Req.Header.Get(d.source.Name)
+	}
+	if raw == "" {
+		fl := jwtUnauthorized(fmt.Sprintf("no token in %s: 401", d.source), "")
+		fl.Header.Set("WWW-Authenticate", "Bearer")
+		return Identity{Missing: true}, fl
+	}
+	tok := raw
+	if d.source.Kind == config.SrcHeader {
+		scheme, rest, ok := strings.Cut(raw, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") {
+			return Identity{Missing: true, Secrets: []string{raw}}, jwtUnauthorized(fmt.Sprintf("%s is not 'Bearer <token>'", d.source), "expected a Bearer token")
+		}
+		tok = strings.TrimSpace(rest)
+	}
+	st.Add(d.source.String(), raw)
+	st.Summary = "bearer token present"
+	return Identity{Values: []string{tok}, Secrets: []string{raw, tok}}, nil
+}
+
+func (d *jwtDialect) Event(f *Flow, id Identity) ([]byte, error) {
+	return json.Marshal(map[string]any{"token": id.Values[0], "now": f.Now.UTC().Format(time.RFC3339)})
+}
+
+// jwtAnswer is what the verifier "function" answers.
+type jwtAnswer struct {
+	Valid   bool           `json:"valid"`
+	Reason  string         `json:"reason"`
+	Message string         `json:"message"`
+	Alg     string         `json:"alg,omitempty"`
+	KID     string         `json:"kid,omitempty"`
+	Claims  map[string]any `json:"claims,omitempty"`
+}
+
+func (d *jwtDialect) Interpret(f *Flow, res runtime.Result, invokeErr error, st *trace.Stage) (*Decision, *Failure) {
+	if invokeErr != nil {
+		// The key could not be had (JWKS URL down): the gateway cannot verify.
+		return nil, jwtUnauthorized("cannot verify: "+invokeErr.Error(), "key unavailable")
+	}
+	var ans jwtAnswer
+	if err := json.Unmarshal(res.Payload, &ans); err != nil {
+		return nil, jwtUnauthorized("verifier answer unreadable", "")
+	}
+	st.Rule("JWT-1", "JWT-2")
+	if !ans.Valid {
+		st.Summary = fmt.Sprintf("rejected (%s): %s", ans.Reason, ans.Message)
+		return nil, jwtUnauthorized(fmt.Sprintf("token rejected (%s): %s", ans.Reason, ans.Message), ans.Message)
+	}
+	dec := &Decision{Raw: res.Payload, Context: map[string]string{}}
+	keys := make([]string, 0, len(ans.Claims))
+	for k := range ans.Claims {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		switch v := ans.Claims[k].(type) {
+		case string:
+			dec.Context[k] = v
+		default:
+			b, _ := json.Marshal(v)
+			dec.Context[k] = string(b)
+		}
+		dec.ContextOrder = append(dec.ContextOrder, k)
+	}
+	dec.Principal = dec.Context["sub"]
+	dec.Scopes = claimScopes(ans.Claims)
+	st.Summary = fmt.Sprintf("valid %s token for %q, %d scope(s)", ans.Alg, dec.Principal, len(dec.Scopes))
+	return dec, nil
+}
+
+// claimScopes reads scope (space-separated) or scp (string or list).
+func claimScopes(c map[string]any) []string {
+	var out []string
+	for _, name := range []string{"scope", "scp"} {
+		switch v := c[name].(type) {
+		case string:
+			out = append(out, strings.Fields(v)...)
+		case []any:
+			for _, x := range v {
+				if s, ok := x.(string); ok {
+					out = append(out, s)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func (d *jwtDialect) Authorize(f *Flow, dec *Decision, cached *CachedDecision, st *trace.Stage) *Failure {
+	st.Summary = fmt.Sprintf("authenticated as %q", dec.Principal)
+	return nil
+}
+
+// jwtVerifier verifies tokens against static keys or a JWKS URL.
+type jwtVerifier struct {
+	opts     jose.VerifyOptions
+	required map[string]string
+	timeout  time.Duration
+
+	url       string
+	mu        sync.Mutex
+	keys      *jose.KeySet
+	lastFetch time.Time
+}
+
+// minRefresh rate-limits JWKS refreshes triggered by unknown kids.
+const minRefresh = 30 * time.Second
+
+func (v *jwtVerifier) Close() error { return nil }
+
+func (v *jwtVerifier) keySet(ctx context.Context, kid string, logs *strings.Builder) (*jose.KeySet, error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.url == "" {
+		return v.keys, nil
+	}
+	known := false
+	if v.keys != nil {
+		for _, k := range v.keys.KIDs() {
+			known = known || k == kid
+		}
+	}
+	now := time.Now()
+	if v.keys == nil || (!known && kid != "" && now.Sub(v.lastFetch) >= minRefresh) {
+		ks, err := jose.FetchJWKS(ctx, v.url, v.timeout)
+		v.lastFetch = now
+		if err != nil {
+			if v.keys == nil {
+				return nil, fmt.Errorf("fetching JWKS %s: %w", v.url, err)
+			}
+			fmt.Fprintf(logs, "JWKS refresh failed, keeping the old keys: %v\n", err)
+		} else {
+			fmt.Fprintf(logs, "fetched JWKS %s: %d key(s)\n", v.url, len(ks.KIDs()))
+			v.keys = ks
+		}
+	}
+	return v.keys, nil
+}
+
+func (v *jwtVerifier) Invoke(ctx context.Context, inv runtime.Invocation) (runtime.Result, error) {
+	var ev struct {
+		Token string `json:"token"`
+	}
+	if err := json.Unmarshal(inv.Event, &ev); err != nil {
+		return runtime.Result{}, err
+	}
+	var logs strings.Builder
+	kid := ""
+	if t, err := jose.Decode(ev.Token); err == nil {
+		kid = t.KID
+	}
+	ks, err := v.keySet(ctx, kid, &logs)
+	if err != nil {
+		return runtime.Result{Logs: logs.String()}, err
+	}
+	opts := v.opts
+	opts.Now = inv.Now
+	verdict := jose.Verify(ev.Token, ks, opts)
+	ans := jwtAnswer{Valid: verdict.Valid, Reason: string(verdict.Reason), Message: verdict.Message, Alg: verdict.Alg, KID: verdict.KID}
+	if verdict.Token != nil {
+		ans.Claims = verdict.Token.Claims
+	}
+	if ans.Valid {
+		for name, want := range v.required {
+			got, ok := ans.Claims[name]
+			if !ok || (want != "" && fmt.Sprint(got) != want) {
+				ans.Valid, ans.Reason = false, "missing-claim"
+				ans.Message = fmt.Sprintf("required claim %s", name)
+				if want != "" {
+					ans.Message += fmt.Sprintf(" must be %q", want)
+				}
+				break
+			}
+		}
+	}
+	if !ans.Valid {
+		ans.Claims = nil
+	}
+	out, err := json.Marshal(ans)
+	return runtime.Result{Payload: out, Logs: logs.String()}, err
+}

@@ -1,0 +1,233 @@
+package runtime
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+)
+
+// maxHeader bounds one protocol header line (a long error message).
+const maxHeader = 1 << 20
+
+// frameHeader is a message from a runtime loop on fd 4.
+type frameHeader struct {
+	Kind    string `json:"kind"` // ready | load_error | result | error | too_large
+	ID      uint64 `json:"id"`
+	Len     int    `json:"len"`
+	Type    string `json:"type"`
+	Message string `json:"message"`
+	Size    int    `json:"size"`
+	Exit    bool   `json:"exit"` // the loop is exiting after this answer
+}
+
+type frame struct {
+	hdr     frameHeader
+	payload []byte
+	err     error // end of file or garbage; the worker is unusable
+}
+
+// requestHeader is a call sent to a runtime loop on fd 3.
+type requestHeader struct {
+	ID           uint64 `json:"id"`
+	Len          int    `json:"len"`
+	RequestID    string `json:"requestId"`
+	FunctionName string `json:"functionName"`
+	NowMs        int64  `json:"nowMs"`
+	TimeoutMs    int64  `json:"timeoutMs"`
+}
+
+// framedWorker runs a python or node runtime loop. Protocol messages travel
+// on their own pipes (fds 3 and 4), so whatever the handler prints on
+// stdout/stderr is only ever logs.
+type framedWorker struct {
+	holder
+	r      *resolved
+	req    *os.File
+	frames chan frame
+	seq    uint64
+}
+
+func newFramedWorker(r *resolved) *framedWorker {
+	return &framedWorker{r: r, frames: make(chan frame), holder: newHolder()}
+}
+
+func (w *framedWorker) readySignal() bool { return true }
+
+func (w *framedWorker) start(ctx context.Context) error {
+	rd, wr, err := pipes(3) // requests, responses, logs
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrLoad, err)
+	}
+	p, err := startProc(w.r, procIO{
+		stdout: wr[2], stderr: wr[2],
+		extra:  []*os.File{rd[0], wr[1]},
+		child:  []*os.File{rd[0], wr[1], wr[2]},
+		parent: []*os.File{wr[0], rd[1]},
+		logs:   rd[2],
+	})
+	if err != nil {
+		return err
+	}
+	if err := w.holder.set(p); err != nil {
+		return err
+	}
+	w.req = wr[0]
+	go w.read(rd[1])
+
+	timer := time.NewTimer(initTimeout)
+	defer timer.Stop()
+	select {
+	case f := <-w.frames:
+		switch {
+		case f.err != nil:
+			p.waitExit(time.Second)
+			return fmt.Errorf("%w: the %s worker exited before loading the handler (%s)", ErrLoad, w.r.Runtime, p.exitReport())
+		case f.hdr.Kind == "ready":
+			return nil
+		case f.hdr.Kind == "load_error":
+			return loadError(w.r, f.hdr)
+		default:
+			return fmt.Errorf("%w: unexpected %q message while loading", ErrLoad, f.hdr.Kind)
+		}
+	case <-w.holder.dead:
+		return errStopped
+	case <-timer.C:
+		return fmt.Errorf("%w: loading %s: %w", ErrLoad, w.r.file, TimeoutError(initTimeout))
+	case <-ctx.Done():
+		return ctxError(ctx)
+	}
+}
+
+// loadError reports what the interpreter said; its traceback is in the
+// logs of the failed call, as Lambda logs an import error.
+func loadError(r *resolved, h frameHeader) error {
+	msg := h.Message
+	if h.Type != "" {
+		msg = h.Type + ": " + msg
+	}
+	return fmt.Errorf("%w: %s: %s", ErrLoad, r.Handler, msg)
+}
+
+// read turns fd 4 into frames until the worker dies or talks nonsense.
+func (w *framedWorker) read(f *os.File) {
+	br := bufio.NewReaderSize(f, 64<<10)
+	for {
+		fr := w.readFrame(br)
+		select {
+		case w.frames <- fr:
+		case <-w.holder.dead:
+			return
+		}
+		if fr.err != nil {
+			return
+		}
+	}
+}
+
+func (w *framedWorker) readFrame(br *bufio.Reader) frame {
+	line, err := readLine(br, maxHeader)
+	if errors.Is(err, errLineTooLong) {
+		return frame{err: fmt.Errorf("garbage on the protocol channel: a line over %d bytes", maxHeader)}
+	}
+	if err != nil {
+		return frame{err: err}
+	}
+	var fr frame
+	if err := json.Unmarshal(line, &fr.hdr); err != nil || fr.hdr.Kind == "" {
+		return frame{err: fmt.Errorf("garbage on the protocol channel: %q", clip(line, 120))}
+	}
+	if fr.hdr.Len < 0 || fr.hdr.Len > w.r.MaxResponse {
+		return frame{err: fmt.Errorf("protocol channel announced a %d-byte answer", fr.hdr.Len)}
+	}
+	if fr.hdr.Len > 0 {
+		fr.payload = make([]byte, fr.hdr.Len)
+		if _, err := io.ReadFull(br, fr.payload); err != nil {
+			return frame{err: err}
+		}
+	}
+	return fr
+}
+
+// call sends one event and waits for its answer. keep reports whether the
+// worker can take another call.
+func (w *framedWorker) call(ctx context.Context, rq request) (res Result, keep bool, err error) {
+	p := w.proc()
+	w.seq++
+	hdr, _ := json.Marshal(requestHeader{
+		ID: w.seq, Len: len(rq.event), RequestID: rq.requestID, FunctionName: rq.functionName,
+		NowMs: rq.now.UnixMilli(), TimeoutMs: rq.timeout.Milliseconds(),
+	})
+	start := time.Now()
+	if err := writeRequest(ctx, w.req, rq.timeout, append(hdr, '\n'), rq.event); err != nil {
+		return w.broken(p, err)
+	}
+	timer := time.NewTimer(rq.timeout - time.Since(start))
+	defer timer.Stop()
+	select {
+	case f := <-w.frames:
+		if f.err != nil {
+			return w.broken(p, f.err)
+		}
+		if f.hdr.ID != w.seq {
+			return w.broken(p, fmt.Errorf("garbage on the protocol channel: answer to call %d during call %d", f.hdr.ID, w.seq))
+		}
+		p.logs.drain()
+		res.Logs = p.logs.take()
+		keep = !f.hdr.Exit
+		switch f.hdr.Kind {
+		case "result":
+			res.Payload = f.payload
+			if res.Payload == nil {
+				res.Payload = []byte{}
+			}
+			return res, keep, nil
+		case "error":
+			res.Err = &FunctionError{Type: f.hdr.Type, Message: f.hdr.Message}
+			return res, keep, nil
+		case "too_large":
+			return res, keep, tooLarge(f.hdr.Size, w.r.MaxResponse)
+		default:
+			return w.broken(p, fmt.Errorf("garbage on the protocol channel: unexpected %q message", f.hdr.Kind))
+		}
+	case <-w.holder.dead:
+		return w.broken(p, errStopped)
+	case <-timer.C:
+		return w.broken(p, TimeoutError(rq.timeout))
+	case <-ctx.Done():
+		return w.broken(p, ctxError(ctx))
+	}
+}
+
+// broken ends a worker whose call failed, keeping the logs it wrote.
+func (w *framedWorker) broken(p *proc, cause error) (Result, bool, error) {
+	err := cause
+	if exitedEarly(cause) {
+		p.waitExit(2 * time.Second)
+		err = fmt.Errorf("%w during the call (%s)", ErrExited, p.exitReport())
+	}
+	w.kill()
+	return Result{Logs: p.logs.take()}, false, err
+}
+
+func tooLarge(size, limit int) error {
+	return fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, size, limit)
+}
+
+func ctxError(ctx context.Context) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("%w: %w", ErrTimeout, ctx.Err())
+	}
+	return fmt.Errorf("call abandoned: %w", ctx.Err())
+}
+
+func clip(b []byte, n int) string {
+	if len(b) > n {
+		return string(b[:n]) + "…"
+	}
+	return string(b)
+}

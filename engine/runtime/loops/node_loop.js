@@ -1,0 +1,358 @@
+// authlab's Node runtime loop. It plays the part of the Lambda /
+// FunctionGraph Node runtime: loads an unmodified handler (CommonJS or ES
+// module) and calls handler(event, context[, callback]) once per request.
+//
+// Protocol (kept off stdout/stderr, which are the handler's logs):
+//   fd 3, from authlab: a JSON header line {"id","len",...} then `len` bytes
+//         of event JSON.
+//   fd 4, to authlab:   a JSON header line {"kind",...}, for "result" followed
+//         by `len` payload bytes.
+//
+// Requests are read with blocking reads between calls: like Lambda freezing
+// the sandbox, nothing of the handler runs while no call is in progress, and
+// during a call the event loop holds only the handler's own work, so
+// 'beforeExit' means "the event loop is empty" exactly as on Lambda.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const url = require('url');
+const { performance } = require('perf_hooks');
+
+// The time the handler sees: the gateway's (possibly virtual) time of the
+// call, running on from there. A scenario whose clock says 2026-01-01 must
+// see its tokens valid in the handler too, so Date follows the call's time
+// when it is more than a second away from the wall clock; otherwise Date is
+// the wall clock exactly.
+const RealDate = Date;
+let clockOffset = 0;
+function setClock(nowMs) {
+  const skew = nowMs - RealDate.now();
+  clockOffset = Math.abs(skew) > 1000 ? skew : 0;
+}
+function VirtualDate(...args) {
+  const now = RealDate.now() + clockOffset;
+  if (!new.target) return new RealDate(now).toString();
+  return args.length === 0 ? new RealDate(now) : new RealDate(...args);
+}
+VirtualDate.prototype = RealDate.prototype;
+VirtualDate.now = () => RealDate.now() + clockOffset;
+VirtualDate.parse = RealDate.parse;
+VirtualDate.UTC = RealDate.UTC;
+Object.defineProperty(VirtualDate, 'name', { value: 'Date' });
+globalThis.Date = VirtualDate;
+
+const REQ = 3;
+const RESP = 4;
+const cfg = JSON.parse(process.argv[process.argv.length - 1]);
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+function retryable(err) {
+  return err && (err.code === 'EAGAIN' || err.code === 'EINTR');
+}
+
+function writeAll(fd, buf) {
+  let off = 0;
+  while (off < buf.length) {
+    try {
+      off += fs.writeSync(fd, buf, off, buf.length - off);
+    } catch (err) {
+      if (!retryable(err)) throw err;
+      Atomics.wait(pause, 0, 0, 1);
+    }
+  }
+}
+
+function send(hdr, payload) {
+  const head = Buffer.from(JSON.stringify(hdr) + '\n');
+  writeAll(RESP, payload ? Buffer.concat([head, payload]) : head);
+}
+
+let pending = Buffer.alloc(0);
+
+function readInto(buf, off) {
+  for (;;) {
+    try {
+      const n = fs.readSync(REQ, buf, off, buf.length - off, null);
+      if (n === 0) process.exit(0); // authlab closed the channel
+      return n;
+    } catch (err) {
+      if (err.code === 'EOF') process.exit(0);
+      if (!retryable(err)) throw err;
+      Atomics.wait(pause, 0, 0, 1);
+    }
+  }
+}
+
+function readRequest() {
+  let nl;
+  while ((nl = pending.indexOf(10)) < 0) {
+    const chunk = Buffer.allocUnsafe(65536);
+    const n = readInto(chunk, 0);
+    pending = Buffer.concat([pending, chunk.subarray(0, n)]);
+  }
+  const hdr = JSON.parse(pending.subarray(0, nl).toString('utf8'));
+  pending = pending.subarray(nl + 1);
+  const len = hdr.len || 0;
+  const body = Buffer.allocUnsafe(len);
+  let have = Math.min(pending.length, len);
+  pending.copy(body, 0, 0, have);
+  pending = pending.subarray(have);
+  while (have < len) have += readInto(body, have);
+  return [hdr, body];
+}
+
+function isError(err) {
+  return err instanceof Error || (err && typeof err.name === 'string' && typeof err.message === 'string');
+}
+
+// errorShape reports an error as Lambda's Node runtime does: an Error keeps
+// its name and message; anything else has its typeof as the type.
+function errorShape(err) {
+  if (isError(err)) return { type: err.name, message: err.message, stack: err.stack };
+  if (err === undefined || err === null) return { type: 'Error', message: String(err), stack: '' };
+  let message;
+  try {
+    message = typeof err === 'object' ? JSON.stringify(err) : String(err);
+  } catch (_) {
+    message = String(err);
+  }
+  return { type: typeof err, message, stack: '' };
+}
+
+function nearestPackageType(dir) {
+  for (;;) {
+    const file = path.join(dir, 'package.json');
+    if (fs.existsSync(file)) {
+      try {
+        return JSON.parse(fs.readFileSync(file, 'utf8')).type || 'commonjs';
+      } catch (_) {
+        return 'commonjs';
+      }
+    }
+    const up = path.dirname(dir);
+    if (up === dir) return 'commonjs';
+    dir = up;
+  }
+}
+
+async function load() {
+  const file = cfg.file;
+  const ext = path.extname(file);
+  const esm = ext === '.mjs' || (ext !== '.cjs' && nearestPackageType(path.dirname(file)) === 'module');
+  // require / import by absolute path: the handler's own require then
+  // resolves from its folder, so its node_modules work as deployed.
+  const mod = esm ? await import(url.pathToFileURL(file).href) : require(file);
+  const lookup = (root) => cfg.function.split('.').reduce((o, k) => (o == null ? undefined : o[k]), root);
+  let fn = lookup(mod);
+  if (fn === undefined && esm && mod.default) fn = lookup(mod.default);
+  if (typeof fn !== 'function') {
+    const names = Object.keys(mod).concat(esm && mod.default ? Object.keys(mod.default) : []);
+    const err = new Error(
+      `handler '${cfg.function}' is not a function exported by ${file} (exports: ${names.join(', ') || 'none'})`
+    );
+    err.name = 'Runtime.HandlerNotFound';
+    throw err;
+  }
+  return fn;
+}
+
+function loadFailure(err) {
+  const shape = errorShape(err);
+  const stack = String(shape.stack || '');
+  let message = shape.message;
+  // A CommonJS syntax error names the place on the first stack line only.
+  const where = stack.split('\n')[0];
+  if (shape.type === 'SyntaxError' && /:\d+$/.test(where)) message = `${message} (${where})`;
+  // The stack goes to the logs, as Lambda logs an import error.
+  process.stderr.write(`ERROR\tInit Error\t${stack || message}\n`);
+  afterLogs(() => {
+    send({ kind: 'load_error', type: shape.type, message });
+    process.exit(1);
+  });
+}
+
+function remainingFrom(hdr) {
+  const start = performance.now();
+  const timeout = hdr.timeoutMs || 3000;
+  return () => Math.max(0, Math.floor(timeout - (performance.now() - start)));
+}
+
+function makeLogger(hdr) {
+  const line = (level, args) => {
+    const ms = Date.now();
+    const text = args.map((a) => (typeof a === 'string' ? a : require('util').inspect(a))).join(' ');
+    process.stdout.write(`${new Date(ms).toISOString()} ${hdr.requestId} ${level} ${text}\n`);
+  };
+  return {
+    debug: (...a) => line('DEBUG', a),
+    info: (...a) => line('INFO', a),
+    warn: (...a) => line('WARN', a),
+    error: (...a) => line('ERROR', a),
+  };
+}
+
+function makeContext(hdr, finish) {
+  const name = hdr.functionName || cfg.name;
+  const remaining = remainingFrom(hdr);
+  const logger = makeLogger(hdr);
+  const userData = cfg.userData || {};
+  return {
+    // Lambda
+    awsRequestId: hdr.requestId,
+    functionName: name,
+    functionVersion: '$LATEST',
+    memoryLimitInMB: cfg.memory,
+    invokedFunctionArn: `arn:aws:lambda:${cfg.region}:${cfg.account}:function:${name}`,
+    logGroupName: `/aws/lambda/${name}`,
+    logStreamName: 'authlab/[$LATEST]worker',
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: remaining,
+    succeed: (result) => finish(null, result),
+    fail: (err) => finish(err == null ? 'handled' : err),
+    done: (err, result) => finish(err, result),
+    // FunctionGraph
+    getRequestID: () => hdr.requestId,
+    getRemainingTimeInMilliSeconds: remaining,
+    getUserData: (key) => userData[key],
+    getLogger: () => logger,
+    getFunctionName: () => name,
+    getVersion: () => 'latest',
+    getMemorySize: () => Number(cfg.memory),
+    getCPUNumber: () => 1,
+    getRunningTimeInSeconds: () => Math.floor((hdr.timeoutMs || 3000) / 1000),
+    getPackage: () => 'default',
+    getProjectID: () => '',
+    getAlias: () => '',
+    getAccessKey: () => '',
+    getSecretKey: () => '',
+    getSecurityAccessKey: () => '',
+    getSecuritySecretKey: () => '',
+    getToken: () => '',
+  };
+}
+
+let current = null; // settles the call in progress; null between calls
+
+// answer turns the handler's outcome into the message for authlab, logging
+// errors first as Lambda does.
+function answer(hdr, err, result, exit) {
+  const id = hdr.id;
+  exit = !!exit;
+  if (err !== undefined && err !== null) {
+    const shape = errorShape(err);
+    process.stderr.write(
+      `ERROR\tInvoke Error\t${JSON.stringify({ errorType: shape.type, errorMessage: shape.message, stack: String(shape.stack || '').split('\n') })}\n`
+    );
+    return [{ kind: 'error', id, type: shape.type, message: shape.message, exit }];
+  }
+  let payload;
+  if (typeof result === 'string') {
+    // Taken as already-serialised JSON, the way FunctionGraph handlers answer.
+    payload = Buffer.from(result, 'utf8');
+  } else {
+    let text;
+    try {
+      text = JSON.stringify(result === undefined ? null : result);
+    } catch (e) {
+      const message = `Unable to stringify response body: ${e.message}`;
+      process.stderr.write(`ERROR\tRuntime.MarshalError\t${message}\n`);
+      return [{ kind: 'error', id, type: 'Runtime.MarshalError', message, exit }];
+    }
+    payload = Buffer.from(text === undefined ? 'null' : text, 'utf8');
+  }
+  if (payload.length > cfg.maxResponse) return [{ kind: 'too_large', id, size: payload.length, exit }];
+  return [{ kind: 'result', id, len: payload.length, exit }, payload];
+}
+
+// afterLogs waits until stdout and stderr are flushed: Node queues what a
+// full pipe does not take, and output still queued when the answer leaves
+// would show up in the next call's logs.
+function afterLogs(done) {
+  const busy = [process.stdout, process.stderr].filter((s) => s.writableLength > 0);
+  let left = busy.length;
+  if (left === 0) return done();
+  for (const s of busy) {
+    s.write('', () => {
+      if (--left === 0) done();
+    });
+  }
+}
+
+function serve(handler) {
+  const [hdr, body] = readRequest();
+  let event;
+  try {
+    event = JSON.parse(body.toString('utf8'));
+  } catch (e) {
+    send({ kind: 'error', id: hdr.id, type: 'Runtime.UnmarshalError', message: e.message });
+    setImmediate(serve, handler);
+    return;
+  }
+  if (typeof hdr.nowMs === 'number') setClock(hdr.nowMs);
+  let settled = false;
+  const finish = (err, result, exit) => {
+    if (settled) return;
+    settled = true;
+    current = null;
+    const [head, payload] = answer(hdr, err, result, exit);
+    afterLogs(() => {
+      send(head, payload);
+      if (exit) process.exit(129);
+      setImmediate(serve, handler);
+    });
+  };
+  current = finish;
+  const context = makeContext(hdr, finish);
+  const callback = (err, result) => finish(err, result);
+  let ret;
+  try {
+    ret = handler(event, context, callback);
+  } catch (err) {
+    finish(err === undefined || err === null ? new Error(String(err)) : err);
+    return;
+  }
+  // As on Lambda: a promise answers the call; any other return value is
+  // ignored and the call waits for callback / context.succeed, or answers
+  // null once the event loop is empty.
+  if (ret && typeof ret.then === 'function') {
+    ret.then(
+      (value) => finish(null, value),
+      (err) => finish(err === undefined || err === null ? new Error(`handler rejected with ${err}`) : err)
+    );
+  }
+}
+
+process.on('beforeExit', () => {
+  if (current) current(null, null);
+});
+
+// Lambda reports a crash in the handler's background work as the call's
+// error and then restarts the runtime; "exit" tells authlab to do the same.
+process.on('uncaughtException', (err) => {
+  if (current) {
+    current(err, undefined, true);
+    return;
+  }
+  process.stderr.write(`authlab: uncaught exception between calls: ${err && err.stack ? err.stack : err}\n`);
+  process.exit(129);
+});
+
+process.on('unhandledRejection', (reason) => {
+  const err = isError(reason) ? reason : new Error(String(reason));
+  if (!isError(reason)) err.name = 'Runtime.UnhandledPromiseRejection';
+  if (current) {
+    current(err, undefined, true);
+    return;
+  }
+  process.stderr.write(`authlab: unhandled rejection between calls: ${err.stack}\n`);
+  process.exit(128);
+});
+
+load().then(
+  (handler) =>
+    afterLogs(() => {
+      send({ kind: 'ready' });
+      setImmediate(serve, handler);
+    }),
+  (err) => loadFailure(err)
+);

@@ -1,0 +1,350 @@
+# authlab's Python runtime loop. It plays the part of the Lambda /
+# FunctionGraph runtime: imports an unmodified handler file and calls
+# handler(event, context) once per request.
+#
+# Protocol (kept off stdout/stderr, which are the handler's logs):
+#   fd 3, from authlab: a JSON header line {"id","len",...} then `len` bytes
+#         of event JSON.
+#   fd 4, to authlab:   a JSON header line {"kind",...}, for "result" followed
+#         by `len` payload bytes.
+import datetime
+import importlib.util
+import json
+import os
+import sys
+import time
+import traceback
+
+REQ, RESP = 3, 4
+
+
+class Clock:
+    """The time the handler sees: the gateway's (possibly virtual) time of
+    the call, running on from there. A scenario whose clock says 2026-01-01
+    must see its tokens valid in the handler too, so time.time() and
+    datetime.now() follow the call's time when it is more than a second
+    away from the wall clock; otherwise they are the wall clock exactly."""
+
+    real_time = time.time
+    real_time_ns = time.time_ns
+
+    def __init__(self):
+        self.offset = 0.0
+
+    def set(self, now_ms):
+        skew = now_ms / 1000.0 - Clock.real_time()
+        self.offset = skew if abs(skew) > 1.0 else 0.0
+
+    def time(self):
+        return Clock.real_time() + self.offset
+
+    def time_ns(self):
+        return Clock.real_time_ns() + int(self.offset * 1e9)
+
+
+CLOCK = Clock()
+
+
+def install_clock():
+    real_gmtime, real_localtime, real_ctime, real_strftime = time.gmtime, time.localtime, time.ctime, time.strftime
+    time.time = CLOCK.time
+    time.time_ns = CLOCK.time_ns
+    time.gmtime = lambda secs=None: real_gmtime(CLOCK.time() if secs is None else secs)
+    time.localtime = lambda secs=None: real_localtime(CLOCK.time() if secs is None else secs)
+    time.ctime = lambda secs=None: real_ctime(CLOCK.time() if secs is None else secs)
+    time.strftime = lambda fmt, t=None: real_strftime(fmt, real_localtime(CLOCK.time()) if t is None else t)
+
+    real_datetime, real_date = datetime.datetime, datetime.date
+
+    # isinstance() must keep working for datetimes made elsewhere.
+    class DatetimeType(type):
+        def __instancecheck__(cls, obj):
+            return isinstance(obj, real_datetime)
+
+        def __subclasscheck__(cls, sub):
+            return issubclass(sub, real_datetime)
+
+    class DateType(type):
+        def __instancecheck__(cls, obj):
+            return isinstance(obj, real_date)
+
+        def __subclasscheck__(cls, sub):
+            return issubclass(sub, real_date)
+
+    class Datetime(real_datetime, metaclass=DatetimeType):
+        @classmethod
+        def now(cls, tz=None):
+            return real_datetime.fromtimestamp(CLOCK.time(), tz)
+
+        @classmethod
+        def utcnow(cls):
+            return real_datetime.fromtimestamp(CLOCK.time(), datetime.timezone.utc).replace(tzinfo=None)
+
+        @classmethod
+        def today(cls):
+            return real_datetime.fromtimestamp(CLOCK.time())
+
+    class Date(real_date, metaclass=DateType):
+        @classmethod
+        def today(cls):
+            return real_date.fromtimestamp(CLOCK.time())
+
+    for cls, real in ((Datetime, real_datetime), (Date, real_date)):
+        cls.__name__, cls.__qualname__, cls.__module__ = real.__name__, real.__qualname__, real.__module__
+    datetime.datetime, datetime.date = Datetime, Date
+
+
+class Channel:
+    def __init__(self):
+        self.buf = b""
+
+    def _more(self):
+        chunk = os.read(REQ, 65536)
+        if not chunk:
+            os._exit(0)  # authlab closed the channel: it is done with us
+        self.buf += chunk
+
+    def read_request(self):
+        while b"\n" not in self.buf:
+            self._more()
+        line, self.buf = self.buf.split(b"\n", 1)
+        hdr = json.loads(line)
+        n = hdr.get("len", 0)
+        parts, have = [self.buf[:n]], min(len(self.buf), n)
+        self.buf = self.buf[n:]
+        while have < n:
+            chunk = os.read(REQ, min(n - have, 1 << 20))
+            if not chunk:
+                os._exit(0)
+            parts.append(chunk)
+            have += len(chunk)
+        return hdr, b"".join(parts)
+
+
+def send(hdr, payload=b""):
+    data = memoryview((json.dumps(hdr) + "\n").encode() + payload)
+    while data:
+        data = data[os.write(RESP, data):]
+
+
+def flush_logs():
+    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+        try:
+            stream.flush()
+        except Exception:
+            pass
+
+
+class Logger:
+    """FunctionGraph's context.getLogger(): lines go to the call's logs."""
+
+    def __init__(self, ctx):
+        self._ctx = ctx
+
+    def _log(self, level, msg, *args):
+        if args:
+            msg = msg % args
+        print("%s %s %s %s" % (self._ctx._timestamp(), self._ctx.aws_request_id, level, msg), flush=True)
+
+    def debug(self, msg, *args):
+        self._log("DEBUG", msg, *args)
+
+    def info(self, msg, *args):
+        self._log("INFO", msg, *args)
+
+    def warn(self, msg, *args):
+        self._log("WARN", msg, *args)
+
+    warning = warn
+
+    def error(self, msg, *args):
+        self._log("ERROR", msg, *args)
+
+
+class Context:
+    """Lambda's context attributes and FunctionGraph's getters, on one object."""
+
+    def __init__(self, cfg, hdr):
+        self._cfg = cfg
+        self._start = time.monotonic()
+        self._timeout_ms = hdr.get("timeoutMs", 3000)
+        name = hdr.get("functionName") or cfg["name"]
+        self.aws_request_id = hdr.get("requestId", "")
+        self.function_name = name
+        self.function_version = "$LATEST"
+        self.memory_limit_in_mb = cfg["memory"]
+        self.invoked_function_arn = "arn:aws:lambda:%s:%s:function:%s" % (cfg["region"], cfg["account"], name)
+        self.log_group_name = "/aws/lambda/" + name
+        self.log_stream_name = "authlab/[$LATEST]worker"
+        self.identity = None
+        self.client_context = None
+        self._logger = Logger(self)
+
+    def _timestamp(self):
+        ms = int(time.time() * 1000)
+        return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms // 1000)) + ".%03dZ" % (ms % 1000)
+
+    def get_remaining_time_in_millis(self):
+        left = self._timeout_ms - (time.monotonic() - self._start) * 1000
+        return max(0, int(left))
+
+    # FunctionGraph
+    def getRemainingTimeInMilliSeconds(self):
+        return self.get_remaining_time_in_millis()
+
+    def getRequestID(self):
+        return self.aws_request_id
+
+    def getUserData(self, key, default=None):
+        return self._cfg.get("userData", {}).get(key, default)
+
+    def getLogger(self):
+        return self._logger
+
+    def getFunctionName(self):
+        return self.function_name
+
+    def getVersion(self):
+        return "latest"
+
+    def getMemorySize(self):
+        return int(self._cfg["memory"])
+
+    def getCPUNumber(self):
+        return 1
+
+    def getRunningTimeInSeconds(self):
+        return self._timeout_ms // 1000
+
+    def getPackage(self):
+        return "default"
+
+    def getProjectID(self):
+        return ""
+
+    def getAlias(self):
+        return ""
+
+    def getAccessKey(self):
+        return ""
+
+    def getSecretKey(self):
+        return ""
+
+    def getSecurityAccessKey(self):
+        return ""
+
+    def getSecuritySecretKey(self):
+        return ""
+
+    def getSecurityToken(self):
+        return ""
+
+    def getToken(self):
+        return ""
+
+
+def load(cfg):
+    path = cfg["file"]
+    folder = os.path.dirname(path)
+    # The handler's folder comes first, as /var/task does on Lambda, so its
+    # sibling modules import; python -c put the working directory there.
+    if sys.path and sys.path[0] in ("", "."):
+        sys.path[0] = folder
+    else:
+        sys.path.insert(0, folder)
+    modname = os.path.splitext(os.path.basename(path))[0]
+    spec = importlib.util.spec_from_file_location(modname, path)
+    if spec is None or spec.loader is None:
+        raise ImportError("cannot import %s" % path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[modname] = module
+    spec.loader.exec_module(module)
+    target = module
+    for part in cfg["function"].split("."):
+        if not hasattr(target, part):
+            names = sorted(n for n in dir(module) if not n.startswith("_") and callable(getattr(module, n)))
+            raise AttributeError(
+                "handler %r not found in %s (callables there: %s)" % (cfg["function"], path, ", ".join(names) or "none")
+            )
+        target = getattr(target, part)
+    if not callable(target):
+        raise TypeError("handler %r in %s is not callable" % (cfg["function"], path))
+    return target
+
+
+def user_traceback(exc):
+    # Drop the loop's own frame: the user wants to see their code.
+    tb = exc.__traceback__
+    if tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return "".join(traceback.format_exception(type(exc), exc, tb))
+
+
+def load_failure(exc):
+    # The traceback goes to the logs, as Lambda logs an import error.
+    sys.stderr.write("[ERROR] %s: %s\n%s" % (type(exc).__name__, exc, user_traceback(exc)))
+    flush_logs()
+    message = str(exc)
+    if isinstance(exc, SyntaxError) and exc.filename:
+        message = "%s (%s, line %s)" % (exc.msg, exc.filename, exc.lineno)
+    send({"kind": "load_error", "type": type(exc).__name__, "message": message})
+
+
+def invoke(handler, cfg, hdr, body):
+    rid = hdr.get("id")
+    try:
+        event = json.loads(body)
+    except ValueError as exc:
+        send({"kind": "error", "id": rid, "type": "Runtime.UnmarshalError", "message": str(exc)})
+        return
+    if "nowMs" in hdr:
+        CLOCK.set(hdr["nowMs"])
+    ctx = Context(cfg, hdr)
+    try:
+        result = handler(event, ctx)
+    except Exception as exc:
+        # Lambda logs the error and its traceback before answering.
+        sys.stderr.write("[ERROR] %s: %s\n%s" % (type(exc).__name__, exc, user_traceback(exc)))
+        flush_logs()
+        send({"kind": "error", "id": rid, "type": type(exc).__name__, "message": str(exc)})
+        return
+    flush_logs()
+    # A str is taken as already-serialised JSON (FunctionGraph handlers
+    # return json.dumps(...)); anything else is serialised as Lambda would.
+    if isinstance(result, str):
+        payload = result.encode("utf-8", "surrogatepass")
+    else:
+        try:
+            payload = json.dumps(result).encode("utf-8")
+        except (TypeError, ValueError) as exc:
+            msg = "Unable to marshal response: %s" % exc
+            sys.stderr.write("[ERROR] Runtime.MarshalError: %s\n" % msg)
+            send({"kind": "error", "id": rid, "type": "Runtime.MarshalError", "message": msg})
+            return
+    if len(payload) > cfg["maxResponse"]:
+        send({"kind": "too_large", "id": rid, "size": len(payload)})
+        return
+    send({"kind": "result", "id": rid, "len": len(payload)}, payload)
+
+
+def main():
+    cfg = json.loads(sys.argv[-1])
+    sys.dont_write_bytecode = True
+    for fd in (REQ, RESP):
+        os.set_inheritable(fd, False)  # the handler's subprocesses must not hold our channel
+    install_clock()
+    try:
+        handler = load(cfg)
+    except BaseException as exc:
+        load_failure(exc)
+        os._exit(1)
+    flush_logs()
+    send({"kind": "ready"})
+    channel = Channel()
+    while True:
+        hdr, body = channel.read_request()
+        invoke(handler, cfg, hdr, body)
+
+
+main()

@@ -1,0 +1,260 @@
+package runtime
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// worker is one warm process behind a pool.
+type worker interface {
+	// start spawns the process and, for runtime loops, waits until the
+	// handler is loaded.
+	start(ctx context.Context) error
+	// call runs one invocation. keep=false means the worker was killed and
+	// must not be reused.
+	call(ctx context.Context, rq request) (res Result, keep bool, err error)
+	readySignal() bool
+	alive() bool
+	takeLogs() string
+	kill()
+	pid() int
+}
+
+// request is an Invocation with defaults applied.
+type request struct {
+	event        []byte
+	requestID    string
+	functionName string
+	now          time.Time
+	timeout      time.Duration
+}
+
+// pool is the Function behind NewWorkerFunction: up to Spec.Pool warm
+// workers, started on demand, each serving one call at a time.
+type pool struct {
+	r         *resolved
+	newWorker func() worker
+	sem       chan struct{} // one token per worker slot
+	watch     *watcher
+
+	mu     sync.Mutex
+	idle   []*slot
+	live   map[*slot]struct{}
+	gen    uint64 // bumped when the handler's folder changes
+	closed bool
+}
+
+type slot struct {
+	w   worker
+	gen uint64
+}
+
+var (
+	_ Function = (*pool)(nil)
+	_ worker   = (*framedWorker)(nil)
+	_ worker   = (*lineWorker)(nil)
+)
+
+func newPool(r *resolved) (*pool, error) {
+	if !workersSupported {
+		return nil, fmt.Errorf("function %q: %w: the %s runtime needs a Unix-like system", r.Name, ErrLoad, r.Runtime)
+	}
+	p := &pool{
+		r:     r,
+		sem:   make(chan struct{}, r.Pool),
+		watch: newWatcher(r.watchDir),
+		live:  map[*slot]struct{}{},
+	}
+	p.newWorker = func() worker { return newFramedWorker(r) }
+	if r.Runtime == "process" {
+		p.newWorker = func() worker { return newLineWorker(r) }
+	}
+	return p, nil
+}
+
+// Invoke runs one call on a warm worker, starting one if none is free.
+// When it returns an error, the Result still carries the logs the call
+// produced (a traceback before a crash, prints before a timeout).
+func (p *pool) Invoke(ctx context.Context, inv Invocation) (Result, error) {
+	if !json.Valid(inv.Event) {
+		return Result{}, p.wrap(errors.New("the event is not valid JSON"))
+	}
+	rq := p.request(inv)
+	select {
+	case p.sem <- struct{}{}:
+	case <-ctx.Done():
+		return Result{}, p.wrap(ctxError(ctx))
+	}
+	defer func() { <-p.sem }()
+
+	p.reloadIfChanged()
+	s, cold, err := p.acquire()
+	if err != nil {
+		return Result{}, p.wrap(err)
+	}
+	var cost time.Duration
+	if cold {
+		t0 := time.Now()
+		if err := s.w.start(ctx); err != nil {
+			logs := s.w.takeLogs()
+			p.release(s, false)
+			return Result{Logs: logs, ColdStart: true, ColdStartCost: time.Since(t0)}, p.wrap(err)
+		}
+		cost = time.Since(t0)
+	}
+	t1 := time.Now()
+	res, keep, err := s.w.call(ctx, rq)
+	if cold {
+		res.ColdStart, res.ColdStartCost = true, cost
+		if !s.w.readySignal() {
+			res.ColdStartCost += time.Since(t1)
+		}
+	}
+	p.release(s, keep)
+	if err != nil {
+		return res, p.wrap(err)
+	}
+	return res, nil
+}
+
+func (p *pool) request(inv Invocation) request {
+	rq := request{
+		event:        inv.Event,
+		requestID:    inv.RequestID,
+		functionName: inv.FunctionName,
+		now:          inv.Now,
+		timeout:      inv.Timeout,
+	}
+	if rq.requestID == "" {
+		var b [16]byte
+		_, _ = rand.Read(b[:])
+		h := hex.EncodeToString(b[:])
+		rq.requestID = h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+	}
+	if rq.functionName == "" {
+		rq.functionName = p.r.functionName()
+	}
+	if rq.now.IsZero() {
+		rq.now = time.Now()
+	}
+	if rq.timeout <= 0 {
+		rq.timeout = p.r.Timeout
+	}
+	return rq
+}
+
+// acquire returns an idle worker of the current code generation, or a new
+// unstarted one (cold). Dead or outdated idle workers are discarded here,
+// which is what restarts a crashed or edited function on the next call.
+func (p *pool) acquire() (*slot, bool, error) {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return nil, false, errClosed
+	}
+	var discard []*slot
+	var found *slot
+	for len(p.idle) > 0 && found == nil {
+		s := p.idle[len(p.idle)-1]
+		p.idle = p.idle[:len(p.idle)-1]
+		if s.gen == p.gen && s.w.alive() {
+			found = s
+			continue
+		}
+		delete(p.live, s)
+		discard = append(discard, s)
+	}
+	cold := found == nil
+	if cold {
+		found = &slot{w: p.newWorker(), gen: p.gen}
+		p.live[found] = struct{}{}
+	}
+	p.mu.Unlock()
+	for _, s := range discard {
+		s.w.kill()
+	}
+	return found, cold, nil
+}
+
+// release returns a worker to the idle list, or ends it.
+func (p *pool) release(s *slot, keep bool) {
+	p.mu.Lock()
+	if keep && !p.closed && s.gen == p.gen {
+		p.idle = append(p.idle, s)
+		p.mu.Unlock()
+		return
+	}
+	delete(p.live, s)
+	p.mu.Unlock()
+	s.w.kill()
+}
+
+func (p *pool) reloadIfChanged() {
+	if p.watch == nil || !p.watch.changed() {
+		return
+	}
+	p.mu.Lock()
+	p.gen++
+	stale := p.idle
+	p.idle = nil
+	for _, s := range stale {
+		delete(p.live, s)
+	}
+	p.mu.Unlock()
+	for _, s := range stale {
+		s.w.kill()
+	}
+}
+
+// Close kills every worker, busy ones included, and waits until they are
+// reaped. Calls in progress fail; later calls return an error.
+func (p *pool) Close() error {
+	p.mu.Lock()
+	p.closed = true
+	all := make([]*slot, 0, len(p.live))
+	for s := range p.live {
+		all = append(all, s)
+	}
+	p.live, p.idle = map[*slot]struct{}{}, nil
+	p.mu.Unlock()
+	var wg sync.WaitGroup
+	for _, s := range all {
+		wg.Go(s.w.kill)
+	}
+	wg.Wait()
+	return nil
+}
+
+func (p *pool) isClosed() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.closed
+}
+
+// wrap names the function, and reports a call cut short by Close as such
+// rather than as the crash it looks like from inside.
+func (p *pool) wrap(err error) error {
+	if p.isClosed() && !errors.Is(err, errClosed) {
+		err = fmt.Errorf("%w: %w", errClosed, err)
+	}
+	return fmt.Errorf("function %q: %w", p.r.functionName(), err)
+}
+
+// pids lists the live workers' process ids (tests check none survive Close).
+func (p *pool) pids() []int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []int
+	for s := range p.live {
+		if pid := s.w.pid(); pid > 0 {
+			out = append(out, pid)
+		}
+	}
+	return out
+}

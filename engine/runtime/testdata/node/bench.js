@@ -1,0 +1,1 @@
+exports.handler = async () => ({ principalId: 'user', context: { ok: true } });

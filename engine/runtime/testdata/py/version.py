@@ -1,0 +1,5 @@
+VERSION = 1
+
+
+def handler(event, context):
+    return {"version": VERSION}

@@ -1,0 +1,90 @@
+package scenario
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/authlab/authlab/engine"
+	"github.com/authlab/authlab/engine/config"
+)
+
+// DefaultClock is where virtual time starts when a file gives no clock:
+// a fixed date, never "now", so a scenario replays identically every day.
+var DefaultClock = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// Scenario is a loaded, checked scenario file, ready to replay. Every
+// reference is resolved and every token minted at load, so replaying it
+// cannot fail on the file's account.
+type Scenario struct {
+	Name    string
+	File    string // as given on the command line
+	Gateway *config.Gateway
+	Start   time.Time
+	// Plan holds the compiled steps, in file order.
+	Plan []*StepPlan
+}
+
+// StepPlan is one compiled step.
+type StepPlan struct {
+	Index   int
+	Name    string
+	Line    int
+	Advance time.Duration
+	Request *RequestPlan // nil for a clock move alone
+	Checks  []check
+}
+
+// RequestPlan is a resolved request; each replay builds a fresh
+// engine.Request from it, because the engine fills in what it reads.
+type RequestPlan struct {
+	Method   string
+	Target   string // path and query
+	Headers  []string
+	Body     []byte
+	Host     string
+	SourceIP string
+}
+
+// Build makes the engine request.
+func (r *RequestPlan) Build() (*engine.Request, error) {
+	req, err := engine.NewRequest(r.Method, r.Target, r.Headers, r.Body)
+	if err != nil {
+		return nil, err
+	}
+	if r.Host != "" {
+		req.Host = r.Host
+	}
+	if r.SourceIP != "" {
+		req.SourceIP = r.SourceIP
+	}
+	return req, nil
+}
+
+func (r *RequestPlan) String() string { return r.Method + " " + r.Target }
+
+// requestPlan resolves a Request whose strings are already rendered.
+func requestPlan(r *Request, body []byte) *RequestPlan {
+	p := &RequestPlan{Method: strings.ToUpper(strings.TrimSpace(r.Method)), Target: r.Path, Body: body, Host: r.Host, SourceIP: r.SourceIP}
+	if len(r.Query) > 0 {
+		q := url.Values{}
+		for _, k := range keys(r.Query) {
+			for _, v := range r.Query[k] {
+				q.Add(k, v)
+			}
+		}
+		sep := "?"
+		if strings.Contains(p.Target, "?") {
+			sep = "&"
+		}
+		p.Target += sep + q.Encode()
+	}
+	// Sorted: the file's map has no order, and a replay must not vary.
+	for _, k := range keys(r.Headers) {
+		for _, v := range r.Headers[k] {
+			p.Headers = append(p.Headers, fmt.Sprintf("%s: %s", k, v))
+		}
+	}
+	return p
+}

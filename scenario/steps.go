@@ -1,0 +1,294 @@
+package scenario
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/goccy/go-yaml/ast"
+
+	"github.com/authlab/authlab/engine/config"
+	"github.com/authlab/authlab/engine/route"
+)
+
+// ruleID is the shape of a semantics.md rule id: AWS-C3, AWSH-R1, JWT-2.
+var ruleID = regexp.MustCompile(`^[A-Z]+-[A-Z]?[0-9]+$`)
+
+func (l *loader) loadSteps() {
+	sc := &scope{vars: l.vars, tokens: l.tokens, getenv: l.opts.Getenv, allowed: []string{nsVars, nsTokens, nsEnv}}
+	for i, st := range l.f.Steps {
+		base := fmt.Sprintf("steps[%d]", i)
+		if st == nil {
+			l.errf(base, "%s: an empty step; write request (with expect) or advance", base)
+			continue
+		}
+		p := &StepPlan{Index: i, Line: l.at(base).Line, Name: l.render(sc, base+".name", st.Name)}
+		if st.Advance != nil {
+			p.Advance = st.Advance.Duration
+		}
+		switch {
+		case st.Request == nil && st.Expect != nil:
+			l.errKey(base+".expect", "%s: expect without a request; add request: {method, path}", base)
+		case st.Request == nil && st.Advance == nil:
+			l.errf(base, "%s: a step needs request (with expect) or advance", base)
+		case st.Request != nil:
+			p.Request = l.request(sc, base+".request", st.Request)
+		}
+		if p.Name == "" {
+			switch {
+			case p.Request != nil:
+				p.Name = p.Request.String()
+			default:
+				p.Name = "advance " + p.Advance.String()
+			}
+		}
+		if st.Expect != nil && p.Request != nil {
+			p.Checks = l.expect(sc, base+".expect", st.Expect)
+		}
+		wantsNoRoute := st.Expect != nil && st.Expect.Route == routeNone
+		if p.Request != nil && l.gw != nil && !wantsNoRoute && l.routeFor(p.Request) == "" {
+			l.errf(base+".request.path", "request %s matches no route of the gateway%s; routes: %s (to test the no-route answer, add route: none to expect)",
+				p.Request, suggestName(pathOnly(p.Request.Target), l.routePaths()), strings.Join(l.routePaths(), ", "))
+		}
+		l.sc.Plan = append(l.sc.Plan, p)
+	}
+}
+
+// request resolves a step's request and checks it names a route.
+func (l *loader) request(sc *scope, base string, r *Request) *RequestPlan {
+	out := *r
+	out.Method = l.render(sc, base+".method", r.Method)
+	out.Path = l.render(sc, base+".path", r.Path)
+	out.Host = l.render(sc, base+".host", r.Host)
+	out.SourceIP = l.render(sc, base+".sourceIp", r.SourceIP)
+	out.Headers = l.renderSet(sc, base+".headers", r.Headers)
+	out.Query = l.renderSet(sc, base+".query", r.Query)
+	var body []byte
+	switch b := l.renderAny(sc, base+".body", r.Body).(type) {
+	case nil:
+	case string:
+		body = []byte(b)
+	default:
+		j, err := json.Marshal(b)
+		if err != nil {
+			l.errf(base+".body", "body: cannot be sent as JSON: %v", err)
+		}
+		body = j
+		if !hasHeader(out.Headers, "Content-Type") {
+			out.Headers = withHeader(out.Headers, "Content-Type", "application/json")
+		}
+	}
+	p := requestPlan(&out, body)
+	if _, err := p.Build(); err != nil {
+		l.errf(base+".path", "request: %v", err)
+		return nil
+	}
+	return p
+}
+
+func (l *loader) renderSet(sc *scope, base string, m map[string]config.StringList) map[string]config.StringList {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]config.StringList, len(m))
+	for _, k := range keys(m) {
+		vals := make(config.StringList, len(m[k]))
+		for i, v := range m[k] {
+			path := fmt.Sprintf("%s.%s[%d]", base, k, i)
+			if len(m[k]) == 1 {
+				if _, ok := l.pos[0].Value(path); !ok {
+					path = base + "." + k
+				}
+			}
+			vals[i] = l.render(sc, path, v)
+		}
+		out[k] = vals
+	}
+	return out
+}
+
+func hasHeader(h map[string]config.StringList, name string) bool {
+	for k := range h {
+		if strings.EqualFold(k, name) {
+			return true
+		}
+	}
+	return false
+}
+
+func withHeader(h map[string]config.StringList, name, value string) map[string]config.StringList {
+	if h == nil {
+		h = map[string]config.StringList{}
+	}
+	h[name] = config.StringList{value}
+	return h
+}
+
+// routeFor returns the gateway route a request reaches, or "".
+func (l *loader) routeFor(p *RequestPlan) string {
+	req, err := p.Build()
+	if err != nil {
+		return ""
+	}
+	// The engine tries the most specific template first; any match means
+	// the request has a route, which is all this check needs.
+	for _, r := range l.gw.Routes {
+		t, err := route.Parse(r.Path)
+		if err != nil {
+			continue
+		}
+		if _, ok := t.Match(req.Path); !ok || !methodAllowed(r.Methods, req.Method) {
+			continue
+		}
+		return r.Path
+	}
+	return ""
+}
+
+func methodAllowed(methods config.StringList, m string) bool {
+	if len(methods) == 0 {
+		return true
+	}
+	for _, x := range methods {
+		if strings.EqualFold(x, m) || strings.EqualFold(x, "ANY") {
+			return true
+		}
+	}
+	return false
+}
+
+func (l *loader) routePaths() []string {
+	out := make([]string, len(l.gw.Routes))
+	for i, r := range l.gw.Routes {
+		out[i] = r.Path
+	}
+	return out
+}
+
+func (l *loader) authorizerNames() []string {
+	out := make([]string, len(l.gw.Authorizers))
+	for i, a := range l.gw.Authorizers {
+		out[i] = a.Name
+	}
+	return out
+}
+
+// expect compiles a step's expectations in a fixed order, the order the
+// report lists failures in.
+func (l *loader) expect(sc *scope, base string, e *Expect) []check {
+	var checks []check
+	if e.Route != "" {
+		want := l.render(sc, base+".route", e.Route)
+		if l.gw != nil && want != routeNone && !contains(l.routePaths(), want) {
+			l.errf(base+".route", "route: unknown route %q%s; the gateway has: %s (or none: no route matches)", want, suggestName(want, l.routePaths()), strings.Join(l.routePaths(), ", "))
+		}
+		checks = append(checks, routeCheck(want))
+	}
+	if e.Status != 0 {
+		checks = append(checks, statusCheck(e.Status))
+	}
+	if e.Authorizer != "" {
+		checks = append(checks, authorizerCheck(e.Authorizer))
+	}
+	if e.Principal != nil {
+		checks = append(checks, principalCheck(l.render(sc, base+".principal", *e.Principal)))
+	}
+	if e.Upstream != nil {
+		if up := l.upstream(sc, base+".upstream", e.Upstream); up != nil {
+			checks = append(checks, upstreamChecks(up)...)
+		}
+	}
+	if e.Headers != nil {
+		checks = append(checks, setCheck("headers", l.setPlan(sc, base+".headers", e.Headers, true), responseHeaders))
+	}
+	if e.Body != nil {
+		checks = append(checks, bodyCheck("body", l.body(sc, base+".body", e.Body), func(o *observed) ([]byte, bool) {
+			return o.res.Response.Body, true
+		}))
+	}
+	for _, name := range keys(e.Calls) {
+		if l.gw != nil && !contains(l.authorizerNames(), name) {
+			l.errKey(base+".calls."+name, "calls: unknown authorizer %q%s; the gateway has: %s", name, suggestName(name, l.authorizerNames()), orNone(l.authorizerNames()))
+			continue
+		}
+		if e.Calls[name] < 0 {
+			l.errf(base+".calls."+name, "calls.%s: a count cannot be negative", name)
+		}
+		checks = append(checks, callsCheck(name, e.Calls[name]))
+	}
+	if len(e.Rules) > 0 {
+		for i, id := range e.Rules {
+			if !ruleID.MatchString(id) {
+				path := fmt.Sprintf("%s.rules[%d]", base, i)
+				if _, ok := l.pos[0].Value(path); !ok {
+					path = base + ".rules"
+				}
+				l.errf(path, "rules: %q is not a semantics.md rule id such as AWS-C3 or JWT-2", id)
+			}
+		}
+		checks = append(checks, rulesCheck(e.Rules))
+	}
+	return checks
+}
+
+func pathOnly(target string) string {
+	p, _, _ := strings.Cut(target, "?")
+	return p
+}
+
+// upstream compiles `upstream:`, which is `none` or a mapping.
+func (l *loader) upstream(sc *scope, base string, n ast.Node) *upstreamPlan {
+	switch t := n.(type) {
+	case *ast.StringNode:
+		if t.Value == "none" {
+			return &upstreamPlan{none: true}
+		}
+		l.errf(base, "upstream: expected none or a mapping of headers, query, path, method, body; found %q", t.Value)
+		return nil
+	case *ast.MappingNode, *ast.MappingValueNode:
+	case *ast.NullNode:
+		l.errf(base, "upstream: expected none or a mapping of headers, query, path, method, body")
+		return nil
+	default:
+		l.errf(base, "upstream: expected none or a mapping of headers, query, path, method, body")
+		return nil
+	}
+	var u Upstream
+	l.pos = append(l.pos, config.Decode(l.file, n, &u, base, base, l.diags))
+	p := &upstreamPlan{method: strings.ToUpper(l.render(sc, base+".method", u.Method)), path: l.render(sc, base+".path", u.Path)}
+	if u.Headers != nil {
+		p.headers = l.setPlan(sc, base+".headers", u.Headers, true)
+	}
+	if u.Query != nil {
+		p.query = l.setPlan(sc, base+".query", u.Query, false)
+	}
+	if u.Body != nil {
+		p.body = l.body(sc, base+".body", u.Body)
+	}
+	return p
+}
+
+// setPlan compiles expected headers or query values.
+func (l *loader) setPlan(sc *scope, base string, m map[string]*string, fold bool) *setPlan {
+	p := &setPlan{want: map[string]valueMatch{}, fold: fold}
+	for _, name := range keys(m) {
+		p.names = append(p.names, name)
+		path := base + "." + name
+		if m[name] == nil {
+			p.want[name] = valueMatch{absent: true}
+			continue
+		}
+		v := l.render(sc, path, *m[name])
+		vm := valueMatch{raw: v}
+		if strings.HasPrefix(v, "~") {
+			re, err := regexp.Compile(v[1:])
+			if err != nil {
+				l.errf(path, "%s: invalid regular expression after ~: %v", path, err)
+			}
+			vm.re = re
+		}
+		p.want[name] = vm
+	}
+	return p
+}
