@@ -215,7 +215,7 @@ func (e *Engine) Do(ctx context.Context, req *Request) *Result {
 	g := l.g
 	now := e.opts.Clock.Now()
 	f := &Flow{Req: req, RequestID: e.ids.next(), Now: now, Gateway: g.cfg, Scratch: map[string]string{}}
-	f.Trace = &trace.Trace{RequestID: f.RequestID, Time: now}
+	f.Trace = &trace.Trace{RequestID: f.RequestID, Time: now, Stages: make([]*trace.Stage, 0, len(trace.Stages))}
 	if req.Header == nil {
 		req.Header = http.Header{}
 	}
@@ -243,7 +243,7 @@ type pipeline struct {
 
 // stage starts a stage; finish it with done.
 func (p *pipeline) stage(name string) (*trace.Stage, time.Time) {
-	st := &trace.Stage{Name: name, Status: trace.OK}
+	st := &trace.Stage{Name: name, Status: trace.OK, Details: make([]trace.Detail, 0, 6)}
 	p.f.Trace.Stages = append(p.f.Trace.Stages, st)
 	return st, time.Now()
 }

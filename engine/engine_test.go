@@ -98,11 +98,11 @@ routes:
 		{"GET", "/", 200, "/", "root"},
 		{"GET", "/orders", 200, "/orders", "list"},
 		{"POST", "/orders", 403, "", `{"message":"Missing Authentication Token"}`}, // AWS-R7: method not allowed answers like no route
-		{"GET", "/orders/42", 200, "/orders/{id}", `"path": "/orders/42"`},
-		{"PUT", "/orders/42", 200, "/orders/{id}", `"method": "PUT"`},
+		{"GET", "/orders/42", 200, "/orders/{id}", `"path":"/orders/42"`},
+		{"PUT", "/orders/42", 200, "/orders/{id}", `"method":"PUT"`},
 		{"DELETE", "/orders/42", 403, "", "Missing Authentication Token"},
 		{"GET", "/orders/new", 200, "/orders/new", "literal-wins"}, // most specific first, not file order
-		{"GET", "/files/a/b/c.txt", 200, "/files/{path+}", `"path": "/files/a/b/c.txt"`},
+		{"GET", "/files/a/b/c.txt", 200, "/files/{path+}", `"path":"/files/a/b/c.txt"`},
 		{"GET", "/files", 403, "", "Missing Authentication Token"}, // greedy needs at least one segment
 		{"GET", "/orders/42/items", 403, "", "Missing Authentication Token"},
 	}

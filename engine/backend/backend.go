@@ -85,7 +85,7 @@ func (Echo) Serve(_ context.Context, req *Request) (*Response, error) {
 	for k, v := range req.Header {
 		eb.Headers[k] = strings.Join(v, ", ")
 	}
-	body, err := json.MarshalIndent(eb, "", "  ")
+	body, err := json.Marshal(eb)
 	if err != nil {
 		return nil, err
 	}
