@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -224,6 +226,9 @@ func buildFunction(name string, g *config.Gateway, f *config.Function, maxRespon
 	return ff(name, g, f, maxResponse)
 }
 
+// handlerFunc is the FUNCTION part of a FILE:FUNCTION handler.
+var handlerFunc = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$.]*$`)
+
 // workerFunction runs python / node handlers and processes as warm workers.
 // Relative paths are relative to the gateway file's folder (contract §2).
 func workerFunction(name string, g *config.Gateway, f *config.Function, maxResponse int) (runtime.Function, error) {
@@ -233,8 +238,16 @@ func workerFunction(name string, g *config.Gateway, f *config.Function, maxRespo
 		spec.Dir = g.Abs(f.Dir)
 	}
 	if f.Handler != "" {
-		file, fn, _ := strings.Cut(f.Handler, ":")
-		spec.Handler = g.Abs(file) + ":" + fn
+		// The function name follows the last colon, so a Windows path
+		// (C:\fns\auth.py:handler) keeps its drive letter.
+		file, fn := f.Handler, ""
+		if i := strings.LastIndex(f.Handler, ":"); i >= 0 && handlerFunc.MatchString(f.Handler[i+1:]) {
+			file, fn = f.Handler[:i], f.Handler[i+1:]
+		}
+		spec.Handler = filepath.Clean(g.Abs(file))
+		if fn != "" {
+			spec.Handler += ":" + fn
+		}
 	}
 	if len(f.Command) > 0 {
 		spec.Command = append([]string(nil), f.Command...)

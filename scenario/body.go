@@ -65,7 +65,7 @@ func bodyCheck(label string, p *bodyPlan, get func(o *observed) ([]byte, bool)) 
 
 func equalsFailure(label string, p *bodyPlan, body []byte) *Failure {
 	if p.equalsText {
-		want := p.equals.(string)
+		want, _ := p.equals.(string)
 		if string(body) == want || jsonEqualText(want, body) {
 			return nil
 		}

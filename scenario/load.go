@@ -20,7 +20,7 @@ type LoadOptions struct {
 	Getenv func(string) (string, bool)
 	// Functions builds python / node / process runtimes when the loader
 	// compiles the gateway once to prove it runs (see engine.Options);
-	// nil means WorkerFunctions.
+	// nil means the engine's warm workers.
 	Functions engine.FunctionFactory
 }
 
@@ -40,9 +40,6 @@ func LoadFile(path string, o LoadOptions) (*Scenario, *config.Diagnostics, error
 func Load(file string, src []byte, o LoadOptions) (*Scenario, *config.Diagnostics, error) {
 	if o.Getenv == nil {
 		o.Getenv = os.LookupEnv
-	}
-	if o.Functions == nil {
-		o.Functions = WorkerFunctions
 	}
 	src = config.NormalizeNewlines(src)
 	diags := &config.Diagnostics{}

@@ -20,13 +20,13 @@ type Options struct {
 	Parallel int
 	// FailFast stops starting steps after the first failure.
 	FailFast bool
-	// Filter selects scenarios whose name matches, and steps whose
-	// "scenario/step" name matches; nil selects everything. A scenario
+	// Filter selects scenarios whose name matches, and steps whose name,
+	// or "scenario/step", matches; nil selects everything. A scenario
 	// selected by a step replays up to that step, because earlier steps
 	// build the state (cache, clock) it depends on.
 	Filter *regexp.Regexp
-	// Functions builds python / node / process runtimes; nil means
-	// WorkerFunctions.
+	// Functions builds python / node / process runtimes; nil means the
+	// engine's warm workers.
 	Functions engine.FunctionFactory
 	// Elapsed measures stage durations (engine.Options); tests pass a
 	// function returning 0 for stable output.
@@ -55,7 +55,7 @@ func lastSelected(sc *Scenario, filter *regexp.Regexp) int {
 	}
 	last := -1
 	for i, st := range sc.Plan {
-		if filter.MatchString(sc.Name + "/" + st.Name) {
+		if filter.MatchString(st.Name) || filter.MatchString(sc.Name+"/"+st.Name) {
 			last = i
 		}
 	}
@@ -67,9 +67,6 @@ func lastSelected(sc *Scenario, filter *regexp.Regexp) int {
 // order and parallelism of a run never change its outcome.
 func Run(ctx context.Context, scs []*Scenario, o Options) *Report {
 	start := time.Now()
-	if o.Functions == nil {
-		o.Functions = WorkerFunctions
-	}
 	scs = Selected(scs, o.Filter)
 	results := make([]*ScenarioResult, len(scs))
 	done := make([]chan struct{}, len(scs))
@@ -77,19 +74,26 @@ func Run(ctx context.Context, scs []*Scenario, o Options) *Report {
 		done[i] = make(chan struct{})
 	}
 	var stop atomic.Bool
-	n := max(o.Parallel, 1)
-	sem := make(chan struct{}, n)
+	// Workers take scenarios in input order, so with --parallel 1 (and
+	// --fail-fast) the run is the file order exactly.
+	jobs := make(chan int)
 	var wg sync.WaitGroup
-	for i, sc := range scs {
+	for range min(max(o.Parallel, 1), max(len(scs), 1)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer close(done[i])
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			results[i] = replay(ctx, sc, o, &stop)
+			for i := range jobs {
+				results[i] = replay(ctx, scs[i], o, &stop)
+				close(done[i])
+			}
 		}()
 	}
+	go func() {
+		for i := range scs {
+			jobs <- i
+		}
+		close(jobs)
+	}()
 	// Report in input order as results arrive.
 	for i := range scs {
 		<-done[i]

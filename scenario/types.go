@@ -17,7 +17,7 @@ import (
 type File struct {
 	Name    string            `yaml:"name" doc:"A name for the scenario, shown in reports (default: the file name)."`
 	Gateway ast.Node          `yaml:"gateway" doc:"The gateway file, relative to this file, or an inline gateway mapping (contract §2)." kind:"node" required:"true"`
-	Clock   string            `yaml:"clock" doc:"Start of virtual time, RFC 3339 (default 2026-01-01T00:00:00Z, never now)." format:"date-time"`
+	Clock   string            `yaml:"clock" doc:"Start of virtual time, RFC 3339 (default 2026-01-01T00:00:00Z, never now)."`
 	Vars    map[string]string `yaml:"vars" doc:"Values for ${vars.NAME} in tokens and steps; may use ${env.NAME}."`
 	Tokens  []*Token          `yaml:"tokens" doc:"JWTs minted at the virtual clock's start, for ${tokens.NAME}." kind:"namedmap"`
 	Steps   []*Step           `yaml:"steps" doc:"Requests with expectations, and clock moves, in order." required:"true"`

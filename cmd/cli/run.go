@@ -70,7 +70,7 @@ is printed as file:line:col before any step runs).`,
 	f.StringVar(&o.JUnit, "junit", "", "also write a JUnit XML report to FILE")
 	f.BoolVar(&o.JSON, "json", false, "print the report as JSON instead of text")
 	f.IntVar(&o.Parallel, "parallel", runtime.NumCPU(), "scenarios replayed at once (steps of a scenario stay in order)")
-	f.StringVar(&o.Run, "run", "", "only scenarios, or steps as 'scenario/step', whose name matches REGEX")
+	f.StringVar(&o.Run, "run", "", "only scenarios or steps whose name (or 'scenario/step') matches REGEX")
 	f.StringVar(&o.Shard, "shard", "", "run only part K of N of the files (K/N, e.g. 1/3), split deterministically")
 	f.BoolVar(&o.FailFast, "fail-fast", false, "stop at the first failed step")
 	f.BoolVar(&o.Reveal, "reveal", false, "show tokens and identity values in full in traces")

@@ -240,7 +240,11 @@ func (v *validator) function(base string, f *Function) {
 			v.errAtKey(base, "runtime %s needs handler: FILE:FUNCTION, e.g. functions/auth.%s:handler", f.Runtime, map[string]string{"python": "py", "node": "js"}[f.Runtime])
 			break
 		}
-		file, fn, ok := strings.Cut(f.Handler, ":")
+		i := strings.LastIndex(f.Handler, ":")
+		file, fn, ok := f.Handler, "", i >= 0
+		if ok {
+			file, fn = f.Handler[:i], f.Handler[i+1:]
+		}
 		if !ok || fn == "" || file == "" {
 			v.errf(base+".handler", "handler %q: expected FILE:FUNCTION, e.g. auth.py:handler", f.Handler)
 			break
