@@ -16,6 +16,8 @@ type ValidateOptions struct {
 	IO    *IO
 	Files []string
 	JSON  bool
+	// Strict fails on warnings too (CI gates on lint).
+	Strict bool
 }
 
 func newValidateCmd(io *IO) *cobra.Command {
@@ -30,10 +32,12 @@ with the line and a caret. It also warns about configurations that work but
 surprise (lint), naming the semantics rule. A file with a top-level steps:
 key is a scenario: it is checked with the gateway it loads.
 
-Exit code: 0 when no file has errors (warnings allowed), 2 otherwise.`,
+Exit code: 0 when no file has errors (warnings allowed; with --strict a
+warning fails too), 2 otherwise.`,
 		Example: `  authlab validate                    # ./authlab.yaml
   authlab validate gateways/*.yaml
   authlab validate scenarios/orders.yaml      # the scenario and its gateway
+  authlab validate --strict authlab.yaml       # fail CI on lint warnings too
   authlab validate authlab.yaml --json | jq '.[].diagnostics[]'`,
 		RunE: func(c *cobra.Command, args []string) error {
 			o.Files = args
@@ -41,6 +45,7 @@ Exit code: 0 when no file has errors (warnings allowed), 2 otherwise.`,
 		},
 	}
 	c.Flags().BoolVar(&o.JSON, "json", false, "print diagnostics as JSON")
+	c.Flags().BoolVar(&o.Strict, "strict", false, "treat warnings as errors (exit 2)")
 	return c
 }
 
@@ -68,8 +73,9 @@ func runValidate(o *ValidateOptions) error {
 		} else if err != nil {
 			r.Diagnostics = append(r.Diagnostics, config.Diagnostic{File: f, Line: 0, Col: 0, Severity: config.SevError, Message: err.Error()})
 		}
-		if err != nil {
+		if err != nil || (o.Strict && diags != nil && len(diags.Warnings()) > 0) {
 			failed++
+			r.OK = false
 		}
 		results = append(results, r)
 		if o.JSON {
@@ -78,7 +84,10 @@ func runValidate(o *ValidateOptions) error {
 		switch {
 		case diags != nil && len(diags.List) > 0:
 			fmt.Fprint(o.IO.Out, diags.Format(true))
-			if err == nil {
+			switch {
+			case err == nil && o.Strict:
+				fmt.Fprintf(o.IO.Out, "%s: %d warning(s), failing because of --strict\n", f, len(diags.Warnings()))
+			case err == nil:
 				fmt.Fprintf(o.IO.Out, "%s: ok (%d warning(s))\n", f, len(diags.Warnings()))
 			}
 		case err != nil:
