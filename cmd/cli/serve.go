@@ -66,7 +66,7 @@ a reverse proxy with pooled keep-alive connections and streamed answers
 
 Each request prints one line on stderr: method, path, status, authorizer
 called or cached, principal, duration, and the failing stage when refused.
---json prints the full trace of each request as one JSON line on stdout
+--json prints the full trace of each request as one JSON line on stderr
 instead; --trace-dir keeps every trace as a file.
 
 The gateway file is watched: a valid edit is loaded without dropping
@@ -103,7 +103,7 @@ otherwise, and warns when it is not.`,
 	gatewayFlag(c, &o.Gateway)
 	f := c.Flags()
 	f.StringVar(&o.Listen, "listen", defaultListen, "address to listen on (host:port; port 0 picks a free one)")
-	f.BoolVar(&o.JSON, "json", false, "print each request's full trace as a JSON line on stdout")
+	f.BoolVar(&o.JSON, "json", false, "print each request's full trace as a JSON line on stderr (contract §1)")
 	f.BoolVar(&o.Reveal, "reveal", false, "show tokens and identity values in full in traces")
 	f.StringVar(&o.TraceDir, "trace-dir", "", "write each request's full trace to a JSON file in `DIR`")
 	f.IntVar(&o.Workers, "workers", 0, "warm workers per python / node / process authorizer whose file sets no pool (default 1)")
@@ -152,7 +152,12 @@ func runServe(ctx context.Context, o *ServeOptions) error {
 	if err != nil {
 		return err
 	}
-	defer e.Close()
+	stopped := false
+	defer func() {
+		if !stopped {
+			e.Close()
+		}
+	}()
 
 	reqLog, err := newRequestLog(o.IO, o.JSON, o.Reveal, o.TraceDir)
 	if err != nil {
@@ -207,6 +212,7 @@ func runServe(ctx context.Context, o *ServeOptions) error {
 		_ = srv.Close()
 		fmt.Fprintf(o.IO.Err, "authlab serve: requests still running after %s were cut off\n", o.ShutdownTimeout)
 	}
+	stopped = true
 	if err := e.Close(); err != nil {
 		return fmt.Errorf("serve: stopping function workers: %w", err)
 	}

@@ -159,7 +159,7 @@ func startBenchServe(b *testing.B, gateway string, workers int) string {
 	}
 	stderr := &syncBuffer{}
 	o := &ServeOptions{
-		IO: &IO{Out: io.Discard, Err: stderr, Getenv: func(string) string { return "" }},
+		IO:      &IO{Out: io.Discard, Err: stderr, Getenv: func(string) string { return "" }},
 		Gateway: gw, Listen: "127.0.0.1:0", Workers: workers, NoWatch: true,
 		MaxBodySize: defaultMaxBody, MaxHeaderBytes: defaultMaxHeaderBytes,
 		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: 2 * time.Minute,

@@ -37,6 +37,11 @@ func (h *gatewayHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// is copied to the client as it arrives.
 	res := h.e.Do(backend.WithStreaming(r.Context()), req)
 	copyErr := writeResult(w, r, res)
+	if copyErr == nil && r.Context().Err() != nil {
+		// The client hung up while the gateway worked: say so, or the
+		// line would blame the upstream for a cancelled call.
+		copyErr = errors.New("the client closed the connection before the answer")
+	}
 	h.log.result(res, time.Since(start), copyErr)
 }
 

@@ -38,11 +38,12 @@ func newRequestLog(io *IO, asJSON, reveal bool, traceDir string) (*requestLog, e
 }
 
 // serveDoc is a result's JSON line: the trace document of fire --json, plus
-// the time the whole exchange took and a failure to relay the body.
+// the time the whole exchange took and why the answer did not reach the
+// client, if it did not.
 type serveDoc struct {
 	*report.Doc
-	DurationNs int64  `json:"durationNs"`
-	CopyError  string `json:"copyError,omitempty"`
+	DurationNs  int64  `json:"durationNs"`
+	Undelivered string `json:"undelivered,omitempty"`
 }
 
 func (l *requestLog) result(res *engine.Result, took time.Duration, copyErr error) {
@@ -52,7 +53,7 @@ func (l *requestLog) result(res *engine.Result, took time.Duration, copyErr erro
 	if l.json {
 		d := serveDoc{Doc: report.NewDoc(res, l.reveal), DurationNs: took.Nanoseconds()}
 		if copyErr != nil {
-			d.CopyError = copyErr.Error()
+			d.Undelivered = copyErr.Error()
 		}
 		l.writeJSON(d)
 		return
@@ -86,7 +87,7 @@ func (l *requestLog) result(res *engine.Result, took time.Duration, copyErr erro
 		}
 	}
 	if copyErr != nil {
-		fmt.Fprintf(&b, "\n    ✗ body cut short: %v", copyErr)
+		fmt.Fprintf(&b, "\n    ✗ answer not delivered: %v", copyErr)
 	}
 	b.WriteByte('\n')
 	l.writeText(b.String())
@@ -127,7 +128,10 @@ func (l *requestLog) writeJSON(v any) {
 	b = append(b, '\n')
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	_, _ = l.io.Out.Write(b)
+	// Contract §1: serve's trace lines go to stderr, --json ones too; a JSON
+	// line always starts with "{", so `2>&1 | grep '^{' | jq` separates them
+	// from the startup and reload notices.
+	_, _ = l.io.Err.Write(b)
 }
 
 // keep writes the full trace to the trace folder, named so that a listing

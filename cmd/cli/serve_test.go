@@ -520,13 +520,14 @@ routes:
 		}
 	}
 
-	// --json: one parseable document per request on stdout, saying why.
+	// --json: one parseable document per request on stderr (contract §1),
+	// among the text notices, saying why.
 	deadline := time.Now().Add(5 * time.Second)
 	var docs []map[string]any
 	for time.Now().Before(deadline) {
 		docs = docs[:0]
-		for _, line := range strings.Split(strings.TrimSpace(aws.out.String()), "\n") {
-			if line == "" {
+		for _, line := range strings.Split(strings.TrimSpace(aws.err.String()), "\n") {
+			if !strings.HasPrefix(line, "{") {
 				continue
 			}
 			var d map[string]any
@@ -541,7 +542,7 @@ routes:
 		time.Sleep(20 * time.Millisecond)
 	}
 	if len(docs) != 2 {
-		t.Fatalf("want 2 JSON lines, got %d:\n%s", len(docs), aws.out.String())
+		t.Fatalf("want 2 JSON lines, got %d:\n%s", len(docs), aws.err.String())
 	}
 	why := map[string]string{"/down": "upstream unreachable", "/slow": "upstream timed out"}
 	for _, d := range docs {

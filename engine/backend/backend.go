@@ -243,6 +243,9 @@ func (u *URL) Serve(ctx context.Context, req *Request) (*Response, error) {
 	// The upstream gets its own host name, as from API Gateway; the
 	// client's goes in X-Forwarded-Host.
 	h.Del("Host")
+	// The body is already read whole: a forwarded Expect: 100-continue
+	// would only make the transport wait for an upstream's go-ahead.
+	h.Del("Expect")
 	Forwarded(h, req)
 	if _, ok := h["User-Agent"]; !ok {
 		// An empty value keeps Go from sending its own User-Agent.
