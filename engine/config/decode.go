@@ -251,6 +251,7 @@ func (d *decoder) decode(n ast.Node, v reflect.Value, path string, kind string) 
 					if i < len(seq.Entries) && seq.Entries[i].Start != nil {
 						p = Pos{seq.Entries[i].Start.Position.Line, seq.Entries[i].Start.Position.Column}
 					}
+					d.pos[ip] = p
 					d.errAt(p, "%s: empty list item", ip)
 					continue
 				}

@@ -155,9 +155,6 @@ func (v *validator) authorizer(a *Authorizer) {
 		if ttl > 0 && len(a.IdentitySource) == 0 && !v.reported(base+".identitySource") {
 			v.errAtKey(base, "authorizer %q: caching is on (ttl %gs) but there is no identitySource; AWS requires at least one when caching (AWS-I3) — add identitySource or set ttl: 0", a.Name, ttl.Seconds())
 		}
-		if a.ValidationRegex != "" {
-			v.errf(base+".validationRegex", "authorizer %q: validationRegex applies to aws-token authorizers only", a.Name)
-		}
 	}
 	v.dialectChecks(a, base, sources)
 	if a.Function != nil {
@@ -342,6 +339,9 @@ func (v *validator) route(i int, r *Route, shapes map[string][]int) {
 			if u, err := url.Parse(b.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 				v.errf(base+".backend.url", "backend url %q: expected an absolute http:// or https:// URL", b.URL)
 			}
+		}
+		if b.Stock != nil && b.Stock.Status != 0 && (b.Stock.Status < 100 || b.Stock.Status > 599) {
+			v.errf(base+".backend.stock.status", "stock status %d: expected an HTTP status code 100-599", b.Stock.Status)
 		}
 		if b.Stock != nil {
 			for name := range b.Stock.Headers {

@@ -115,8 +115,11 @@ func (a *Authorizer) OCICacheKey() []string {
 
 // dialectChecks validates the keys of each authorizer type.
 func (v *validator) dialectChecks(a *Authorizer, base string, sources []IdentitySource) {
+	if !contains(AuthorizerTypes, a.Type) {
+		return // the unknown type was reported; which keys it takes is moot
+	}
 	for key, types := range typeKeys {
-		if _, set := v.g.keyPos[base+"."+key]; set && a.Type != "" && !contains(types, a.Type) {
+		if _, set := v.g.keyPos[base+"."+key]; set && !contains(types, a.Type) {
 			v.errAtKey(base+"."+key, "authorizer %q: %s is not used by type %s (only by %s)", a.Name, key, a.Type, strings.Join(types, ", "))
 		}
 	}
