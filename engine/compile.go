@@ -255,8 +255,13 @@ func workerFunction(name string, g *config.Gateway, f *config.Function, maxRespo
 			spec.Dir = g.Dir
 		}
 	}
-	if a := g.Authorizer(name); a != nil && a.Type == "huawei" {
-		spec.ContextFlavor = "functiongraph"
+	if a := g.Authorizer(name); a != nil {
+		switch a.Type {
+		case "huawei":
+			spec.ContextFlavor = "functiongraph"
+		case "oci":
+			spec.ContextFlavor = "oci" // Fn FDK handlers: handler(ctx, data) / fdk.handle
+		}
 	}
 	if g.AWS.Region != "" || g.AWS.Account != "" {
 		env := map[string]string{}

@@ -136,7 +136,7 @@ var invalidCases = map[string][]string{
 	},
 	"handler_missing": {
 		`6:42: handler file functions/missing.py: no such file`,
-		`10:40: handler "functions/auth.js": expected FILE:FUNCTION`,
+		`10:40: handler "functions/auth.js:": expected FILE:FUNCTION`,
 		`14:5: runtime python needs handler: FILE:FUNCTION`,
 		`18:5: runtime process needs command: [program, args...]`,
 	},

@@ -95,7 +95,7 @@ type Function struct {
 	Responses []*MockResponse   `yaml:"responses" doc:"mock: the answer table, first match wins."`
 	URL       string            `yaml:"url" doc:"http: the endpoint the event is POSTed to." format:"uri"`
 	Headers   map[string]string `yaml:"headers" doc:"http: extra request headers."`
-	Handler   string            `yaml:"handler" doc:"python / node: FILE:FUNCTION, relative to this file's folder."`
+	Handler   string            `yaml:"handler" doc:"python / node: FILE:FUNCTION (FUNCTION defaults to handler), relative to this file's folder."`
 	Command   StringList        `yaml:"command" doc:"process: the command and its arguments."`
 	Env       map[string]string `yaml:"env" doc:"Environment variables passed to the function."`
 	Dir       string            `yaml:"workdir" doc:"Working directory (default: the handler's folder)."`

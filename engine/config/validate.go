@@ -237,12 +237,13 @@ func (v *validator) function(base string, f *Function) {
 			v.errAtKey(base, "runtime %s needs handler: FILE:FUNCTION, e.g. functions/auth.%s:handler", f.Runtime, map[string]string{"python": "py", "node": "js"}[f.Runtime])
 			break
 		}
-		i := strings.LastIndex(f.Handler, ":")
-		file, fn, ok := f.Handler, "", i >= 0
-		if ok {
+		// FILE:FUNCTION; a bare FILE means FUNCTION "handler" (and, for an
+		// OCI Node handler, whatever fdk.handle registers).
+		file, fn := f.Handler, "handler"
+		if i := strings.LastIndex(f.Handler, ":"); i >= 0 && !strings.ContainsAny(f.Handler[i+1:], `/\`) {
 			file, fn = f.Handler[:i], f.Handler[i+1:]
 		}
-		if !ok || fn == "" || file == "" {
+		if fn == "" || file == "" {
 			v.errf(base+".handler", "handler %q: expected FILE:FUNCTION, e.g. auth.py:handler", f.Handler)
 			break
 		}

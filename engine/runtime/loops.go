@@ -94,6 +94,17 @@ func (r *resolved) workerEnv() []string {
 		env["RUNTIME_MEMORY"] = "128"
 		env["RUNTIME_CODE_ROOT"] = filepath.Dir(r.file)
 		env["RUNTIME_HANDLER"] = r.Handler
+	case r.ContextFlavor == "oci":
+		// What the Fn platform sets in an OCI function's container (the FDK
+		// reads its context from these); the function's configuration
+		// arrives as environment variables too, from Env below.
+		env["FN_APP_NAME"] = "authlab"
+		env["FN_FN_NAME"] = name
+		env["FN_APP_ID"] = "ocid1.fnapp.oc1..authlab"
+		env["FN_FN_ID"] = "ocid1.fnfunc.oc1..authlab-" + strings.ToLower(name)
+		env["FN_MEMORY"] = "128"
+		env["FN_FORMAT"] = "http-stream"
+		env["FN_TYPE"] = "sync"
 	default:
 		env["AWS_LAMBDA_FUNCTION_NAME"] = name
 		env["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST"

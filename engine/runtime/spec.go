@@ -18,6 +18,17 @@ type Spec struct {
 	Runtime string // "python", "node" or "process"
 	// Handler is "path/file.py:handler" (python, node). The part after the
 	// last colon may be a dotted attribute path; it defaults to "handler".
+	//
+	// With ContextFlavor "oci" (Fn FDK handlers):
+	//   - python: FUNCTION names the entry point as on Fn (`fdk func.py
+	//     handler`), default "handler"; it is called handler(ctx, data).
+	//   - node: FUNCTION may be omitted ("path/func.js"). The function the
+	//     file registers with fdk.handle(fn) is what runs, as on OCI where the
+	//     image runs the file and fdk.handle names the function; FUNCTION (if
+	//     given) is then only a label. A file that registers nothing must
+	//     export FUNCTION (default "handler"), called fn(input, ctx).
+	//     A Handler that is itself an existing file is never split at a
+	//     colon, so "C:\fns\func.js" keeps its drive letter.
 	Handler string
 	// Command is the process runtime's argv. A relative program or script path
 	// is resolved against Dir.
@@ -38,6 +49,17 @@ type Spec struct {
 	// (RUNTIME_FUNC_NAME, ...). The handler's context object offers both
 	// platforms' methods either way. The context's ARN uses AWS_REGION and
 	// AWS_ACCOUNT_ID from Env when set.
+	//
+	// "oci" is the Fn FDK calling convention instead (OCI Functions, the OCI
+	// API Gateway's authorizer functions): python handler(ctx, data) with
+	// data an io.BytesIO of the event, `fdk` importable even when not
+	// installed (a shim, used only if the real package cannot be imported),
+	// a returned fdk.response.Response unwrapped to its response_data; node
+	// fdk.handle(fn) from '@fnproject/fdk' (always the shim: the real FDK
+	// would listen on a unix socket) with fn(input, ctx), input the parsed
+	// event. The worker sees Fn's FN_APP_ID, FN_FN_ID, FN_APP_NAME,
+	// FN_FN_NAME, FN_MEMORY, FN_FORMAT, FN_TYPE; ctx.Config() / ctx.config is
+	// the worker's environment, so Env is the function's configuration.
 	ContextFlavor string
 	// UserData answers FunctionGraph's context.getUserData(key); keys missing
 	// here fall back to Env, as FunctionGraph exposes its environment there.
@@ -99,9 +121,9 @@ func (spec Spec) normalize() (*resolved, error) {
 	switch r.ContextFlavor {
 	case "":
 		r.ContextFlavor = "lambda"
-	case "lambda", "functiongraph":
+	case "lambda", "functiongraph", "oci":
 	default:
-		return nil, fmt.Errorf("context flavor %q: want lambda or functiongraph", r.ContextFlavor)
+		return nil, fmt.Errorf("context flavor %q: want lambda, functiongraph or oci", r.ContextFlavor)
 	}
 	if r.Dir != "" {
 		dir, err := filepath.Abs(r.Dir)
@@ -125,13 +147,23 @@ func (spec Spec) normalize() (*resolved, error) {
 
 func (r *resolved) handlerSpec() error {
 	if r.Handler == "" {
+		if r.Runtime == "node" && r.ContextFlavor == "oci" {
+			return errors.New("node runtime needs a handler (FILE, or FILE:FUNCTION)")
+		}
 		return fmt.Errorf("%s runtime needs a handler (FILE:FUNCTION)", r.Runtime)
 	}
+	// A node Fn function need not name its FUNCTION: fdk.handle registers
+	// it. "" tells the loop to take the registered function, else the
+	// export "handler". A Handler that is an existing file is not split.
+	fdkNode := r.Runtime == "node" && r.ContextFlavor == "oci"
 	file, fn := r.Handler, "handler"
-	if i := strings.LastIndex(r.Handler, ":"); i >= 0 {
+	if fdkNode {
+		fn = ""
+	}
+	if i := strings.LastIndex(r.Handler, ":"); i >= 0 && !(fdkNode && isRegularFile(r.Handler)) {
 		file, fn = r.Handler[:i], r.Handler[i+1:]
 	}
-	if !handlerName.MatchString(fn) {
+	if (fn != "" || !fdkNode) && !handlerName.MatchString(fn) {
 		return fmt.Errorf("handler %q: %q is not a function name (want FILE:FUNCTION)", r.Handler, fn)
 	}
 	abs, err := filepath.Abs(file)
@@ -203,6 +235,11 @@ func (r *resolved) processSpec() error {
 		}
 	}
 	return nil
+}
+
+func isRegularFile(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.Mode().IsRegular()
 }
 
 // isSystemPath keeps the interpreter's own folder (/usr/bin) out of watching.

@@ -1,6 +1,8 @@
 // authlab's Node runtime loop. It plays the part of the Lambda /
 // FunctionGraph Node runtime: loads an unmodified handler (CommonJS or ES
 // module) and calls handler(event, context[, callback]) once per request.
+// With the "oci" flavor it plays the Fn FDK instead (OCI Functions): the
+// file's fdk.handle(fn) registers fn, called fn(input, ctx) per request.
 //
 // Protocol (kept off stdout/stderr, which are the handler's logs):
 //   fd 3, from authlab: a JSON header line {"id","len",...} then `len` bytes
@@ -44,6 +46,7 @@ globalThis.Date = VirtualDate;
 const REQ = 3;
 const RESP = 4;
 const cfg = JSON.parse(process.argv[process.argv.length - 1]);
+const oci = cfg.flavor === 'oci';
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
 function retryable(err) {
@@ -119,6 +122,233 @@ function errorShape(err) {
   return { type: typeof err, message, stack: '' };
 }
 
+// ---- Fn FDK (flavor "oci") ----
+//
+// An OCI function's file does `const fdk = require('@fnproject/fdk')` (or
+// `import fdk from '@fnproject/fdk'`) and `fdk.handle(fn)`. The real FDK's
+// handle() reads FN_FORMAT / FN_LISTENER and serves HTTP on a unix socket
+// (exiting when they are missing); authlab is the platform here, so the
+// file always gets this shim, even when the real package sits in its
+// node_modules: handle() only registers fn, and the loop calls it once per
+// request with what the FDK would pass.
+const FDK = '@fnproject/fdk';
+const registered = [];
+
+class FnResult {}
+class RawResult extends FnResult {
+  constructor(raw) {
+    super();
+    this.raw = raw;
+  }
+}
+class StreamResult extends FnResult {
+  constructor(stream) {
+    super();
+    this.stream = stream;
+  }
+}
+
+const fdkShim = {
+  handle(fn, options) {
+    if (typeof fn !== 'function') throw new TypeError('fdk.handle: the function to run must be a function');
+    const inputMode = (options && options.inputMode) || 'json';
+    if (!['json', 'string', 'buffer'].includes(inputMode)) throw new Error(`Unknown input mode "${inputMode}"`);
+    registered.push({ fn, inputMode });
+    return () => {}; // the real handle() returns a function stopping its server
+  },
+  rawResult: (raw) => new RawResult(raw),
+  streamResult: (stream) => new StreamResult(stream),
+};
+
+// The ES module an `import ... from '@fnproject/fdk'` gets, through the
+// loader hooks below.
+const FDK_ESM = `const f = globalThis[Symbol.for('authlab.fdk')];
+export default f;
+export const handle = f.handle;
+export const rawResult = f.rawResult;
+export const streamResult = f.streamResult;`;
+const FDK_HOOKS = `
+export async function resolve(specifier, context, next) {
+  if (specifier === ${JSON.stringify(FDK)}) return { url: 'authlab:fdk', shortCircuit: true };
+  return next(specifier, context);
+}
+export async function load(url, context, next) {
+  if (url === 'authlab:fdk') return { format: 'module', source: ${JSON.stringify(FDK_ESM)}, shortCircuit: true };
+  return next(url, context);
+}`;
+
+// installFdk answers require('@fnproject/fdk') with the shim, and, for an
+// ES module handler, `import` too (module.register: node 20.6 and later).
+function installFdk(esm) {
+  const Module = require('module');
+  const realLoad = Module._load;
+  Module._load = function (request, parent, isMain) {
+    if (request === FDK) return fdkShim;
+    return realLoad.apply(this, arguments);
+  };
+  globalThis[Symbol.for('authlab.fdk')] = fdkShim;
+  if (esm && typeof Module.register === 'function') {
+    Module.register('data:text/javascript,' + encodeURIComponent(FDK_HOOKS));
+  }
+}
+
+const esmFdkLimit =
+  `an ES module handler importing '${FDK}' needs node 20.6 or later (module.register), ` +
+  `this is node ${process.version}: use require('${FDK}') (CommonJS) or a newer node`;
+
+function canonHeader(h) {
+  return h
+    .replace(/_/g, '-')
+    .split('-')
+    .map((p) => (p ? p[0].toUpperCase() + p.slice(1).toLowerCase() : p))
+    .join('-');
+}
+
+// FdkContext is the FDK's ctx as an OCI function sees it. config is the
+// environment, as on Fn, where the function's configuration arrives as
+// environment variables.
+class FdkContext {
+  constructor(hdr, input) {
+    this._callID = hdr.requestId || '';
+    this._deadline = new Date(Date.now() + (hdr.timeoutMs || 3000));
+    this._body = input;
+    this._headers = {
+      'Content-Type': ['application/json'],
+      'Fn-Call-Id': [this._callID],
+      'Fn-Deadline': [this._deadline.toISOString()],
+    };
+    this._responseHeaders = {};
+    this.responseContentType = 'application/json';
+  }
+
+  get deadline() {
+    return new Date(this._deadline.getTime());
+  }
+  get callID() {
+    return this._callID;
+  }
+  get appName() {
+    return process.env.FN_APP_NAME;
+  }
+  get appID() {
+    return process.env.FN_APP_ID;
+  }
+  get fnName() {
+    return process.env.FN_FN_NAME;
+  }
+  get fnID() {
+    return process.env.FN_FN_ID;
+  }
+  get memory() {
+    return parseInt(process.env.FN_MEMORY, 10);
+  }
+  get config() {
+    return Object.assign({}, process.env);
+  }
+  get body() {
+    return this._body;
+  }
+  get contentType() {
+    return this.getHeader('Content-Type');
+  }
+  get headers() {
+    const out = {};
+    for (const k of Object.keys(this._headers)) out[k] = this._headers[k].slice();
+    return out;
+  }
+  get responseHeaders() {
+    return Object.assign({}, this._responseHeaders);
+  }
+  get httpGateway() {
+    // An authorizer function is not invoked through an HTTP gateway
+    // trigger: no request URL, method or gateway headers.
+    const ctx = this;
+    return {
+      requestURL: null,
+      method: null,
+      headers: {},
+      getHeader: () => null,
+      getAllHeaderValues: () => [],
+      set statusCode(status) {
+        ctx.setResponseHeader('Fn-Http-Status', status);
+      },
+      setResponseHeader: (key, ...values) => ctx.setResponseHeader('Fn-Http-H-' + key, ...values),
+      addResponseHeader: (key, ...values) => ctx.addResponseHeader('Fn-Http-H-' + key, ...values),
+    };
+  }
+  getHeader(key) {
+    const h = this._headers[canonHeader(key)];
+    return h ? h[0] : null;
+  }
+  getAllHeaderValues(key) {
+    return (this._headers[canonHeader(key)] || []).slice();
+  }
+  getConfig(key) {
+    const v = process.env[key];
+    return v === undefined ? null : v;
+  }
+  getResponseHeader(key) {
+    const h = this._responseHeaders[canonHeader(key)];
+    return h ? h[0] : null;
+  }
+  setResponseHeader(key, ...values) {
+    const k = canonHeader(key);
+    if (k === 'Content-Type') this.responseContentType = values[0];
+    else this._responseHeaders[k] = values.map(String);
+  }
+  addResponseHeader(key, ...values) {
+    const k = canonHeader(key);
+    this._responseHeaders[k] = (this._responseHeaders[k] || []).concat(values.map(String));
+  }
+}
+
+// fdkInput is what fn receives, by handle()'s inputMode: JSON parsed (the
+// text itself when it is not JSON), the text, or the bytes.
+function fdkInput(body, inputMode) {
+  if (inputMode === 'buffer') return Buffer.from(body);
+  const text = body.toString('utf8');
+  if (inputMode === 'string') return text;
+  try {
+    return JSON.parse(text);
+  } catch (_) {
+    return text;
+  }
+}
+
+// Encoded is an answer already turned into the body's bytes.
+class Encoded {
+  constructor(buf) {
+    this.buf = buf;
+  }
+}
+
+// fdkBody writes fn's result as the FDK does: nothing for null; raw and
+// stream results as they are; JSON.stringify under a JSON content type
+// (the default, so a returned string arrives JSON-quoted, as on OCI);
+// otherwise the string or Buffer itself.
+async function fdkBody(ctx, result) {
+  if (result === null || result === undefined) return new Encoded(Buffer.alloc(0));
+  if (result instanceof RawResult) return new Encoded(Buffer.from(result.raw));
+  if (result instanceof StreamResult) {
+    const chunks = [];
+    for await (const chunk of result.stream) chunks.push(Buffer.from(chunk));
+    return new Encoded(Buffer.concat(chunks));
+  }
+  const type = ctx.responseContentType;
+  if (type == null || type.startsWith('application/json') || type.includes('+json')) {
+    let text;
+    try {
+      text = JSON.stringify(result);
+    } catch (e) {
+      const err = new Error(`Unable to stringify response body: ${e.message}`);
+      err.name = 'Runtime.MarshalError';
+      throw err;
+    }
+    return new Encoded(Buffer.from(text === undefined ? '' : text, 'utf8'));
+  }
+  return new Encoded(Buffer.isBuffer(result) ? result : Buffer.from(String(result), 'utf8'));
+}
+
 function nearestPackageType(dir) {
   for (;;) {
     const file = path.join(dir, 'package.json');
@@ -139,21 +369,46 @@ async function load() {
   const file = cfg.file;
   const ext = path.extname(file);
   const esm = ext === '.mjs' || (ext !== '.cjs' && nearestPackageType(path.dirname(file)) === 'module');
+  if (oci) installFdk(esm);
   // require / import by absolute path: the handler's own require then
   // resolves from its folder, so its node_modules work as deployed.
-  const mod = esm ? await import(url.pathToFileURL(file).href) : require(file);
-  const lookup = (root) => cfg.function.split('.').reduce((o, k) => (o == null ? undefined : o[k]), root);
+  let mod;
+  try {
+    mod = esm ? await import(url.pathToFileURL(file).href) : require(file);
+  } catch (err) {
+    if (oci && esm && typeof require('module').register !== 'function' && String(err && err.message).includes(FDK)) {
+      err.message = `${err.message} (${esmFdkLimit})`;
+    }
+    throw err;
+  }
+  const name = cfg.function || 'handler';
+  const lookup = (root) => name.split('.').reduce((o, k) => (o == null ? undefined : o[k]), root);
   let fn = lookup(mod);
   if (fn === undefined && esm && mod.default) fn = lookup(mod.default);
+  if (oci && registered.length > 0) {
+    // What runs on OCI is what fdk.handle registered; FUNCTION is a label.
+    if (registered.length > 1) {
+      const err = new Error(
+        `fdk.handle was called ${registered.length} times in ${file}: an Fn function registers one handler`
+      );
+      err.name = 'Runtime.HandlerNotFound';
+      throw err;
+    }
+    if (cfg.function && typeof fn === 'function' && fn !== registered[0].fn) {
+      process.stderr.write(
+        `authlab: running the function ${file} registers with fdk.handle, not its export '${cfg.function}'\n`
+      );
+    }
+    return registered[0];
+  }
   if (typeof fn !== 'function') {
     const names = Object.keys(mod).concat(esm && mod.default ? Object.keys(mod.default) : []);
-    const err = new Error(
-      `handler '${cfg.function}' is not a function exported by ${file} (exports: ${names.join(', ') || 'none'})`
-    );
+    const what = oci ? `no fdk.handle(...) call in ${file} and '${name}' is not a function it exports` : `handler '${name}' is not a function exported by ${file}`;
+    const err = new Error(`${what} (exports: ${names.join(', ') || 'none'})`);
     err.name = 'Runtime.HandlerNotFound';
     throw err;
   }
-  return fn;
+  return oci ? { fn, inputMode: 'json' } : fn;
 }
 
 function loadFailure(err) {
@@ -246,7 +501,9 @@ function answer(hdr, err, result, exit) {
     return [{ kind: 'error', id, type: shape.type, message: shape.message, exit }];
   }
   let payload;
-  if (typeof result === 'string') {
+  if (result instanceof Encoded) {
+    payload = result.buf;
+  } else if (typeof result === 'string') {
     // Taken as already-serialised JSON, the way FunctionGraph handlers answer.
     payload = Buffer.from(result, 'utf8');
   } else {
@@ -281,12 +538,16 @@ function afterLogs(done) {
 function serve(handler) {
   const [hdr, body] = readRequest();
   let event;
-  try {
-    event = JSON.parse(body.toString('utf8'));
-  } catch (e) {
-    send({ kind: 'error', id: hdr.id, type: 'Runtime.UnmarshalError', message: e.message });
-    setImmediate(serve, handler);
-    return;
+  if (oci) {
+    event = fdkInput(body, handler.inputMode);
+  } else {
+    try {
+      event = JSON.parse(body.toString('utf8'));
+    } catch (e) {
+      send({ kind: 'error', id: hdr.id, type: 'Runtime.UnmarshalError', message: e.message });
+      setImmediate(serve, handler);
+      return;
+    }
   }
   if (typeof hdr.nowMs === 'number') setClock(hdr.nowMs);
   let settled = false;
@@ -302,6 +563,23 @@ function serve(handler) {
     });
   };
   current = finish;
+  const rejected = (err) => finish(err === undefined || err === null ? new Error(`handler rejected with ${err}`) : err);
+  if (oci) {
+    // As the FDK: fn's return value (or what its promise resolves to) is
+    // the answer, written as the FDK writes it.
+    const ctx = new FdkContext(hdr, event);
+    let ret;
+    try {
+      ret = handler.fn(event, ctx);
+    } catch (err) {
+      finish(err === undefined || err === null ? new Error(String(err)) : err);
+      return;
+    }
+    Promise.resolve(ret)
+      .then((value) => fdkBody(ctx, value))
+      .then((encoded) => finish(null, encoded), rejected);
+    return;
+  }
   const context = makeContext(hdr, finish);
   const callback = (err, result) => finish(err, result);
   let ret;
@@ -314,16 +592,20 @@ function serve(handler) {
   // As on Lambda: a promise answers the call; any other return value is
   // ignored and the call waits for callback / context.succeed, or answers
   // null once the event loop is empty.
-  if (ret && typeof ret.then === 'function') {
-    ret.then(
-      (value) => finish(null, value),
-      (err) => finish(err === undefined || err === null ? new Error(`handler rejected with ${err}`) : err)
-    );
-  }
+  if (ret && typeof ret.then === 'function') ret.then((value) => finish(null, value), rejected);
 }
 
 process.on('beforeExit', () => {
-  if (current) current(null, null);
+  if (!current) return;
+  if (!oci) {
+    current(null, null);
+    return;
+  }
+  // The FDK's server would keep the process alive and the call would run
+  // into its timeout; here nothing is left that could settle it.
+  const err = new Error('the function never answered: its promise was still pending when the event loop emptied');
+  err.name = 'Runtime.NoAnswer';
+  current(err);
 });
 
 // Lambda reports a crash in the handler's background work as the call's

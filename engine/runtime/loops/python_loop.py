@@ -1,6 +1,8 @@
 # authlab's Python runtime loop. It plays the part of the Lambda /
 # FunctionGraph runtime: imports an unmodified handler file and calls
-# handler(event, context) once per request.
+# handler(event, context) once per request. With the "oci" flavor it plays
+# the Fn FDK instead (OCI Functions): handler(ctx, data), data an io.BytesIO
+# of the event, `import fdk` answered by a shim when fdk is not installed.
 #
 # Protocol (kept off stdout/stderr, which are the handler's logs):
 #   fd 3, from authlab: a JSON header line {"id","len",...} then `len` bytes
@@ -9,6 +11,7 @@
 #         by `len` payload bytes.
 import datetime
 import importlib.util
+import io
 import json
 import os
 import sys
@@ -244,6 +247,179 @@ class Context:
         return ""
 
 
+class CaseFreeDict(dict):
+    """Request headers with case-insensitive keys, as the FDK hands them."""
+
+    def __init__(self, items=()):
+        super().__init__((k.lower(), v) for k, v in dict(items).items())
+
+    def __getitem__(self, key):
+        return super().__getitem__(key.lower() if isinstance(key, str) else key)
+
+    def __contains__(self, key):
+        return super().__contains__(key.lower() if isinstance(key, str) else key)
+
+    def get(self, key, default=None):
+        return super().get(key.lower() if isinstance(key, str) else key, default)
+
+
+def rfc3339(secs):
+    ms = int(secs * 1000)
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms // 1000)) + ".%03dZ" % (ms % 1000)
+
+
+class InvokeContext:
+    """The Fn FDK's fdk.context.InvokeContext, as an OCI function's
+    handler(ctx, data) reads it. Config() is the environment, as on Fn,
+    where the function's configuration arrives as environment variables."""
+
+    def __init__(self, hdr):
+        self._call_id = hdr.get("requestId", "")
+        self._deadline = rfc3339(time.time() + hdr.get("timeoutMs", 3000) / 1000.0)
+        self._headers = CaseFreeDict(
+            {"content-type": "application/json", "fn-call-id": self._call_id, "fn-deadline": self._deadline}
+        )
+        self._response_headers = {}
+        self._status = 200
+
+    def AppID(self):
+        return os.environ.get("FN_APP_ID", "")
+
+    def AppName(self):
+        return os.environ.get("FN_APP_NAME", "")
+
+    def FnID(self):
+        return os.environ.get("FN_FN_ID", "")
+
+    def FnName(self):
+        return os.environ.get("FN_FN_NAME", "")
+
+    def CallID(self):
+        return self._call_id
+
+    def RequestID(self):
+        return self._call_id
+
+    def Config(self):
+        return dict(os.environ)
+
+    def Headers(self):
+        return self._headers
+
+    def HTTPHeaders(self):
+        return {}
+
+    def Format(self):
+        return "http-stream"
+
+    def Deadline(self):
+        return self._deadline
+
+    def RequestURL(self):
+        return None
+
+    def Method(self):
+        return "POST"
+
+    def TracingContext(self):
+        return None
+
+    def SetResponseHeaders(self, headers, status_code, content_type=None):
+        for k, v in dict(headers or {}).items():
+            self._response_headers[k.lower()] = v
+        if content_type:
+            self._response_headers["content-type"] = content_type
+        self._status = status_code
+
+    def GetResponseHeaders(self):
+        return self._response_headers
+
+
+class Response:
+    """fdk.response.Response: the body (response_data) is the answer; the
+    status code and headers go nowhere an authorizer's gateway reads."""
+
+    def __init__(self, ctx, response_data=None, headers=None, status_code=200, response_encoding="utf-8"):
+        self.ctx = ctx
+        self.status_code = status_code
+        self.response_data = response_data if response_data else ""
+        self.response_encoding = response_encoding
+        self.headers = dict(headers or {})
+        if hasattr(ctx, "SetResponseHeaders"):
+            ctx.SetResponseHeaders(self.headers, status_code)
+
+    def status(self):
+        return self.status_code
+
+    def body(self):
+        return self.response_data
+
+    def context(self):
+        return self.ctx
+
+
+def install_fdk():
+    """Makes `import fdk`, `from fdk import response, context` work for a
+    handler written for OCI Functions. The real FDK wins when it can be
+    imported (installed, or vendored beside the handler): the loop only
+    calls the handler and never starts the FDK's server. Otherwise a shim
+    with fdk.response.Response and fdk.context.InvokeContext stands in."""
+    try:
+        import fdk  # noqa: F401
+        import fdk.context  # noqa: F401
+        import fdk.response  # noqa: F401
+
+        return
+    except Exception:
+        for name in [n for n in sys.modules if n == "fdk" or n.startswith("fdk.")]:
+            del sys.modules[name]
+    import types
+
+    pkg = types.ModuleType("fdk", "authlab's stand-in for the Fn FDK (fdk is not installed)")
+    pkg.__path__ = []  # a package: `import fdk.response` finds the entries below
+    response = types.ModuleType("fdk.response")
+    context = types.ModuleType("fdk.context")
+    Response.__module__, InvokeContext.__module__ = "fdk.response", "fdk.context"
+    response.Response = Response
+    context.InvokeContext = InvokeContext
+    pkg.response, pkg.context = response, context
+    sys.modules.update({"fdk": pkg, "fdk.response": response, "fdk.context": context})
+
+
+def fdk_payload(result):
+    """The body an FDK response carries: a Response (the shim's or the real
+    FDK's) is unwrapped to its response_data; str and bytes are the body as
+    they are; None is an empty body; anything else is serialised as JSON."""
+    encoding = "utf-8"
+    if not isinstance(result, (dict, list, str, bytes, bytearray)) and hasattr(result, "response_data"):
+        encoding = getattr(result, "response_encoding", None) or "utf-8"
+        result = result.response_data
+    if result is None:
+        return b""
+    if isinstance(result, (bytes, bytearray, memoryview)):
+        return bytes(result)
+    if isinstance(result, str):
+        return result.encode(encoding, "surrogatepass")
+    return json.dumps(result).encode("utf-8")
+
+
+ASYNC_LOOP = None
+
+
+def settle(result):
+    """Fn's FDK awaits a coroutine handler (async def handler(ctx, data))."""
+    global ASYNC_LOOP
+    import inspect
+
+    if not inspect.isawaitable(result):
+        return result
+    import asyncio
+
+    if ASYNC_LOOP is None:
+        ASYNC_LOOP = asyncio.new_event_loop()
+    return ASYNC_LOOP.run_until_complete(result)
+
+
 def load(cfg):
     path = cfg["file"]
     folder = os.path.dirname(path)
@@ -253,6 +429,8 @@ def load(cfg):
         sys.path[0] = folder
     else:
         sys.path.insert(0, folder)
+    if cfg["flavor"] == "oci":
+        install_fdk()  # before the handler's `from fdk import response`
     modname = os.path.splitext(os.path.basename(path))[0]
     spec = importlib.util.spec_from_file_location(modname, path)
     if spec is None or spec.loader is None:
@@ -274,9 +452,13 @@ def load(cfg):
 
 
 def user_traceback(exc):
-    # Drop the loop's own frame: the user wants to see their code.
+    # Drop the loop's own frames (and asyncio's, running an async handler):
+    # the user wants to see their code.
     tb = exc.__traceback__
-    if tb is not None and tb.tb_next is not None:
+    while tb is not None and tb.tb_next is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name != "<string>" and os.sep + "asyncio" + os.sep not in name:
+            break
         tb = tb.tb_next
     return "".join(traceback.format_exception(type(exc), exc, tb))
 
@@ -293,16 +475,21 @@ def load_failure(exc):
 
 def invoke(handler, cfg, hdr, body):
     rid = hdr.get("id")
-    try:
-        event = json.loads(body)
-    except ValueError as exc:
-        send({"kind": "error", "id": rid, "type": "Runtime.UnmarshalError", "message": str(exc)})
-        return
+    oci = cfg["flavor"] == "oci"
+    if not oci:
+        try:
+            event = json.loads(body)
+        except ValueError as exc:
+            send({"kind": "error", "id": rid, "type": "Runtime.UnmarshalError", "message": str(exc)})
+            return
     if "nowMs" in hdr:
         CLOCK.set(hdr["nowMs"])
-    ctx = Context(cfg, hdr)
     try:
-        result = handler(event, ctx)
+        if oci:
+            # Fn hands the request body over as it came, in a stream.
+            result = settle(handler(InvokeContext(hdr), io.BytesIO(body)))
+        else:
+            result = handler(event, Context(cfg, hdr))
     except Exception as exc:
         # Lambda logs the error and its traceback before answering.
         sys.stderr.write("[ERROR] %s: %s\n%s" % (type(exc).__name__, exc, user_traceback(exc)))
@@ -312,16 +499,18 @@ def invoke(handler, cfg, hdr, body):
     flush_logs()
     # A str is taken as already-serialised JSON (FunctionGraph handlers
     # return json.dumps(...)); anything else is serialised as Lambda would.
-    if isinstance(result, str):
-        payload = result.encode("utf-8", "surrogatepass")
-    else:
-        try:
+    try:
+        if oci:
+            payload = fdk_payload(result)
+        elif isinstance(result, str):
+            payload = result.encode("utf-8", "surrogatepass")
+        else:
             payload = json.dumps(result).encode("utf-8")
-        except (TypeError, ValueError) as exc:
-            msg = "Unable to marshal response: %s" % exc
-            sys.stderr.write("[ERROR] Runtime.MarshalError: %s\n" % msg)
-            send({"kind": "error", "id": rid, "type": "Runtime.MarshalError", "message": msg})
-            return
+    except (TypeError, ValueError) as exc:
+        msg = "Unable to marshal response: %s" % exc
+        sys.stderr.write("[ERROR] Runtime.MarshalError: %s\n" % msg)
+        send({"kind": "error", "id": rid, "type": "Runtime.MarshalError", "message": msg})
+        return
     if len(payload) > cfg["maxResponse"]:
         send({"kind": "too_large", "id": rid, "size": len(payload)})
         return

@@ -1,0 +1,3 @@
+const fdk = require('@fnproject/fdk');
+fdk.handle(() => ({ active: true }));
+fdk.handle(() => ({ active: false }));

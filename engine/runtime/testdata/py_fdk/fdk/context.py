@@ -1,0 +1,2 @@
+class InvokeContext(object):
+    pass
