@@ -300,15 +300,8 @@ func (d *awsHTTP) Authorize(f *Flow, dec *Decision, cached *CachedDecision, st *
 		st.Summary = "isAuthorized: false"
 		return httpForbidden("AWSH-R1", "the function answered isAuthorized: false")
 	}
-	v := dec.Policy.(*policy.Document).Evaluate(arn)
-	st.Rule(v.Rule).Add("routeArn", arn)
-	if v.By != nil {
-		st.AddJSON("statement", v.By.Raw)
-	}
-	st.Summary = v.Reason
-	if cached != nil && dec.IssuedFor != arn {
-		st.Summary = fmt.Sprintf("cached policy from %s, evaluated against %s: %s", dec.IssuedFor, arn, v.Reason)
-	}
+	st.Add("routeArn", arn)
+	v := evaluatePolicy(st, dec.Policy.(*policy.Document), dec, cached, arn)
 	if v.Allowed {
 		return nil
 	}

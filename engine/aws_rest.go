@@ -477,6 +477,21 @@ func (d *awsREST) Authorize(f *Flow, dec *Decision, cached *CachedDecision, st *
 		st.Rule("AWS-C3")
 		st.Add("cachedPolicy", fmt.Sprintf("cached policy from %s, evaluated against %s", dec.IssuedFor, arn))
 	}
+	v := evaluatePolicy(st, doc, dec, cached, arn)
+	if v.Allowed {
+		return nil
+	}
+	reason := st.Summary
+	if cached != nil && !v.Explicit && dec.IssuedFor != arn {
+		reason += " — the cached policy was issued for another route (AWS-C3): return a wildcard Resource or set ttl: 0"
+	}
+	return awsDenied(v.Explicit, reason)
+}
+
+// evaluatePolicy evaluates a fresh or cached IAM policy against arn and
+// records the deciding statement; a cached one names the ARN it was issued
+// for (AWS-C3).
+func evaluatePolicy(st *trace.Stage, doc *policy.Document, dec *Decision, cached *CachedDecision, arn string) policy.Verdict {
 	v := doc.Evaluate(arn)
 	st.Rule(v.Rule)
 	if v.By != nil {
@@ -487,12 +502,5 @@ func (d *awsREST) Authorize(f *Flow, dec *Decision, cached *CachedDecision, st *
 	if cached != nil && dec.IssuedFor != arn {
 		st.Summary = fmt.Sprintf("cached policy from %s, evaluated against %s: %s", dec.IssuedFor, arn, v.Reason)
 	}
-	if v.Allowed {
-		return nil
-	}
-	reason := st.Summary
-	if cached != nil && !v.Explicit && dec.IssuedFor != arn {
-		reason += " — the cached policy was issued for another route (AWS-C3): return a wildcard Resource or set ttl: 0"
-	}
-	return awsDenied(v.Explicit, reason)
+	return v
 }

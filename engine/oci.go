@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -142,7 +143,7 @@ func (d *oci) Identity(f *Flow, st *trace.Stage) (Identity, *Failure) {
 		}
 		if !ok {
 			st.Add(arg.Name, "(absent: "+src+")")
-			if containsStr(d.cacheKey, arg.Name) {
+			if slices.Contains(d.cacheKey, arg.Name) {
 				keyParts = append(keyParts, arg.Name+"=")
 			}
 			continue
@@ -157,7 +158,7 @@ func (d *oci) Identity(f *Flow, st *trace.Stage) (Identity, *Failure) {
 		if arg.Table == "headers" && config.SecretName(arg.Key) || config.SecretName(arg.Name) {
 			id.Secrets = append(id.Secrets, text)
 		}
-		if containsStr(d.cacheKey, arg.Name) {
+		if slices.Contains(d.cacheKey, arg.Name) {
 			keyParts = append(keyParts, arg.Name+"="+text)
 		}
 	}
@@ -178,15 +179,6 @@ func valueText(v any) string {
 		return strings.Join(list, ",")
 	}
 	return fmt.Sprint(v)
-}
-
-func containsStr(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (d *oci) Event(f *Flow, id Identity) ([]byte, error) {

@@ -3,7 +3,9 @@ package scenario
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
@@ -19,7 +21,7 @@ func (l *loader) loadSteps() {
 	sc := &scope{vars: l.vars, tokens: l.tokens, getenv: l.opts.Getenv, allowed: []string{nsVars, nsTokens, nsEnv}}
 	for i, st := range l.f.Steps {
 		base := fmt.Sprintf("steps[%d]", i)
-		if _, written := l.pos[0].Value(base); st == nil || !written {
+		if _, written := l.pos[0].Value(base); st == nil || !written || reflect.ValueOf(*st).IsZero() {
 			// An empty list item: the decoder said so already.
 			continue
 		}
@@ -180,7 +182,7 @@ func (l *loader) expect(sc *scope, base string, e *Expect) []check {
 	var checks []check
 	if e.Route != "" {
 		want := l.render(sc, base+".route", e.Route)
-		if l.gw != nil && want != routeNone && !contains(l.routePaths(), want) {
+		if l.gw != nil && want != routeNone && !slices.Contains(l.routePaths(), want) {
 			l.errf(base+".route", "route: unknown route %q%s; the gateway has: %s (or none: no route matches)", want, suggestName(want, l.routePaths()), strings.Join(l.routePaths(), ", "))
 		}
 		checks = append(checks, routeCheck(want))
@@ -208,7 +210,7 @@ func (l *loader) expect(sc *scope, base string, e *Expect) []check {
 		}))
 	}
 	for _, name := range keys(e.Calls) {
-		if l.gw != nil && !contains(l.authorizerNames(), name) {
+		if l.gw != nil && !slices.Contains(l.authorizerNames(), name) {
 			l.errKey(base+".calls."+name, "calls: unknown authorizer %q%s; the gateway has: %s", name, suggestName(name, l.authorizerNames()), orNone(l.authorizerNames()))
 			continue
 		}

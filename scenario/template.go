@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -72,8 +73,8 @@ func (sc *scope) lookup(ref, inner string) (string, *refError) {
 	if !ok || name == "" {
 		return "", &refError{Ref: ref, Msg: fmt.Sprintf("reference %s: expected ${vars.NAME}, ${tokens.NAME} or ${env.NAME}", ref)}
 	}
-	if !contains(sc.allowed, ns) {
-		if contains([]string{nsVars, nsTokens, nsEnv}, ns) {
+	if !slices.Contains(sc.allowed, ns) {
+		if slices.Contains([]string{nsVars, nsTokens, nsEnv}, ns) {
 			return "", &refError{Ref: ref, Msg: fmt.Sprintf("reference %s: %s cannot be used here (only %s)", ref, ns, refList(sc.allowed))}
 		}
 		return "", &refError{Ref: ref, Msg: fmt.Sprintf("reference %s: unknown namespace %q%s; expected %s", ref, ns, suggestName(ns, sc.allowed), refList(sc.allowed))}
@@ -119,13 +120,4 @@ func orNone(names []string) string {
 		return "none"
 	}
 	return strings.Join(names, ", ")
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

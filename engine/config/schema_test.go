@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -266,7 +267,7 @@ func walkSchema(t *testing.T, typ reflect.Type, kind string, s map[string]any, p
 			walkSchema(t, f.Type, f.Tag.Get("kind"), ps, fp, fields, withSeen(seen, f.Type))
 		}
 		for name := range props {
-			if !contains(names, name) {
+			if !slices.Contains(names, name) {
 				t.Errorf("%s: schema property %q has no field in %s", at, name, typ.Name())
 			}
 		}
@@ -297,15 +298,6 @@ func wantType(t *testing.T, at string, s map[string]any, want string) {
 func asList(v any) []any {
 	l, _ := v.([]any)
 	return l
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // TestSchemaEnumsMatchTheLoader: the schema's enums are the loader's lists,

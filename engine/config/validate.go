@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/authlab/authlab/engine/expr"
@@ -116,7 +117,7 @@ func (v *validator) authorizer(a *Authorizer) {
 			v.errf(p, "%v", err)
 			continue
 		}
-		if src.Kind == SrcContext && !contains(ContextVariables, src.Name) {
+		if src.Kind == SrcContext && !slices.Contains(ContextVariables, src.Name) {
 			v.errf(p, "identity source %q: unknown context variable %q; expected one of %s%s", s, src.Name, strings.Join(ContextVariables, ", "), suggest(src.Name, ContextVariables))
 		}
 		if src.Kind == SrcStage {
@@ -198,7 +199,7 @@ func (v *validator) function(base string, f *Function) {
 		"maxResponseBytes": {"http", "python", "node", "process"},
 	}
 	for key, runtimes := range only {
-		if _, set := v.g.keyPos[base+"."+key]; set && contains(Runtimes, f.Runtime) && !contains(runtimes, f.Runtime) {
+		if _, set := v.g.keyPos[base+"."+key]; set && slices.Contains(Runtimes, f.Runtime) && !slices.Contains(runtimes, f.Runtime) {
 			v.errAtKey(base+"."+key, "%s is not used by runtime %s (only by %s)", key, f.Runtime, strings.Join(runtimes, ", "))
 		}
 	}
@@ -285,7 +286,7 @@ func (v *validator) route(i int, r *Route, shapes map[string][]int) {
 		if _, ok := v.g.pos[p]; !ok {
 			p = base + ".methods"
 		}
-		if !contains(methods, strings.ToUpper(m)) {
+		if !slices.Contains(methods, strings.ToUpper(m)) {
 			v.errf(p, "unknown method %q; expected one of %s%s", m, strings.Join(methods, ", "), suggest(strings.ToUpper(m), methods))
 		}
 	}
@@ -446,7 +447,7 @@ func (v *validator) expression(path, src string, r *Route, tpl *route.Template) 
 				v.warnf(path, "", "%s reads the authorizer's answer, but route %s has no authorizer: it is always empty", ref, r.Path)
 			}
 		case expr.Path:
-			if r != nil && tpl != nil && !contains(tpl.Params(), ref.Name) {
+			if r != nil && tpl != nil && !slices.Contains(tpl.Params(), ref.Name) {
 				v.errf(path, "%s: route %s has no path parameter {%s}%s", ref, r.Path, ref.Name, suggest(ref.Name, tpl.Params()))
 			}
 		}
@@ -519,11 +520,11 @@ func mockHasNarrowResource(f *Function) bool {
 }
 
 func overlap(a, b StringList) bool {
-	if len(a) == 0 || len(b) == 0 || contains(a, "ANY") || contains(b, "ANY") {
+	if len(a) == 0 || len(b) == 0 || slices.Contains(a, "ANY") || slices.Contains(b, "ANY") {
 		return true
 	}
 	for _, x := range a {
-		if contains(b, strings.ToUpper(x)) || contains(b, x) {
+		if slices.Contains(b, strings.ToUpper(x)) || slices.Contains(b, x) {
 			return true
 		}
 	}
@@ -542,15 +543,6 @@ func listOrNone(names []string) string {
 		return "none"
 	}
 	return strings.Join(names, ", ")
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func validHeaderName(s string) bool {

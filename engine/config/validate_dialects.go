@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -115,11 +116,11 @@ func (a *Authorizer) OCICacheKey() []string {
 
 // dialectChecks validates the keys of each authorizer type.
 func (v *validator) dialectChecks(a *Authorizer, base string, sources []IdentitySource) {
-	if !contains(AuthorizerTypes, a.Type) {
+	if !slices.Contains(AuthorizerTypes, a.Type) {
 		return // the unknown type was reported; which keys it takes is moot
 	}
 	for key, types := range typeKeys {
-		if _, set := v.g.keyPos[base+"."+key]; set && !contains(types, a.Type) {
+		if _, set := v.g.keyPos[base+"."+key]; set && !slices.Contains(types, a.Type) {
 			v.errAtKey(base+"."+key, "authorizer %q: %s is not used by type %s (only by %s)", a.Name, key, a.Type, strings.Join(types, ", "))
 		}
 	}
@@ -196,7 +197,7 @@ func (v *validator) ociChecks(a *Authorizer, base string) {
 	}
 	sort.Strings(names)
 	for i, k := range a.CacheKey {
-		if !contains(names, k) {
+		if !slices.Contains(names, k) {
 			p := fmt.Sprintf("%s.cacheKey[%d]", base, i)
 			if _, ok := v.g.pos[p]; !ok {
 				p = base + ".cacheKey"
@@ -207,7 +208,7 @@ func (v *validator) ociChecks(a *Authorizer, base string) {
 	if len(a.CacheKey) > 0 {
 		var dropped []string
 		for _, arg := range a.OCIArguments() {
-			if !contains(a.CacheKey, arg.Name) && arg.Table != "body" {
+			if !slices.Contains(a.CacheKey, arg.Name) && arg.Table != "body" {
 				dropped = append(dropped, arg.Name)
 			}
 		}
@@ -280,7 +281,7 @@ func (v *validator) jwtChecks(a *Authorizer, base string) {
 			v.errf(p, "algorithm none is never accepted (JWT-1)")
 			continue
 		}
-		if !contains(JWTAlgorithms, alg) {
+		if !slices.Contains(JWTAlgorithms, alg) {
 			v.errf(p, "unknown algorithm %q; expected one of %s%s", alg, strings.Join(JWTAlgorithms, ", "), suggest(alg, JWTAlgorithms))
 		}
 		if a.Secret == "" && strings.HasPrefix(alg, "HS") && len(keys) == 1 {
