@@ -20,6 +20,11 @@ tokens, or serve the gateway locally.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	// `authlab` alone opens the TUI (contract §1); without a terminal it
+	// says so and exits 2 instead of hanging a CI job.
+	tuiOpts := &TUIOptions{IO: io}
+	gatewayFlag(root, &tuiOpts.Gateway)
+	root.RunE = func(c *cobra.Command, args []string) error { return runTUI(tuiOpts) }
 	root.SetIn(io.In)
 	root.SetOut(io.Out)
 	root.SetErr(io.Err)
@@ -28,6 +33,7 @@ tokens, or serve the gateway locally.`,
 	})
 	// Explicit and ordered: this is the order of `authlab --help`.
 	root.AddCommand(
+		newTUICmd(io),
 		newDemoCmd(io),
 		newFireCmd(io),
 		newRunCmd(io),

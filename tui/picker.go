@@ -1,0 +1,83 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// pickerItem is one choice of the token picker.
+type pickerItem struct {
+	label string
+	note  string
+	value string // header value; "" removes the header
+}
+
+// pickerModel chooses a credential for the composer: the literal tokens of
+// the gateway's mock tables, tokens minted in the workbench, or none.
+type pickerModel struct {
+	c      *Common
+	w, h   int
+	header string
+	items  []pickerItem
+	cursor int
+	offset int
+}
+
+func newPicker(c *Common, header string) *pickerModel {
+	p := &pickerModel{c: c, header: header}
+	for _, t := range namedTokens(c.S.Gateway) {
+		p.items = append(p.items, pickerItem{label: t.Value, note: t.Note, value: t.Value})
+	}
+	for i := len(c.S.Minted) - 1; i >= 0; i-- {
+		t := c.S.Minted[i]
+		p.items = append(p.items, pickerItem{label: "Bearer " + abbreviate(t.Token), note: t.Label, value: "Bearer " + t.Token})
+	}
+	p.items = append(p.items, pickerItem{label: "(none)", note: "remove the " + header + " header"})
+	return p
+}
+
+func (p *pickerModel) SetSize(w, h int) { p.w, p.h = w, h }
+
+func (p *pickerModel) ShortHelp() []key.Binding {
+	k := p.c.Keys
+	return []key.Binding{k.Up, k.Down, k.PickChoose, k.Back}
+}
+
+// handle moves the cursor or ends the pick: done, the chosen value, and
+// whether a value was chosen (false: dismissed).
+func (p *pickerModel) handle(msg tea.KeyMsg) (done bool, value string, ok bool) {
+	k := p.c.Keys
+	switch {
+	case matches(msg, k.Up):
+		p.cursor = max(0, p.cursor-1)
+	case matches(msg, k.Down):
+		p.cursor = min(len(p.items)-1, p.cursor+1)
+	case matches(msg, k.PickChoose):
+		return true, p.items[p.cursor].value, true
+	case matches(msg, k.Back), matches(msg, k.Quit):
+		return true, "", false
+	}
+	return false, "", false
+}
+
+func (p *pickerModel) View() string {
+	s := p.c.Styles
+	h := max(1, p.h-2)
+	per := 2
+	visible := max(1, h/per)
+	p.offset = window(p.offset, p.cursor, visible, len(p.items))
+	var lines []string
+	for i := p.offset; i < len(p.items) && i < p.offset+visible; i++ {
+		it := p.items[i]
+		label := it.label
+		if i == p.cursor {
+			label = s.Selected.Render(label)
+		}
+		lines = append(lines, s.cursorMark(i == p.cursor)+label, "    "+s.Dim.Render(it.note))
+	}
+	note := fmt.Sprintf("%d/%d", p.cursor+1, len(p.items))
+	return s.box("Token for "+p.header+" header", note, strings.Join(lines, "\n"), p.w, p.h, true)
+}

@@ -1,0 +1,65 @@
+package tui
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/authlab/authlab/scenario"
+)
+
+// TestSaveScenario fires four requests with a clock move between them,
+// saves the history as a scenario and replays that file with the scenario
+// runner: every observed result must hold again.
+func TestSaveScenario(t *testing.T) {
+	o := testOptions(t)
+	t.Chdir(t.TempDir())
+	o.SaveDir = ""
+	r := start(t, o, 100, 30)
+	r.keys("shift+tab", "down", "enter", "t", "enter") // GET /orders/1 as alice
+	r.keys("down", "down", "down", "enter")            // path → {id} → query → headers
+	r.typeText("\nX-User: mallory")                    // a forged identity header (ALL-1)
+	r.keys("esc", "f")
+	r.screen(idle(1))
+	r.keys("f") // cached
+	r.screen(idle(2))
+	r.keys("+", "f") // the TTL ran out: called again
+	r.screen(idle(3))
+	r.keys("shift+tab", "down", "enter", "f") // /users/1: the cached policy names /orders/1 (AWS-C3)
+	r.screen(idle(4))
+	r.keys("s")
+	s := r.golden("prompt", func(m *Model) bool { return m.prompt != nil })
+	if !strings.Contains(s, "Save 4 request(s) as a scenario to:") {
+		t.Fatalf("no save prompt:\n%s", s)
+	}
+	r.keys("enter")
+	path := "authlab-session.yaml"
+	s = r.screen(func(m *Model) bool { return strings.HasPrefix(m.status, "saved") })
+	if !strings.Contains(s, "saved 4 steps") {
+		t.Fatalf("no confirmation:\n%s", s)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("file", func(t *testing.T) { requireGolden(t, string(data)) })
+
+	// Replay it as `authlab run` would.
+	sc, diags, err := scenario.LoadFile(path, scenario.LoadOptions{})
+	if err != nil {
+		t.Fatalf("the saved scenario does not load: %v\n%s", err, diags.Format(false))
+	}
+	rep := scenario.Run(context.Background(), []*scenario.Scenario{sc}, scenario.Options{})
+	if !rep.OK() {
+		var b strings.Builder
+		for _, res := range rep.Scenarios {
+			_ = scenario.WriteScenario(&b, res, scenario.TextOptions{})
+		}
+		t.Fatalf("the saved scenario does not replay:\n%s", b.String())
+	}
+	if c := rep.Counts(); c.Passed != 4 {
+		t.Fatalf("replayed %+v, want 4 passed", c)
+	}
+	r.quit()
+}

@@ -1,0 +1,156 @@
+package tui
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/authlab/authlab/engine/config"
+	"github.com/authlab/authlab/engine/jose"
+)
+
+// keyChoice is a signing key the workbench offers for minting.
+type keyChoice struct {
+	Spec  string // what the Key field holds: a path, "secret:TEXT", or "" (ephemeral)
+	Label string
+}
+
+// verifier is one way the gateway checks a JWT: a jwt authorizer's keys
+// and claim rules.
+type verifier struct {
+	Name string
+	Keys *jose.KeySet
+	Opts jose.VerifyOptions
+	Err  error // the keys could not be loaded
+}
+
+// jwtAuthorizers are the gateway's built-in JWT verifiers, in file order.
+func jwtAuthorizers(g *config.Gateway) []*config.Authorizer {
+	if g == nil {
+		return nil
+	}
+	var out []*config.Authorizer
+	for _, a := range g.Authorizers {
+		if a.Type == "jwt" {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// verifiers loads the keys of every jwt authorizer. A JWKS URL is not
+// fetched here: the workbench must not wait on the network.
+func verifiers(g *config.Gateway, now time.Time) []verifier {
+	var out []verifier
+	for _, a := range jwtAuthorizers(g) {
+		v := verifier{Name: a.Name, Opts: jose.VerifyOptions{Now: now, Issuer: a.Issuer, Audience: a.Audience, Algs: a.Algorithms}}
+		if a.Leeway != nil {
+			v.Opts.Leeway = a.Leeway.Duration
+		}
+		switch {
+		case a.JWKS != "":
+			v.Keys, v.Err = jose.LoadKeys(g.Abs(a.JWKS))
+		case a.PublicKey != "":
+			v.Keys, v.Err = jose.LoadKeys(g.Abs(a.PublicKey))
+		case a.Secret != "":
+			v.Keys = jose.NewKeySet("secret", jose.NewSecretKey([]byte(a.Secret), "secret of "+a.Name))
+		case a.JWKSURL != "":
+			v.Err = fmt.Errorf("keys at %s are not fetched in the workbench; fire a request to check", a.JWKSURL)
+		default:
+			v.Err = fmt.Errorf("no key configured")
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// keyChoices offers the keys a gateway trusts: each jwt authorizer's
+// secret, and the private key files lying next to its JWKS or public key
+// whose public half it trusts (the fixture layout: rsa.pem by jwks.json).
+func keyChoices(g *config.Gateway) []keyChoice {
+	var out []keyChoice
+	seen := map[string]bool{}
+	for _, a := range jwtAuthorizers(g) {
+		if a.Secret != "" && !seen["secret:"+a.Secret] {
+			seen["secret:"+a.Secret] = true
+			out = append(out, keyChoice{Spec: "secret:" + a.Secret, Label: "secret of " + a.Name})
+		}
+		file := a.JWKS
+		if file == "" {
+			file = a.PublicKey
+		}
+		if file == "" {
+			continue
+		}
+		trusted, err := jose.LoadKeys(g.Abs(file))
+		if err != nil {
+			continue
+		}
+		thumbs := map[string]bool{}
+		for _, k := range trusted.Keys {
+			if tp, err := k.Thumbprint(); err == nil {
+				thumbs[tp] = true
+			}
+		}
+		dir := filepath.Dir(g.Abs(file))
+		matches, _ := filepath.Glob(filepath.Join(dir, "*.pem"))
+		sort.Strings(matches)
+		for _, p := range matches {
+			ks, err := jose.LoadKeys(p)
+			if err != nil || len(ks.Keys) == 0 || !ks.Keys[0].IsPrivate() {
+				continue
+			}
+			tp, err := ks.Keys[0].Thumbprint()
+			if err != nil || !thumbs[tp] || seen[p] {
+				continue
+			}
+			seen[p] = true
+			out = append(out, keyChoice{Spec: displayPath(p), Label: ks.Keys[0].Describe() + ", trusted by " + a.Name})
+		}
+	}
+	return append(out, keyChoice{Spec: "", Label: "a fresh key made for this token (no gateway trusts it)"})
+}
+
+// displayPath is p relative to the working directory when that is shorter.
+func displayPath(p string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return p
+	}
+	if rel, err := filepath.Rel(wd, p); err == nil && len(rel) < len(p) {
+		return rel
+	}
+	return p
+}
+
+// loadSigningKey reads the Key field: "secret:TEXT", a key file, or ""
+// for a fresh key of alg's family.
+func loadSigningKey(spec, alg string) (*jose.Key, error) {
+	spec = strings.TrimSpace(spec)
+	switch {
+	case strings.HasPrefix(spec, "secret:"):
+		if len(spec) == len("secret:") {
+			return nil, fmt.Errorf("secret: is empty")
+		}
+		return jose.NewSecretKey([]byte(spec[len("secret:"):]), "secret"), nil
+	case spec == "":
+		kp, err := jose.Keygen(alg, jose.KeygenOptions{})
+		if err != nil {
+			return nil, err
+		}
+		return kp.Key, nil
+	}
+	ks, err := jose.LoadKeys(spec)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range ks.Keys {
+		if k.IsPrivate() {
+			return k, nil
+		}
+	}
+	return nil, fmt.Errorf("%s holds no private key or secret: it cannot sign", spec)
+}
