@@ -15,11 +15,11 @@ import (
 	"github.com/authlab/authlab/engine/jose"
 )
 
-// loadFixture builds an engine on a fixtures/dialects gateway, optionally
+// loadFixture builds an engine on a fixtures/gateways file, optionally
 // rewriting text (a service URL) first.
 func loadFixture(t *testing.T, name string, replace ...string) *engine.Engine {
 	t.Helper()
-	path := filepath.Join("..", "fixtures", "dialects", name)
+	path := filepath.Join("..", "fixtures", "gateways", name)
 	src, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -70,15 +70,15 @@ func TestFixtureDialects(t *testing.T) {
 		headers []string
 		want    outcome
 	}{
-		{"aws-http.yaml", nil, "GET", "/pets/1", []string{"Authorization: Bearer allow-ann"}, outcome{200, "", "", engine.Called, "AWSH-R1"}},
-		{"aws-http.yaml", nil, "GET", "/pets/1", []string{"Authorization: Bearer nope"}, outcome{403, `{"message":"Forbidden"}`, "", engine.Called, "AWSH-R1"}},
-		{"aws-http.yaml", nil, "GET", "/admin", []string{"Authorization: Bearer allow-ann"}, outcome{200, "", "", engine.Called, "AWS-P1"}},
-		{"oci.yaml", nil, "GET", "/hello?state=x", []string{"X-Api-Key: abc123"}, outcome{200, "", "", engine.Called, "OCI-R1"}},
-		{"oci.yaml", nil, "GET", "/hello?state=x", []string{"X-Api-Key: wrong"}, outcome{302, "Unfortunately, authentication failed.", "Location: https://login.example.com/", engine.Called, "OCI-V1"}},
-		{"oci.yaml", nil, "GET", "/public", nil, outcome{200, "public", "", engine.Skipped, "OCI-A2"}},
-		{"oci.yaml", nil, "GET", "/me", []string{"Authorization: Bearer bad"}, outcome{401, "", `WWW-Authenticate: Bearer error="invalid_token"`, engine.Called, "OCI-R2"}},
-		{"huawei.yaml", nil, "GET", "/orders/1", []string{"Authorization: Bearer allow-ann"}, outcome{200, "", "", engine.Called, "HW-B1"}},
-		{"huawei.yaml", nil, "GET", "/orders/1", []string{"Authorization: Bearer nope"}, outcome{500, "APIG.0125", "", engine.Called, "HW-R3"}},
+		{"aws-http.yaml", nil, "GET", "/things/1?tenant=t1", []string{"Authorization: Bearer ok"}, outcome{200, "", "", engine.Called, "AWSH-R1"}},
+		{"aws-http.yaml", nil, "GET", "/things/1?tenant=t1", []string{"Authorization: Bearer no"}, outcome{403, `{"message":"Forbidden"}`, "", engine.Called, "AWSH-R1"}},
+		{"aws-http.yaml", nil, "GET", "/items/1", []string{"Authorization: Bearer ok"}, outcome{200, "", "", engine.Called, "AWS-P1"}},
+		{"oci-docs.yaml", nil, "GET", "/hello?state=x", []string{"X-Api-Key: abc123"}, outcome{200, "", "", engine.Called, "OCI-R1"}},
+		{"oci-docs.yaml", nil, "GET", "/hello?state=x", []string{"X-Api-Key: wrong"}, outcome{302, "Unfortunately, authentication failed.", "Location: https://login.example.com/", engine.Called, "OCI-V1"}},
+		{"oci-docs.yaml", nil, "GET", "/public", nil, outcome{200, "public", "", engine.Skipped, "OCI-A2"}},
+		{"oci-docs.yaml", nil, "GET", "/me", []string{"Authorization: Bearer bad"}, outcome{401, "", `WWW-Authenticate: Bearer error="invalid_token"`, engine.Called, "OCI-R2"}},
+		{"huawei-python.yaml", nil, "GET", "/orders/1", []string{"Authorization: Bearer allow-ann"}, outcome{200, "", "", engine.Called, "HW-B1"}},
+		{"huawei-python.yaml", nil, "GET", "/orders/1", []string{"Authorization: Bearer nope"}, outcome{500, "APIG.0125", "", engine.Called, "HW-R3"}},
 		{"jwt.yaml", nil, "GET", "/orders/1", []string{"Authorization: Bearer " + jwt}, outcome{200, "", "", engine.Called, "JWT-1"}},
 		{"jwt.yaml", nil, "GET", "/orders/1", []string{"Authorization: Bearer " + jwt + "x"}, outcome{401, "", "", engine.Called, "JWT-2"}},
 		{"forward.yaml", []string{"http://127.0.0.1:9091", auth.URL}, "GET", "/app/home", []string{"Cookie: session=ok", "X-Auth-Request-User: mallory"}, outcome{200, "", "", engine.Called, "FWD-1"}},
@@ -89,7 +89,7 @@ func TestFixtureDialects(t *testing.T) {
 			e := loadFixture(t, c.fixture, c.replace...)
 			res := fire(t, e, c.method, c.target, c.headers...)
 			expect(t, res, c.want)
-			if c.want.status == 200 && c.fixture == "huawei.yaml" {
+			if c.want.status == 200 && c.fixture == "huawei-python.yaml" {
 				if res.Upstream.Header.Get("X-User") != "ann" || res.Upstream.Header.Get("X-Backend-Token") != "svc-7f3a" {
 					t.Errorf("HW-B1 upstream headers %v", res.Upstream.Header)
 				}
