@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -48,6 +49,9 @@ Secrets (tokens, identity values) are abbreviated unless --reveal is given.`,
   # the cached-policy gotcha: the second request reuses the first one's policy
   authlab fire GET /orders/42 --token allow-alice --then 'GET /users/7'
 
+  # a named token of the gateway file (tokens: alice: {key: keys/rsa.pem, claims: ..., expiresIn: 15m})
+  authlab fire -g authlab.yaml GET /orders/42 --token alice
+
   # your gateway, a body from a file, JSON output for jq
   authlab fire -g authlab.yaml POST /orders -d @order.json --token "$JWT" --json | jq .response.status`,
 		Args: func(c *cobra.Command, args []string) error {
@@ -64,7 +68,7 @@ Secrets (tokens, identity values) are abbreviated unless --reveal is given.`,
 	gatewayFlag(c, &o.Gateway)
 	c.Flags().StringArrayVarP(&o.Headers, "header", "H", nil, "request header 'Name: value' (repeatable)")
 	c.Flags().StringVarP(&o.Data, "data", "d", "", "request body; @FILE reads a file, - reads stdin")
-	c.Flags().StringVar(&o.Token, "token", "", "send 'Authorization: Bearer TOKEN' (a Bearer prefix is kept if given)")
+	c.Flags().StringVar(&o.Token, "token", "", "send 'Authorization: Bearer TOKEN'; NAME mints the gateway file's named token (tokens:) now")
 	c.Flags().StringArrayVar(&o.Then, "then", nil, "fire another request 'METHOD PATH' afterwards on the same engine and cache (repeatable)")
 	c.Flags().BoolVar(&o.JSON, "json", false, "print the result as JSON")
 	c.Flags().BoolVar(&o.Reveal, "reveal", false, "show tokens and identity values in full")
@@ -103,9 +107,23 @@ func runFire(ctx context.Context, o *FireOptions) error {
 	if err != nil {
 		return err
 	}
+	g, err := loadGateway(o.IO, o.Gateway)
+	if err != nil {
+		return err
+	}
 	headers := append([]string(nil), o.Headers...)
 	if o.Token != "" {
 		tok := o.Token
+		if g.Token(tok) != nil {
+			// A named token of the gateway file, minted now so it is fresh.
+			now := time.Now()
+			if o.Engine.Clock != nil {
+				now = o.Engine.Clock.Now()
+			}
+			if tok, err = g.MintToken(o.Token, now); err != nil {
+				return usageError("%v", err)
+			}
+		}
 		if !strings.HasPrefix(tok, "Bearer ") {
 			tok = "Bearer " + tok
 		}
@@ -127,10 +145,6 @@ func runFire(ctx context.Context, o *FireOptions) error {
 			return usageError("%v", err)
 		}
 		reqs = append(reqs, req)
-	}
-	g, err := loadGateway(o.IO, o.Gateway)
-	if err != nil {
-		return err
 	}
 	e, err := newEngine(g, o.Engine)
 	if err != nil {

@@ -15,6 +15,7 @@ type Gateway struct {
 	AWS         AWS           `yaml:"aws" doc:"AWS account details used to build methodArn (AWS-E2)."`
 	Authorizers []*Authorizer `yaml:"authorizers" doc:"Authorizers by name (a mapping)." kind:"namedmap"`
 	Routes      []*Route      `yaml:"routes" doc:"Routes, matched in order of specificity."`
+	Tokens      []*TokenSpec  `yaml:"tokens" doc:"Named test tokens: authlab fire --token NAME and the TUI's token picker mint them at the current time." kind:"namedmap"`
 
 	// File is the path the gateway was loaded from ("<inline>" or "<demo>" otherwise).
 	File string `yaml:"-"`

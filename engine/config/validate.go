@@ -98,6 +98,7 @@ func (v *validator) run() {
 		r.index = i
 		v.route(i, r, shapes)
 	}
+	v.checkTokens()
 	v.lint()
 }
 
