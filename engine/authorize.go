@@ -260,6 +260,7 @@ func (p *pipeline) checkScopes(st *trace.Stage) *Failure {
 		rule = "JWT-2"
 	}
 	st.Rule(rule)
+	st.Summary = fmt.Sprintf("authenticated as %q, but none of the allowed scopes %v was granted (granted: %v)", p.dec.Principal, want, p.dec.Scopes)
 	return p.g.platform.Forbidden(p.f, rule, fmt.Sprintf("none of the allowed scopes %v was granted (granted: %v)", want, p.dec.Scopes))
 }
 

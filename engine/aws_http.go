@@ -63,6 +63,11 @@ func (d *awsHTTP) value(f *Flow, s config.IdentitySource) (string, bool) {
 		v := f.Req.Header.Values(s.Name)
 		return strings.Join(v, ","), len(v) > 0
 	}
+	if s.Kind == config.SrcQuery {
+		// ... and repeated query parameters, as queryStringParameters does.
+		v, ok := f.Req.Query[s.Name]
+		return strings.Join(v, ","), ok && len(v) > 0
+	}
 	return d.rest.value(f, s)
 }
 
@@ -153,7 +158,7 @@ func (d *awsHTTP) event20(f *Flow, id Identity) ([]byte, error) {
 	if len(query) > 0 {
 		ev["queryStringParameters"] = query
 	}
-	return json.Marshal(ev)
+	return marshalEvent(ev)
 }
 
 func rawQuery(r *Request) string {
@@ -201,7 +206,7 @@ func (d *awsHTTP) event10(f *Flow, id Identity) ([]byte, error) {
 	ev["identitySource"] = joined
 	ev["authorizationToken"] = joined
 	ev["routeArn"] = d.routeArn(f)
-	return json.Marshal(ev)
+	return marshalEvent(ev)
 }
 
 func (d *awsHTTP) Interpret(f *Flow, res runtime.Result, invokeErr error, st *trace.Stage) (*Decision, *Failure) {

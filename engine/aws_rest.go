@@ -275,7 +275,7 @@ type requestIdentity struct {
 
 func (d *awsREST) Event(f *Flow, id Identity) ([]byte, error) {
 	if !d.request {
-		return json.Marshal(tokenEvent{Type: "TOKEN", AuthorizationToken: id.Values[0], MethodArn: d.methodArn(f)})
+		return marshalEvent(tokenEvent{Type: "TOKEN", AuthorizationToken: id.Values[0], MethodArn: d.methodArn(f)})
 	}
 	r := f.Req
 	ev := requestEvent{
@@ -312,7 +312,7 @@ func (d *awsREST) Event(f *Flow, id Identity) ([]byte, error) {
 		Identity:   requestIdentity{SourceIP: r.SourceIP, UserAgent: r.Header.Get("User-Agent")},
 		DomainName: domain, APIID: d.aws.apiID,
 	}
-	return json.Marshal(ev)
+	return marshalEvent(ev)
 }
 
 // resourceID is a stable 6-character id per route, like API Gateway's.

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -125,4 +126,16 @@ var platforms = map[string]func(g *config.Gateway) Platform{
 	"oci":      func(*config.Gateway) Platform { return ociPlatform{} },
 	"huawei":   func(*config.Gateway) Platform { return huaweiPlatform{} },
 	"generic":  func(*config.Gateway) Platform { return genericPlatform{} },
+}
+
+// marshalEvent encodes an event the way the gateways send it: without Go's
+// HTML escaping, so a query string's & stays & and not \u0026.
+func marshalEvent(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(b.Bytes(), "\n"), nil
 }

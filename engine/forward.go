@@ -92,7 +92,7 @@ func (d *forward) Event(f *Flow, id Identity) ([]byte, error) {
 		h.Set("X-Original-URI", r.Target()) // FWD-1
 		h.Set("X-Original-Method", r.Method)
 	}
-	return json.Marshal(subrequest{Method: method, URL: d.caller.url, Headers: h})
+	return marshalEvent(subrequest{Method: method, URL: d.caller.url, Headers: h})
 }
 
 func containsFold(list []string, s string) bool {

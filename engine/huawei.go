@@ -113,7 +113,7 @@ func (d *huawei) Event(f *Flow, id Identity) ([]byte, error) {
 	if d.sendBody {
 		ev["body"] = string(f.Req.Body)
 	}
-	return json.Marshal(ev)
+	return marshalEvent(ev)
 }
 
 // contextKey is HW-R2's key rule.

@@ -98,7 +98,7 @@ func (d *jwtDialect) Identity(f *Flow, st *trace.Stage) (Identity, *Failure) {
 }
 
 func (d *jwtDialect) Event(f *Flow, id Identity) ([]byte, error) {
-	return json.Marshal(map[string]any{"token": id.Values[0], "now": f.Now.UTC().Format(time.RFC3339)})
+	return marshalEvent(map[string]any{"token": id.Values[0], "now": f.Now.UTC().Format(time.RFC3339)})
 }
 
 // jwtAnswer is what the verifier "function" answers.
@@ -123,7 +123,7 @@ func (d *jwtDialect) Interpret(f *Flow, res runtime.Result, invokeErr error, st 
 	st.Rule("JWT-1", "JWT-2")
 	if !ans.Valid {
 		st.Summary = fmt.Sprintf("rejected (%s): %s", ans.Reason, ans.Message)
-		return nil, jwtUnauthorized(fmt.Sprintf("token rejected (%s): %s", ans.Reason, ans.Message), ans.Message)
+		return nil, jwtUnauthorized(fmt.Sprintf("token rejected (%s): %s", ans.Reason, ans.Message), publicDescription(ans))
 	}
 	dec := &Decision{Raw: res.Payload, Context: map[string]string{}}
 	keys := make([]string, 0, len(ans.Claims))
@@ -257,4 +257,30 @@ func (v *jwtVerifier) Invoke(ctx context.Context, inv runtime.Invocation) (runti
 	}
 	out, err := json.Marshal(ans)
 	return runtime.Result{Payload: out, Logs: logs.String()}, err
+}
+
+// publicDescription is the error_description a client sees (RFC 6750): the
+// reason without the details that belong in the trace only (key files, kids).
+func publicDescription(ans jwtAnswer) string {
+	switch ans.Reason {
+	case "expired":
+		return "The access token expired"
+	case "not-yet-valid", "issued-in-future":
+		return "The access token is not valid yet"
+	case "bad-signature":
+		return "The access token signature is invalid"
+	case "alg-not-allowed":
+		return "The access token algorithm is not allowed"
+	case "kid-not-found", "no-key":
+		return "The access token was signed with an unknown key"
+	case "issuer-mismatch":
+		return "The access token issuer is not accepted"
+	case "audience-mismatch":
+		return "The access token audience is not accepted"
+	case "missing-claim":
+		return "The access token lacks a required claim"
+	case "malformed":
+		return "The access token is malformed"
+	}
+	return "The access token is invalid"
 }

@@ -183,12 +183,12 @@ func valueText(v any) string {
 
 func (d *oci) Event(f *Flow, id Identity) ([]byte, error) {
 	if d.tokenTable != "" {
-		return json.Marshal(struct {
+		return marshalEvent(struct {
 			Type  string `json:"type"`
 			Token string `json:"token"`
 		}{"TOKEN", id.Values[0]})
 	}
-	return json.Marshal(struct {
+	return marshalEvent(struct {
 		Type string         `json:"type"`
 		Data map[string]any `json:"data"`
 	}{"USER_DEFINED", id.Data})

@@ -45,7 +45,9 @@ func (l *loader) loadSteps() {
 				p.Name = "advance " + p.Advance.String()
 			}
 		}
-		if st.Expect != nil && p.Request != nil {
+		if st.Expect != nil && st.Request != nil {
+			// Checked even when the request itself is wrong, so one run
+			// reports every problem of the file.
 			p.Checks = l.expect(sc, base+".expect", st.Expect)
 		}
 		wantsNoRoute := st.Expect != nil && st.Expect.Route == routeNone
@@ -61,6 +63,10 @@ func (l *loader) loadSteps() {
 func (l *loader) request(sc *scope, base string, r *Request) *RequestPlan {
 	out := *r
 	out.Method = l.render(sc, base+".method", r.Method)
+	if m := strings.ToUpper(out.Method); m != "" && !slices.Contains(httpMethods, m) {
+		l.errf(base+".method", "unknown method %q; expected one of %s%s", out.Method, strings.Join(httpMethods, ", "), config.Suggest(m, httpMethods))
+		return nil
+	}
 	out.Path = l.render(sc, base+".path", r.Path)
 	out.Host = l.render(sc, base+".host", r.Host)
 	out.SourceIP = l.render(sc, base+".sourceIp", r.SourceIP)
@@ -187,7 +193,9 @@ func (l *loader) expect(sc *scope, base string, e *Expect) []check {
 		}
 		checks = append(checks, routeCheck(want))
 	}
-	if e.Status != 0 {
+	if e.Status != 0 && (e.Status < 100 || e.Status > 599) {
+		l.errf(base+".status", "status %d: expected an HTTP status code 100-599", e.Status)
+	} else if e.Status != 0 {
 		checks = append(checks, statusCheck(e.Status))
 	}
 	if e.Authorizer != "" {
@@ -294,3 +302,6 @@ func (l *loader) setPlan(sc *scope, base string, m map[string]*string, fold bool
 	}
 	return p
 }
+
+// httpMethods are the methods a scenario request may use.
+var httpMethods = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}

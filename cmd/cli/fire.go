@@ -42,7 +42,8 @@ authorizer, response check, policy, transformations, backend — and prints what
 each stage did and the response the client gets. It reports; it does not judge:
 the exit code is 0 whatever the status.
 
-Secrets (tokens, identity values) are abbreviated unless --reveal is given.`,
+Secrets (tokens, Authorization and API-key values) are abbreviated unless
+--reveal is given.`,
 		Example: `  # the embedded demo (no authlab.yaml here)
   authlab fire GET /orders/42 -H 'Authorization: Bearer allow-alice'
 

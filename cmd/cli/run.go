@@ -118,8 +118,8 @@ func runRun(ctx context.Context, o *RunOptions) error {
 		return err
 	}
 	if len(scenario.Selected(scs, filter)) == 0 {
-		fmt.Fprintf(o.IO.Err, "authlab: no scenario or step matches --run %q\n", o.Run)
-		return nil
+		// A typo in a CI filter must not turn the job green.
+		return usageError("no scenario or step matches --run %q", o.Run)
 	}
 	return replayScenarios(ctx, o, scs, filter)
 }

@@ -43,7 +43,7 @@ type Authorizer struct {
 	Name            string     `yaml:"-"`
 	Type            string     `yaml:"type" doc:"Authorizer kind." enum:"aws-token,aws-request,aws-http,oci,huawei,jwt,forward" required:"true"`
 	IdentitySource  StringList `yaml:"identitySource" doc:"Where the identity comes from: header:NAME, query:NAME, stageVariable:NAME, context:NAME (AWS spellings method.request.header.NAME, method.request.querystring.NAME, stageVariables.NAME, context.NAME also accepted)."`
-	ValidationRegex string     `yaml:"validationRegex" doc:"aws-token only: the token header must match this regex (whole value) or the answer is 401 without calling the function (AWS-I2)." format:"regex"`
+	ValidationRegex string     `yaml:"validationRegex" doc:"aws-token and huawei: the token header (huawei: every identity source value) must match this regex as a whole, or the answer is 401 without calling the function (AWS-I2, HW-I1)." format:"regex"`
 	TTL             *Duration  `yaml:"ttl" doc:"Result cache TTL (AWS-C1): default 300s, 0 disables, at most 3600s. A bare number means seconds."`
 	Function        *Function  `yaml:"function" doc:"The authorizer function (every type but jwt and forward)."`
 

@@ -20,7 +20,7 @@ var AuthorizerTypes = []string{"aws-token", "aws-request", "aws-http", "oci", "h
 var Runtimes = []string{"mock", "http", "python", "node", "process"}
 
 // ContextVariables are the $context names usable as identity sources.
-var ContextVariables = []string{"sourceIp", "identity.sourceIp", "httpMethod", "path", "resourcePath", "stage", "apiId", "accountId", "domainName", "protocol", "requestId"}
+var ContextVariables = []string{"sourceIp", "identity.sourceIp", "httpMethod", "path", "resourcePath", "stage", "apiId", "accountId", "domainName", "protocol", "requestId", "routeKey"}
 
 var methods = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"}
 
@@ -118,7 +118,9 @@ func (v *validator) authorizer(a *Authorizer) {
 			v.errf(p, "%v", err)
 			continue
 		}
-		if src.Kind == SrcContext && !slices.Contains(ContextVariables, src.Name) {
+		if src.Kind == SrcContext && src.Name == "routeKey" && a.Type != "aws-http" {
+			v.errf(p, "identity source %q: $context.routeKey is an HTTP API (aws-http) variable", s)
+		} else if src.Kind == SrcContext && !slices.Contains(ContextVariables, src.Name) {
 			v.errf(p, "identity source %q: unknown context variable %q; expected one of %s%s", s, src.Name, strings.Join(ContextVariables, ", "), suggest(src.Name, ContextVariables))
 		}
 		if src.Kind == SrcStage {
@@ -477,7 +479,7 @@ func (v *validator) lint() {
 		}
 	}
 	for _, a := range v.g.Authorizers {
-		if !strings.HasPrefix(a.Type, "aws-") || a.TTLValue() == 0 || len(users[a.Name]) < 2 {
+		if !strings.HasPrefix(a.Type, "aws-") || a.SimpleResponses || a.TTLValue() == 0 || len(users[a.Name]) < 2 {
 			continue
 		}
 		if a.Function != nil && a.Function.Runtime == "mock" && !mockHasNarrowResource(a.Function) {

@@ -127,7 +127,9 @@ func (t *Trace) Stage(name string) *Stage {
 
 // AddSecret records a value to abbreviate in renderings.
 func (t *Trace) AddSecret(v string) {
-	if len(v) < 6 {
+	// Short credentials are secrets too (ALL-2); below 3 characters a value
+	// would mask unrelated text everywhere it appears.
+	if len(v) < 3 {
 		return
 	}
 	for _, s := range t.Secrets {
