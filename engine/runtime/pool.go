@@ -94,6 +94,15 @@ func (p *pool) Invoke(ctx context.Context, inv Invocation) (Result, error) {
 	defer func() { <-p.sem }()
 
 	p.reloadIfChanged()
+	res, err := p.invokeOnce(ctx, rq)
+	if errors.Is(err, errGoneBeforeCall) {
+		res, err = p.invokeOnce(ctx, rq)
+	}
+	return res, err
+}
+
+// invokeOnce runs one call on a warm or new worker.
+func (p *pool) invokeOnce(ctx context.Context, rq request) (Result, error) {
 	s, cold, err := p.acquire()
 	if err != nil {
 		return Result{}, p.wrap(err)

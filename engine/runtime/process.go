@@ -210,8 +210,20 @@ func (w *lineWorker) broken(p *proc, cause error) (Result, bool, error) {
 	err := cause
 	if exitedEarly(cause) {
 		p.waitExit(2 * time.Second)
+		logs := strings.TrimSpace(p.logs.lastOutput())
+		clean := p.cmd.ProcessState != nil && p.cmd.ProcessState.ExitCode() == 0
 		err = fmt.Errorf("%w during the call (%s)", ErrExited, p.exitReport())
+		if clean && logs == "" && w.answered {
+			// A command that answers once and exits 0 (a script run per
+			// event) was already gone when this call started: the
+			// event never reached it, so the pool may start it again.
+			err = fmt.Errorf("%w: %w", errGoneBeforeCall, err)
+		}
 	}
 	w.kill()
 	return Result{Logs: p.logs.take()}, false, err
 }
+
+// errGoneBeforeCall marks a warm command that had ended cleanly after its
+// previous answer; the pool retries the call once on a fresh process.
+var errGoneBeforeCall = errors.New("the command had exited after its last answer")

@@ -3,6 +3,8 @@ package runtime
 import (
 	"hash/fnv"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -41,10 +43,13 @@ func (w *watcher) changed() bool {
 	return true
 }
 
-// fingerprint hashes each entry's name, size and modification time. Hidden
-// files and __pycache__ are skipped: editors and interpreters churn them
-// without the code changing. Sub-folders count by their own mtime, which
-// moves when entries are added or removed (npm install, a new module).
+// fingerprint hashes the name, size and modification time of the entries
+// that are code: source files, package.json, node_modules and Python
+// packages (sub-folders count by their own mtime, which moves when entries
+// are added or removed: npm install, a new module). Everything else is
+// skipped — hidden files, __pycache__, and above all the logs and traces a
+// user writes next to the handler (`serve 2> serve.log`, `--trace-dir .`),
+// which would otherwise restart the worker, cold, on every call.
 func (w *watcher) fingerprint() uint64 {
 	h := fnv.New64a()
 	entries, err := os.ReadDir(w.dir)
@@ -55,7 +60,7 @@ func (w *watcher) fingerprint() uint64 {
 	var b []byte
 	for _, e := range entries {
 		name := e.Name()
-		if strings.HasPrefix(name, ".") || name == "__pycache__" || strings.HasSuffix(name, "~") {
+		if strings.HasPrefix(name, ".") || !w.isCode(e) {
 			continue
 		}
 		info, err := e.Info()
@@ -76,4 +81,22 @@ func appendInt(b []byte, v int64) []byte {
 		b = append(b, byte(v>>(8*i)))
 	}
 	return b
+}
+
+// codeExt are the file kinds a handler loads.
+var codeExt = []string{".py", ".js", ".mjs", ".cjs", ".ts", ".so"}
+
+func (w *watcher) isCode(e os.DirEntry) bool {
+	name := e.Name()
+	if e.IsDir() {
+		if name == "node_modules" {
+			return true
+		}
+		_, err := os.Stat(filepath.Join(w.dir, name, "__init__.py"))
+		return err == nil
+	}
+	if name == "package.json" {
+		return true
+	}
+	return slices.Contains(codeExt, filepath.Ext(name))
 }
