@@ -255,7 +255,8 @@ func workerFunction(name string, g *config.Gateway, f *config.Function, maxRespo
 			spec.Dir = g.Dir
 		}
 	}
-	if a := g.Authorizer(name); a != nil {
+	spec.ContextFlavor = f.Flavor
+	if a := g.Authorizer(name); a != nil && spec.ContextFlavor == "" {
 		switch a.Type {
 		case "huawei":
 			spec.ContextFlavor = "functiongraph"

@@ -101,6 +101,7 @@ type Function struct {
 	Env       map[string]string `yaml:"env" doc:"Environment variables passed to the function."`
 	Dir       string            `yaml:"workdir" doc:"Working directory (default: the handler's folder)."`
 	Pool      int               `yaml:"pool" doc:"Warm workers (default 1)." minimum:"1"`
+	Flavor    string            `yaml:"flavor" doc:"python / node: how the handler is called. lambda: handler(event, context); functiongraph: the same with FunctionGraph's context; oci: the Fn FDK (handler(ctx, data) in Python, fdk.handle in Node). Default: oci for type oci, functiongraph for huawei, else lambda." enum:"lambda,functiongraph,oci"`
 	Timeout   *Duration         `yaml:"timeout" doc:"Per-call limit (default 3s, Lambda's default)."`
 	MaxBytes  int               `yaml:"maxResponseBytes" doc:"Largest answer accepted (default: the gateway's limit, 6 MB for Lambda)." minimum:"1"`
 }

@@ -197,6 +197,7 @@ func (v *validator) function(base string, f *Function) {
 		"handler":          {"python", "node"},
 		"command":          {"process"},
 		"pool":             {"python", "node", "process"},
+		"flavor":           {"python", "node"},
 		"workdir":          {"python", "node", "process"},
 		"env":              {"python", "node", "process"},
 		"maxResponseBytes": {"http", "python", "node", "process"},
