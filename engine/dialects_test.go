@@ -495,3 +495,28 @@ routes:
 	auth.Close()
 	expect(t, fire(t, traefik, "GET", "/app", "Authorization: ok"), outcome{500, "", "", engine.Called, "FWD-2"})
 }
+
+func TestHuawei_R4_CustomisedGatewayResponses(t *testing.T) {
+	src := `version: 1
+huawei:
+  gatewayResponses:
+    AUTHORIZER_FAILURE:
+      status: 403
+      body: '{"code":"$context.authorizer.frontend.code","message":"$context.error.message"}'
+      headers: {X-Reason: denied}
+authorizers:
+  front:
+    type: huawei
+    identitySource: [header:Authorization]
+    ttl: 0
+    function:
+      runtime: mock
+      responses:
+        - return: {statusCode: 200, body: '{"status":"deny","context":{"code":"1001","message":"go away"}}'}
+routes:
+  - {path: /api, authorizer: front, backend: {echo: true}}
+`
+	e, _ := newTestEngine(t, src)
+	res := fire(t, e, "GET", "/api", "Authorization: x")
+	expect(t, res, outcome{403, `{"code":"1001","message":"go away"}`, "X-Reason: denied", engine.Called, "HW-R4"})
+}

@@ -17,11 +17,12 @@ import (
 // huawei is Huawei Cloud APIG custom authorizers on FunctionGraph
 // (semantics.md §4).
 type huawei struct {
-	sources  []config.IdentitySource
-	re       *regexp.Regexp
-	userData string
-	sendBody bool
-	backend  bool
+	responses map[string]*config.GatewayResponse // HW-R4
+	sources   []config.IdentitySource
+	re        *regexp.Regexp
+	userData  string
+	sendBody  bool
+	backend   bool
 }
 
 // FunctionGraph's synchronous response limit for authorizers (HW-R2).
@@ -37,7 +38,7 @@ const (
 )
 
 func newHuawei(g *config.Gateway, a *config.Authorizer) (Dialect, error) {
-	d := &huawei{sources: a.Sources(), userData: a.UserData, sendBody: a.SendBody, backend: a.Stage == "backend"}
+	d := &huawei{responses: g.Huawei.GatewayResponses, sources: a.Sources(), userData: a.UserData, sendBody: a.SendBody, backend: a.Stage == "backend"}
 	if a.ValidationRegex != "" {
 		re, err := regexp.Compile(`^(?:` + a.ValidationRegex + `)$`)
 		if err != nil {
@@ -53,6 +54,42 @@ func (d *huawei) MaxResponse() int { return huaweiMaxResponse }
 func hwFailure(f *Flow, rule, reason string, status int, code, msg string) *Failure {
 	return jsonFailure("", rule, reason, status, huaweiBody(f, code, msg))
 }
+
+// answer builds the failure of one response type, customised when the
+// group says so (HW-R4); ctx is the deny answer's context, if any.
+func (d *huawei) answer(f *Flow, typ, rule, reason string, status int, code, msg string, ctx map[string]string) *Failure {
+	fl := hwFailure(f, rule, reason, status, code, msg)
+	gr := d.responses[typ]
+	if gr == nil {
+		return fl
+	}
+	fl.Reason += "; customised gateway response " + typ + " (HW-R4)"
+	if gr.Status != 0 {
+		fl.Status = gr.Status
+	}
+	if gr.Body != "" {
+		fl.Body = []byte(hwTemplate.ReplaceAllStringFunc(gr.Body, func(m string) string {
+			switch name := m[len("$context."):]; {
+			case name == "error.message":
+				return msg
+			case name == "error.code":
+				return code
+			case name == "requestId":
+				return f.RequestID
+			case strings.HasPrefix(name, "authorizer.frontend."):
+				return ctx[strings.TrimPrefix(name, "authorizer.frontend.")]
+			}
+			return m
+		}))
+	}
+	for k, v := range gr.Headers {
+		fl.Header.Set(k, v)
+	}
+	return fl
+}
+
+// hwTemplate matches the variables of a gateway response body.
+var hwTemplate = regexp.MustCompile(`\$context\.[A-Za-z0-9_.\-]+`)
 
 func (d *huawei) value(f *Flow, s config.IdentitySource) (string, bool) {
 	switch s.Kind {
@@ -74,13 +111,13 @@ func (d *huawei) Identity(f *Flow, st *trace.Stage) (Identity, *Failure) {
 		id.Sources = append(id.Sources, s.String())
 		if !ok || v == "" {
 			st.Rule("HW-I1")
-			return id, hwFailure(f, "HW-I1", fmt.Sprintf("identity source %s missing: 401 AUTHORIZER_IDENTITIES_FAILURE, function not called", s), 401,
-				hwIdentitiesCode, "Incorrect identity source")
+			return id, d.answer(f, "AUTHORIZER_IDENTITIES_FAILURE", "HW-I1", fmt.Sprintf("identity source %s missing: 401 AUTHORIZER_IDENTITIES_FAILURE, function not called", s), 401,
+				hwIdentitiesCode, "Incorrect identity source", nil)
 		}
 		if d.re != nil && !d.re.MatchString(v) {
 			st.Rule("HW-I1")
-			return id, hwFailure(f, "HW-I1", fmt.Sprintf("identity source %s does not match the validation regex: 401, function not called", s), 401,
-				hwIdentitiesCode, "Incorrect identity source")
+			return id, d.answer(f, "AUTHORIZER_IDENTITIES_FAILURE", "HW-I1", fmt.Sprintf("identity source %s does not match the validation regex: 401, function not called", s), 401,
+				hwIdentitiesCode, "Incorrect identity source", nil)
 		}
 		st.Add(s.String(), v)
 		id.Values = append(id.Values, v)
@@ -121,7 +158,7 @@ var contextKey = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{0,31}$`)
 
 func (d *huawei) Interpret(f *Flow, res runtime.Result, invokeErr error, st *trace.Stage) (*Decision, *Failure) {
 	conf := func(rule, reason string) *Failure {
-		return hwFailure(f, rule, reason+": 500 AUTHORIZER_CONF_FAILURE", 500, hwConfCode, "Custom authorizer error")
+		return d.answer(f, "AUTHORIZER_CONF_FAILURE", rule, reason+": 500 AUTHORIZER_CONF_FAILURE", 500, hwConfCode, "Custom authorizer error", nil)
 	}
 	if invokeErr != nil {
 		if errors.Is(invokeErr, runtime.ErrTooLarge) {
@@ -209,5 +246,12 @@ func (d *huawei) Authorize(f *Flow, dec *Decision, cached *CachedDecision, st *t
 	}
 	st.Rule("HW-R3")
 	st.Summary = "status deny: 500 AUTHORIZER_FAILURE (Huawei's default for deny, unless the group customises it)"
-	return hwFailure(f, "HW-R3", st.Summary, 500, hwFailureCode, "Custom authorizer denied the request")
+	msg := "Custom authorizer denied the request"
+	if m := dec.Context["message"]; m != "" {
+		msg = m // the deny context's message is $context.error.message
+	}
+	if d.responses["AUTHORIZER_FAILURE"] != nil {
+		st.Rule("HW-R4")
+	}
+	return d.answer(f, "AUTHORIZER_FAILURE", "HW-R3", st.Summary, 500, hwFailureCode, msg, dec.Context)
 }

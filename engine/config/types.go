@@ -13,6 +13,7 @@ type Gateway struct {
 	Name        string        `yaml:"name" doc:"A name for this gateway, shown in traces and the TUI."`
 	Platform    string        `yaml:"platform" doc:"Gateway whose gateway-level answers (no route, error bodies) apply. Default: from the authorizer types when they agree, else aws." enum:"aws,aws-http,oci,huawei,generic"`
 	AWS         AWS           `yaml:"aws" doc:"AWS account details used to build methodArn (AWS-E2)."`
+	Huawei      Huawei        `yaml:"huawei" doc:"Huawei APIG group settings: customised gateway responses (HW-R4)."`
 	Authorizers []*Authorizer `yaml:"authorizers" doc:"Authorizers by name (a mapping)." kind:"namedmap"`
 	Routes      []*Route      `yaml:"routes" doc:"Routes, matched in order of specificity."`
 	Tokens      []*TokenSpec  `yaml:"tokens" doc:"Named test tokens: authlab fire --token NAME and the TUI's token picker mint them at the current time." kind:"namedmap"`
@@ -208,3 +209,21 @@ type Duration struct{ time.Duration }
 
 // StringList is a string or a list of strings.
 type StringList []string
+
+// Huawei holds an APIG group's settings.
+type Huawei struct {
+	GatewayResponses map[string]*GatewayResponse `yaml:"gatewayResponses" doc:"Customised answers by response type: AUTHORIZER_FAILURE (deny), AUTHORIZER_CONF_FAILURE, AUTHORIZER_IDENTITIES_FAILURE (HW-R4)."`
+}
+
+// GatewayResponse replaces the default answer of one response type. The
+// body may use $context.authorizer.frontend.NAME (the deny answer's
+// context), $context.error.message, $context.error.code and
+// $context.requestId.
+type GatewayResponse struct {
+	Status  int               `yaml:"status" doc:"Status code, 200-599 (default: the type's own)." minimum:"200" maximum:"599"`
+	Body    string            `yaml:"body" doc:"Body template."`
+	Headers map[string]string `yaml:"headers"`
+}
+
+// HuaweiResponseTypes are the customisable authorizer response types.
+var HuaweiResponseTypes = []string{"AUTHORIZER_FAILURE", "AUTHORIZER_CONF_FAILURE", "AUTHORIZER_IDENTITIES_FAILURE"}

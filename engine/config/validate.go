@@ -87,6 +87,15 @@ func (v *validator) run() {
 	for _, a := range g.Authorizers {
 		v.authorizer(a)
 	}
+	for name, gr := range g.Huawei.GatewayResponses {
+		p := "huawei.gatewayResponses." + name
+		if !slices.Contains(HuaweiResponseTypes, name) {
+			v.errAtKey(p, "unknown gateway response type %q; expected one of %s%s (HW-R4)", name, strings.Join(HuaweiResponseTypes, ", "), suggest(name, HuaweiResponseTypes))
+		}
+		if gr != nil && gr.Status != 0 && (gr.Status < 200 || gr.Status > 599) {
+			v.errf(p+".status", "status %d: Huawei gateway responses use 200-599 (HW-R4)", gr.Status)
+		}
+	}
 	if g.Platform == "" {
 		g.Platform = defaultPlatform(g)
 	}
