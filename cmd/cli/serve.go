@@ -83,7 +83,7 @@ otherwise, and warns when it is not.`,
   authlab serve -g authlab.yaml
 
   # another port, full traces as JSON lines for jq, and kept on disk
-  authlab serve --listen 127.0.0.1:9090 --json --trace-dir traces | jq '.response.status'
+  authlab serve --listen 127.0.0.1:9090 --json --trace-dir traces 2>&1 | grep '^{' | jq '.response.status'
 
   # four warm workers per python / node / process authorizer, bigger uploads
   authlab serve --workers 4 --max-body-size 50MiB`,

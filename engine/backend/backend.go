@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-resty/resty/v2"
@@ -231,7 +232,12 @@ func (u *URL) target(req *Request) string {
 
 func (u *URL) Serve(ctx context.Context, req *Request) (*Response, error) {
 	stream := streaming(ctx)
-	ctx, cancel := context.WithTimeout(ctx, u.timeout)
+	// The timeout bounds the wait for the answer (API Gateway's integration
+	// timeout); a streamed body (server-sent events) may then run on.
+	ctx, cancel := context.WithCancel(ctx)
+	var timedOut atomic.Bool
+	timer := time.AfterFunc(u.timeout, func() { timedOut.Store(true); cancel() })
+	defer timer.Stop()
 	// A streamed body outlives Serve: its reader cancels when closed.
 	defer func() {
 		if cancel != nil {
@@ -257,12 +263,13 @@ func (u *URL) Serve(ctx context.Context, req *Request) (*Response, error) {
 	}
 	resp, err := r.Execute(req.Method, u.target(req))
 	if err != nil {
-		return nil, u.failed(ctx, err, "")
+		return nil, u.failed(timedOut.Load(), err, "")
 	}
 	raw := resp.RawBody()
 	out := resp.Header().Clone()
 	StripHopByHop(out)
 	if stream {
+		timer.Stop()
 		body := &cancelOnClose{ReadCloser: raw, cancel: cancel}
 		cancel = nil
 		out.Del("Content-Length")
@@ -274,7 +281,7 @@ func (u *URL) Serve(ctx context.Context, req *Request) (*Response, error) {
 	defer raw.Close()
 	body, err := io.ReadAll(io.LimitReader(raw, u.maxBody+1))
 	if err != nil {
-		return nil, u.failed(ctx, err, " reading the body")
+		return nil, u.failed(timedOut.Load(), err, " reading the body")
 	}
 	if int64(len(body)) > u.maxBody {
 		return nil, fmt.Errorf("upstream body over %d bytes", u.maxBody)
@@ -285,9 +292,9 @@ func (u *URL) Serve(ctx context.Context, req *Request) (*Response, error) {
 
 // failed sorts a transport error into timeout or unreachable, the two
 // answers gateways give (504 / 502 or 500).
-func (u *URL) failed(ctx context.Context, err error, while string) error {
+func (u *URL) failed(timedOut bool, err error, while string) error {
 	var ne net.Error
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
+	if timedOut || (errors.As(err, &ne) && ne.Timeout()) {
 		return fmt.Errorf("%w after %s%s: %s", ErrTimeout, u.timeout, while, u.base)
 	}
 	return fmt.Errorf("%w%s: %w", ErrUnreachable, while, err)

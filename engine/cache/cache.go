@@ -51,15 +51,17 @@ func (c *Cache[V]) Get(key string) (e Entry[V], hit bool, expired *Entry[V]) {
 	now := c.clock.Now()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, ok := c.m[key]
+	found, ok := c.m[key]
 	if !ok {
-		return e, false, nil
+		return found, false, nil
 	}
-	if !now.Before(e.Expires) {
+	if !now.Before(found.Expires) {
 		delete(c.m, key)
-		return Entry[V]{}, false, &e
+		// found, not the named result: returning zeroes e before the
+		// caller reads the pointer.
+		return Entry[V]{}, false, &found
 	}
-	return e, true, nil
+	return found, true, nil
 }
 
 // Put stores v for ttl from now.
