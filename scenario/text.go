@@ -56,6 +56,13 @@ func WriteScenario(w io.Writer, r *ScenarioResult, o TextOptions) error {
 		fmt.Fprintf(&b, "%s %s  %s\n", st.fail.Render("✗"), st.bold.Render(sc.Name), st.dim.Render(fmt.Sprintf("%s (%s, %s)", sc.File, detail, roundDuration(r.Duration))))
 	case Skipped:
 		fmt.Fprintf(&b, "%s %s  %s\n", st.skip.Render("·"), sc.Name, st.dim.Render(fmt.Sprintf("%s (not run)", sc.File)))
+	case Passed:
+		if c.Skipped > 0 {
+			// Cut short by --fail-fast elsewhere: not a pass.
+			fmt.Fprintf(&b, "%s %s  %s\n", st.skip.Render("·"), sc.Name, st.dim.Render(fmt.Sprintf("%s (interrupted: %d of %d steps run)", sc.File, c.Passed, c.Passed+c.Skipped)))
+			break
+		}
+		fallthrough
 	default:
 		fmt.Fprintf(&b, "%s %s  %s\n", st.pass.Render("✓"), sc.Name, st.dim.Render(fmt.Sprintf("%s (%d step%s, %s)", sc.File, c.Passed, plural(c.Passed), roundDuration(r.Duration))))
 	}
