@@ -444,8 +444,10 @@ func TestJWT_NoneNeverAccepted(t *testing.T) {
 
 func TestForward_Rules(t *testing.T) {
 	var seen http.Header
+	var chunked bool
 	auth := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		seen = r.Header.Clone()
+		chunked = len(r.TransferEncoding) > 0
 		switch r.Header.Get("Authorization") {
 		case "ok":
 			w.Header().Set("X-User", "ann")
@@ -477,6 +479,9 @@ routes:
 	expect(t, res, outcome{200, "", "", engine.Called, "FWD-1"})
 	if seen.Get("X-Original-Uri") != "/app?x=1" || seen.Get("X-Original-Method") != "POST" {
 		t.Errorf("FWD-1 subrequest headers %v", seen)
+	}
+	if chunked || seen.Get("User-Agent") != "" {
+		t.Errorf("the subrequest carries no body and only the client's headers: chunked %v, User-Agent %q", chunked, seen.Get("User-Agent"))
 	}
 	if got := res.Upstream.Header.Values("X-User"); len(got) != 1 || got[0] != "ann" {
 		t.Errorf("FWD-3 forged X-User replaced: %v", got)

@@ -12,8 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-resty/resty/v2"
-
 	"github.com/authlab/authlab/engine/backend"
 	"github.com/authlab/authlab/engine/config"
 	"github.com/authlab/authlab/engine/runtime"
@@ -35,8 +33,7 @@ func newForward(g *config.Gateway, a *config.Authorizer) (Dialect, error) {
 		timeout = a.Timeout.Duration
 	}
 	d := &forward{traefik: a.Mode == "traefik", requestHeaders: a.AuthRequestHeaders, responseHeaders: a.AuthResponseHeaders,
-		caller: &forwardCaller{url: a.URL, timeout: timeout,
-			client: resty.New().SetRedirectPolicy(backend.NoRedirects).SetDoNotParseResponse(true)}}
+		caller: &forwardCaller{url: a.URL, timeout: timeout}}
 	return d, nil
 }
 
@@ -220,7 +217,6 @@ func (d *forward) Inject(dec *Decision, h http.Header) []trace.Change {
 type forwardCaller struct {
 	url     string
 	timeout time.Duration
-	client  *resty.Client
 }
 
 func (c *forwardCaller) Close() error { return nil }
@@ -232,9 +228,7 @@ func (c *forwardCaller) Invoke(ctx context.Context, inv runtime.Invocation) (run
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
-	req := c.client.R().SetContext(ctx)
-	req.Header = http.Header(sr.Headers).Clone()
-	resp, err := req.Execute(sr.Method, sr.URL)
+	resp, err := backend.Send(ctx, sr.Method, sr.URL, http.Header(sr.Headers))
 	if err != nil {
 		var ne net.Error
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
@@ -242,11 +236,10 @@ func (c *forwardCaller) Invoke(ctx context.Context, inv runtime.Invocation) (run
 		}
 		return runtime.Result{}, err
 	}
-	raw := resp.RawBody()
-	defer raw.Close()
-	body, _ := io.ReadAll(io.LimitReader(raw, 1<<20))
-	h := resp.Header().Clone()
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	h := resp.Header.Clone()
 	backend.StripHopByHop(h)
-	out, err := json.Marshal(subanswer{Status: resp.StatusCode(), Headers: h, Body: string(body)})
+	out, err := json.Marshal(subanswer{Status: resp.StatusCode, Headers: h, Body: string(body)})
 	return runtime.Result{Payload: out}, err
 }

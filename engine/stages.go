@@ -38,6 +38,13 @@ func (e env) Lookup(table, name string) (string, bool) {
 		if v, ok := e.dec.Context[name]; ok {
 			return v, true
 		}
+		// OCI-T1: context names match case-insensitively when the exact
+		// spelling is absent.
+		for k, v := range e.dec.Context {
+			if strings.EqualFold(k, name) {
+				return v, true
+			}
+		}
 		switch name {
 		case "principalId", "principal":
 			return e.dec.Principal, e.dec.Principal != ""
