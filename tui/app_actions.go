@@ -161,11 +161,22 @@ func (m *Model) save(path string) tea.Cmd {
 	s := m.c.S
 	entries := m.saveEntries
 	var warn string
+	cancelled := 0
 	for _, e := range entries {
 		if e.Generation != s.Generation {
 			warn = " (some requests ran on an earlier version of the gateway file)"
 		}
+		if e.Flushes != entries[0].Flushes {
+			warn = " (a cache flush cannot be replayed: later steps do not expect called/cached)"
+		}
+		if e.Cancelled {
+			cancelled++
+		}
 	}
+	if cancelled > 0 {
+		warn += fmt.Sprintf(" (%d cancelled %s left out)", cancelled, plural(cancelled, "request", "requests"))
+	}
+	steps := len(entries) - cancelled
 	name := s.Name() + " session"
 	data, err := buildScenario(entries, path, s.Path, name)
 	if err != nil {
@@ -179,9 +190,9 @@ func (m *Model) save(path string) tea.Cmd {
 		return m.c.status(levelError, "not saved: %v", err)
 	}
 	if warn != "" {
-		return m.c.status(levelWarn, "saved %d steps to %s%s", len(entries), path, warn)
+		return m.c.status(levelWarn, "saved %d %s to %s%s", steps, plural(steps, "step", "steps"), path, warn)
 	}
-	return m.c.status(levelInfo, "saved %d steps to %s — replay: authlab run %s", len(entries), path, path)
+	return m.c.status(levelInfo, "saved %d %s to %s — replay: authlab run %s", steps, plural(steps, "step", "steps"), path, path)
 }
 
 // reload loads the gateway file again. A broken file leaves the engine on

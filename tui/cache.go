@@ -96,6 +96,7 @@ func (m *cacheModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			if m.cursor < len(m.entries) && m.c.S.Engine != nil {
 				en := m.entries[m.cursor]
 				m.c.S.Engine.FlushCache(en.Authorizer, en.Key)
+				m.c.S.Flushes++
 				m.entries = append(m.entries[:m.cursor:m.cursor], m.entries[m.cursor+1:]...)
 				m.refresh()
 				return m, m.c.status(levelInfo, "flushed %s entry for %s", en.Authorizer, m.key(en.Key))
@@ -103,9 +104,10 @@ func (m *cacheModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case matches(msg, k.FlushAll):
 			if m.c.S.Engine != nil {
 				n := m.c.S.Engine.FlushCache("", "")
+				m.c.S.Flushes++
 				m.entries = nil
 				m.refresh()
-				return m, m.c.status(levelInfo, "flushed %d cache entries", n)
+				return m, m.c.status(levelInfo, "flushed %d cache %s", n, plural(n, "entry", "entries"))
 			}
 		}
 	}

@@ -14,6 +14,9 @@ type promptModel struct {
 	label string
 	input textinput.Model
 	w     int
+	// fresh: the suggested value is still untouched; typing replaces it
+	// (typing 299s after the suggested 5m must not give 5m299s).
+	fresh bool
 }
 
 var _ Component = (*promptModel)(nil)
@@ -22,6 +25,7 @@ func newPrompt(c *Common, kind promptKind, label, value string) (*promptModel, t
 	p := &promptModel{c: c, kind: kind, label: label, input: newInput(c.Styles, "")}
 	p.input.SetValue(value)
 	p.input.CursorEnd()
+	p.fresh = value != ""
 	return p, p.input.Focus()
 }
 
@@ -52,6 +56,10 @@ func (p *promptModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			p.c.post(promptDoneMsg{Kind: kind})
 			return p, nil
 		}
+		if p.fresh && km.Type == tea.KeyRunes {
+			p.input.SetValue("")
+		}
+		p.fresh = false
 	}
 	var cmd tea.Cmd
 	p.input, cmd = p.input.Update(msg)

@@ -77,13 +77,30 @@ func buildScenario(entries []*Entry, file, gatewayPath, name string) ([]byte, er
 		}
 		doc.Gateway = rel
 	}
+	var kept []*Entry
+	for _, e := range entries {
+		// A cancelled request has no answer to expect.
+		if !e.Cancelled {
+			kept = append(kept, e)
+		}
+	}
+	if len(kept) == 0 {
+		return nil, fmt.Errorf("nothing to save: every request was cancelled")
+	}
+	entries = kept
 	prev := entries[0].At
 	for _, e := range entries {
 		if d := e.At.Sub(prev); d > 0 {
 			doc.Steps = append(doc.Steps, scenarioStep{Advance: compactDuration(d)})
 		}
 		prev = e.At
-		doc.Steps = append(doc.Steps, stepOf(e))
+		st := stepOf(e)
+		if e.Flushes != entries[0].Flushes {
+			// A cache flush cannot be written as a step: whether the
+			// authorizer is called or cached would not replay.
+			st.Expect.Authorizer = ""
+		}
+		doc.Steps = append(doc.Steps, st)
 	}
 	out, err := yaml.MarshalWithOptions(doc, yaml.Indent(2), yaml.IndentSequence(true), yaml.UseLiteralStyleIfMultiline(true))
 	if err != nil {

@@ -24,6 +24,8 @@ type Session struct {
 	// cache TTLs and token expiry can be fast-forwarded.
 	Clock *clock.Virtual
 	Start time.Time
+	// Flushes counts cache flushes: a saved scenario cannot replay them.
+	Flushes int
 	// Engine runs the last valid gateway; nil while none has loaded.
 	Engine *engine.Engine
 	// Gateway is the configuration the engine runs.
@@ -50,6 +52,7 @@ type Entry struct {
 	At         time.Time // virtual time when it was fired
 	Generation int
 	Cancelled  bool
+	Flushes    int // the session's flush count when it was fired
 }
 
 // MintedToken is a token made in the workbench, offered by the token picker.
@@ -170,10 +173,10 @@ func (s *Session) fire(ctx context.Context, seq int, spec RequestSpec) (run func
 	if err != nil {
 		return nil, err
 	}
-	e, at, gen := s.Engine, s.Clock.Now(), s.Generation
+	e, at, gen, flushes := s.Engine, s.Clock.Now(), s.Generation, s.Flushes
 	return func() firedMsg {
 		res := e.Do(ctx, req)
-		return firedMsg{Seq: seq, Entry: &Entry{Spec: spec, Result: res, At: at, Generation: gen, Cancelled: ctx.Err() != nil}}
+		return firedMsg{Seq: seq, Entry: &Entry{Spec: spec, Result: res, At: at, Generation: gen, Flushes: flushes, Cancelled: ctx.Err() != nil}}
 	}, nil
 }
 

@@ -119,7 +119,8 @@ func (m *traceModel) View() string {
 		lines = append(lines, m.spinner.View()+" "+m.busy.String()+s.Dim.Render("  running… esc cancels"))
 	case m.entry == nil:
 		lines = append(lines, s.Dim.Render("Nothing fired yet."),
-			s.Dim.Render("Pick a route (enter), a token (t), then fire (f)."))
+			s.Dim.Render("Write the request, or shift+tab to the routes and enter to"),
+			s.Dim.Render("copy one; t picks a token, f fires."))
 	}
 	if m.busy == nil && m.entry != nil && m.entry.Result != nil {
 		res := m.entry.Result

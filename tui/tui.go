@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
+	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -54,9 +56,16 @@ func Run(o Options) error {
 	}
 	if o.Renderer == nil {
 		o.Renderer = lipgloss.NewRenderer(o.Out)
-		// Ask the terminal for its background now, before Bubble Tea reads
-		// the input: the answer would otherwise arrive as key presses.
-		o.Renderer.HasDarkBackground()
+		if dark, known := backgroundHint(o.NoColor); known {
+			// No terminal query: one that goes unanswered costs two
+			// 5-second timeouts before the first frame.
+			o.Renderer.SetHasDarkBackground(dark)
+		} else {
+			// Ask the terminal for its background now, before Bubble Tea
+			// reads the input: the answer would otherwise arrive as key
+			// presses.
+			o.Renderer.HasDarkBackground()
+		}
 		if o.NoColor {
 			// NO_COLOR means no colour, not no bold or reverse video: the
 			// styles carry no colours, and the text cursor (reverse) must
@@ -82,4 +91,31 @@ func newRenderer(w io.Writer, color bool) *lipgloss.Renderer {
 		r.SetColorProfile(termenv.Ascii)
 	}
 	return r
+}
+
+// backgroundHint says whether the background is dark without asking the
+// terminal: NO_COLOR needs no adaptive colours, AUTHLAB_BACKGROUND=light|dark
+// overrides, COLORFGBG (rxvt, Konsole, some others) tells, and consoles
+// that never answer the query are dark.
+func backgroundHint(noColor bool) (dark, known bool) {
+	if noColor {
+		return true, true
+	}
+	switch strings.ToLower(os.Getenv("AUTHLAB_BACKGROUND")) {
+	case "light":
+		return false, true
+	case "dark":
+		return true, true
+	}
+	if v := os.Getenv("COLORFGBG"); v != "" {
+		parts := strings.Split(v, ";")
+		if bg, err := strconv.Atoi(parts[len(parts)-1]); err == nil {
+			return bg < 7 || bg == 8, true
+		}
+	}
+	switch os.Getenv("TERM") {
+	case "dumb", "linux", "":
+		return true, true
+	}
+	return false, false
 }
