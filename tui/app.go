@@ -1,7 +1,10 @@
 package tui
 
 import (
+	"sort"
+
 	"context"
+	"github.com/authlab/authlab/engine"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -102,8 +105,30 @@ func New(o Options) *Model {
 			w.Set(s.watchList())
 		}
 	}
+	for _, r := range o.Traces {
+		e := &Entry{Spec: specOf(r.Request), Result: r, At: r.Trace.Time, Generation: -1, Kept: true}
+		s.record(e)
+		m.history.Update(firedMsg{Entry: e})
+		m.show(e)
+	}
 	m.syncFocus()
 	return m
+}
+
+// specOf describes a kept request the way the composer would.
+func specOf(r *engine.Request) RequestSpec {
+	spec := RequestSpec{Method: r.Method, Target: r.Target(), Body: string(r.Body)}
+	names := make([]string, 0, len(r.Header))
+	for k := range r.Header {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		for _, v := range r.Header[k] {
+			spec.Headers = append(spec.Headers, k+": "+v)
+		}
+	}
+	return spec
 }
 
 // Close stops a request in flight, the file watcher and the engine's

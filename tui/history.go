@@ -159,7 +159,10 @@ func (m *historyModel) View() string {
 		}
 		line := fmt.Sprintf("%s%s %-3d %s %s %-22s %s", s.listMark(i == m.cursor, m.focused), mark, e.N,
 			e.At.UTC().Format("15:04"), st, truncate(auth, 22), red.String(e.Spec.String()))
-		if e.Generation != m.c.S.Generation {
+		switch {
+		case e.Kept:
+			line += s.Dim.Render("  (kept trace)")
+		case e.Generation != m.c.S.Generation:
 			line += s.Dim.Render("  (before reload)")
 		}
 		lines = append(lines, line)

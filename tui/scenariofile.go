@@ -79,13 +79,14 @@ func buildScenario(entries []*Entry, file, gatewayPath, name string) ([]byte, er
 	}
 	var kept []*Entry
 	for _, e := range entries {
-		// A cancelled request has no answer to expect.
-		if !e.Cancelled {
+		// A cancelled request has no answer to expect; a kept trace ran
+		// on another engine, in another state.
+		if !e.Cancelled && !e.Kept {
 			kept = append(kept, e)
 		}
 	}
 	if len(kept) == 0 {
-		return nil, fmt.Errorf("nothing to save: every request was cancelled")
+		return nil, fmt.Errorf("nothing to save: no request fired here completed (cancelled requests and kept traces are left out)")
 	}
 	entries = kept
 	prev := entries[0].At

@@ -52,7 +52,8 @@ type Entry struct {
 	At         time.Time // virtual time when it was fired
 	Generation int
 	Cancelled  bool
-	Flushes    int // the session's flush count when it was fired
+	Flushes    int  // the session's flush count when it was fired
+	Kept       bool // read from a trace file, not fired here
 }
 
 // MintedToken is a token made in the workbench, offered by the token picker.

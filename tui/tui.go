@@ -43,6 +43,9 @@ type Options struct {
 	NoWatch bool
 	// Renderer draws the styles; nil means one for Out.
 	Renderer *lipgloss.Renderer
+	// Traces are kept results (serve --trace-dir, fire --json) shown in
+	// the history for inspection; they are not re-fired or saved.
+	Traces []*engine.Result
 }
 
 // Run opens the TUI and returns when the user quits. Function workers are

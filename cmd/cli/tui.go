@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"github.com/authlab/authlab/engine/report"
 	"io"
 	"io/fs"
 	"os"
@@ -17,6 +18,8 @@ import (
 type TUIOptions struct {
 	IO      *IO
 	Gateway string
+	// Traces are trace files or folders (serve --trace-dir) to inspect.
+	Traces []string
 	// Run opens the TUI; tests replace it to check what it would open.
 	Run func(tui.Options) error
 }
@@ -33,11 +36,13 @@ clock (+ moves it 5 minutes); compare two requests; save the history as a
 scenario for 'authlab run'. The gateway file and its handlers are watched and
 reloaded on save. 'authlab' with no command does the same.`,
 		Example: `  authlab                       # ./authlab.yaml, else the demo
-  authlab tui -g gateways/orders.yaml`,
+  authlab tui -g gateways/orders.yaml
+  authlab tui --traces traces/   # inspect what 'serve --trace-dir traces' kept`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error { return runTUI(o) },
 	}
 	gatewayFlag(c, &o.Gateway)
+	c.Flags().StringArrayVar(&o.Traces, "traces", nil, "open trace files or folders (serve --trace-dir, fire --json) in the history (repeatable)")
 	return c
 }
 
@@ -52,11 +57,15 @@ func runTUI(o *TUIOptions) error {
 	if err != nil {
 		return err
 	}
+	kept, err := report.ReadTraces(o.Traces)
+	if err != nil {
+		return usageError("--traces: %v", err)
+	}
 	run := o.Run
 	if run == nil {
 		run = tui.Run
 	}
-	return run(tui.Options{Gateway: path, In: o.IO.In, Out: o.IO.Out, NoColor: o.IO.Getenv("NO_COLOR") != ""})
+	return run(tui.Options{Gateway: path, In: o.IO.In, Out: o.IO.Out, NoColor: o.IO.Getenv("NO_COLOR") != "", Traces: kept})
 }
 
 // tuiGateway applies loadGateway's rule — -g, else ./authlab.yaml, else
