@@ -3,7 +3,10 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -35,7 +38,7 @@ key is a scenario: it is checked with the gateway it loads.
 Exit code: 0 when no file has errors (warnings allowed; with --strict a
 warning fails too), 2 otherwise.`,
 		Example: `  authlab validate                    # ./authlab.yaml
-  authlab validate gateways/*.yaml
+  authlab validate gateways/                   # every *.yaml under a folder
   authlab validate scenarios/orders.yaml      # the scenario and its gateway
   authlab validate --strict authlab.yaml       # fail CI on lint warnings too
   authlab validate authlab.yaml --json | jq '.[].diagnostics[]'`,
@@ -62,6 +65,10 @@ func runValidate(o *ValidateOptions) error {
 			return usageError("no files given and no ./%s here", DefaultGatewayFile)
 		}
 		files = []string{DefaultGatewayFile}
+	}
+	files, err := expandYAML(files)
+	if err != nil {
+		return usageError("%v", err)
 	}
 	var results []validateResult
 	failed := 0
@@ -118,4 +125,36 @@ func loadAnyFile(f string) (*config.Diagnostics, error) {
 	}
 	_, diags, err := config.LoadFile(f)
 	return diags, err
+}
+
+// expandYAML replaces each folder by the *.yaml / *.yml files under it
+// (hidden folders and node_modules skipped), in name order.
+func expandYAML(paths []string) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, err
+		}
+		if !info.IsDir() {
+			out = append(out, p)
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() && path != p && (strings.HasPrefix(d.Name(), ".") || d.Name() == "node_modules") {
+				return filepath.SkipDir
+			}
+			if ext := filepath.Ext(path); !d.IsDir() && (ext == ".yaml" || ext == ".yml") {
+				out = append(out, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
