@@ -133,11 +133,8 @@ func expandYAML(paths []string) ([]string, error) {
 	var out []string
 	for _, p := range paths {
 		info, err := os.Stat(p)
-		if err != nil {
-			return nil, err
-		}
-		if !info.IsDir() {
-			out = append(out, p)
+		if err != nil || !info.IsDir() {
+			out = append(out, p) // a missing file is reported with the others
 			continue
 		}
 		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
