@@ -312,7 +312,13 @@ func (d *decoder) decodeStruct(n ast.Node, v reflect.Value, path string) {
 		seen[key] = true
 		i, ok := fields[key]
 		if !ok {
-			d.errAt(kp, "unknown key %q in %s%s; expected one of: %s", key, d.describe(path), suggest(key, names), strings.Join(names, ", "))
+			if len(names) > 12 {
+				// A list of thirty keys buries the suggestion; the schema
+				// lists them all.
+				d.errAt(kp, "unknown key %q in %s%s ('authlab schema' lists every key)", key, d.describe(path), suggest(key, names))
+			} else {
+				d.errAt(kp, "unknown key %q in %s%s; expected one of: %s", key, d.describe(path), suggest(key, names), strings.Join(names, ", "))
+			}
 			continue
 		}
 		fp := join(path, key)
