@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/authlab/authlab/engine"
 	"github.com/authlab/authlab/engine/config"
@@ -48,7 +47,7 @@ func (s *Styles) stageLine(st *trace.Stage, red *report.Redactor) string {
 	}
 	dur := ""
 	if st.Status != trace.Skip {
-		dur = formatDuration(st.Duration)
+		dur = report.FormatDuration(st.Duration)
 	}
 	// Pad before styling: escape codes would count as width in %6s.
 	line := fmt.Sprintf("%s %s %s  %s", s.stageMark(st.Status), name, s.Dim.Render(fmt.Sprintf("%6s", dur)), red.String(st.Summary))
@@ -59,19 +58,6 @@ func (s *Styles) stageLine(st *trace.Stage, red *report.Redactor) string {
 		line += "  " + s.Rule.Render("["+strings.Join(st.Rules, " ")+"]")
 	}
 	return line
-}
-
-// formatDuration prints a stage duration compactly (as `fire` does).
-func formatDuration(d time.Duration) string {
-	switch {
-	case d <= 0:
-		return "0s"
-	case d < time.Millisecond:
-		return fmt.Sprintf("%dµs", d.Microseconds())
-	case d < time.Second:
-		return fmt.Sprintf("%.1fms", float64(d)/float64(time.Millisecond))
-	}
-	return d.Round(time.Millisecond).String()
 }
 
 // resultLine is the one-line outcome: "GET /orders/42 → 200 OK · token-auth called · alice".
@@ -93,7 +79,7 @@ func (s *Styles) resultLine(res *engine.Result, red *report.Redactor) string {
 // header or query change, for the detail view.
 func (s *Styles) stageDetail(st *trace.Stage, red *report.Redactor, width int) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s  %s\n", s.stageMark(st.Status), s.Bold.Render(st.Name), s.Dim.Render(string(st.Status)+" · "+formatDuration(st.Duration)))
+	fmt.Fprintf(&b, "%s %s  %s\n", s.stageMark(st.Status), s.Bold.Render(st.Name), s.Dim.Render(string(st.Status)+" · "+report.FormatDuration(st.Duration)))
 	for _, line := range wrapLines(red.String(st.Summary), width) {
 		b.WriteString(line + "\n")
 	}

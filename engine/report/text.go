@@ -110,7 +110,7 @@ func stageLine(s *trace.Stage, st styles, red *Redactor) string {
 	}
 	dur := ""
 	if s.Status != trace.Skip {
-		dur = formatDuration(s.Duration)
+		dur = FormatDuration(s.Duration)
 	}
 	line := fmt.Sprintf("%s %-18s %8s  %s", style.Render(mark), style.Render(s.Name), st.dim.Render(dur), red.String(s.Summary))
 	if len(s.Rules) > 0 {
@@ -119,7 +119,8 @@ func stageLine(s *trace.Stage, st styles, red *Redactor) string {
 	return line
 }
 
-func formatDuration(d time.Duration) string {
+// FormatDuration prints a stage duration compactly: 12µs, 1.2ms, 3s.
+func FormatDuration(d time.Duration) string {
 	switch {
 	case d <= 0:
 		return "0s"
