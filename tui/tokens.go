@@ -3,6 +3,7 @@ package tui
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/authlab/authlab/engine/report"
 	"io"
 	"strings"
 	"time"
@@ -377,7 +378,11 @@ func (m *mintModel) View() string {
 		}
 	case m.token != "":
 		rows = append(rows, row{-1, s.OK.Render("✓ minted") + s.Dim.Render(" — u: use this token")})
-		for _, l := range strings.Split(breakLines(m.token, inner), "\n") {
+		shown := report.Abbreviate(m.token) + "  (v shows it in full)"
+		if m.c.S.Reveal {
+			shown = m.token // tokens stay abbreviated on screen until v (ALL-2)
+		}
+		for _, l := range strings.Split(breakLines(shown, inner), "\n") {
 			rows = append(rows, row{-1, s.Dim.Render(l)})
 		}
 	default:
