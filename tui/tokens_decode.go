@@ -89,6 +89,11 @@ func (m *decodeModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		switch {
 		case matches(msg, k.PasteTok), matches(msg, k.Edit):
+			if matches(msg, k.PasteTok) {
+				// A paste replaces the token; editing (e) keeps it.
+				m.input.SetValue("")
+				m.refresh()
+			}
 			m.editing = true
 			m.input.CursorEnd()
 			return m, m.input.Focus()
