@@ -236,11 +236,15 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		_, cmd := m.trace.Update(msg)
 		return cmd
 	case FireMsg:
+		if msg.FromHistory {
+			m.composer.Load(msg.Spec)
+		}
 		return m.startFire(msg.Spec)
 	case firedMsg:
 		return m.finishFire(msg)
 	case ShowEntryMsg:
 		m.show(msg.Entry)
+		m.composer.Load(msg.Entry.Spec) // the composer shows what is shown
 		m.setTab(tabFire)
 		m.focus[tabFire] = 2
 		m.syncFocus()

@@ -110,7 +110,7 @@ func (m *historyModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		case matches(msg, k.Refire):
 			spec := h[m.cursor].Spec
-			m.c.post(FireMsg{Spec: spec})
+			m.c.post(FireMsg{Spec: spec, FromHistory: true})
 			return m, nil
 		case matches(msg, k.Mark):
 			n := h[m.cursor].N

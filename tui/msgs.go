@@ -8,7 +8,11 @@ import (
 // pane's Update says plainly what it reacts to.
 
 // FireMsg asks the root to send a request through the engine.
-type FireMsg struct{ Spec RequestSpec }
+type FireMsg struct {
+	Spec RequestSpec
+	// FromHistory: a re-fire, whose request the composer should now show.
+	FromHistory bool
+}
 
 // firedMsg brings back a finished request; Seq tells a stale answer (one
 // that was cancelled and superseded) from the current one.
