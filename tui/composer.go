@@ -169,7 +169,7 @@ func (m *composerModel) updateNav(msg tea.KeyMsg) tea.Cmd {
 	case matches(msg, k.Edit):
 		return m.startEditing()
 	case matches(msg, k.PickToken):
-		m.picker = newPicker(m.c, m.identityHeader())
+		m.picker = newPicker(m.c, m.identityHeader(), routeAuthorizer(m.c.S.Gateway, m.path.Value()))
 		m.picker.SetSize(m.w, m.h)
 	}
 	return nil

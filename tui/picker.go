@@ -26,7 +26,9 @@ type pickerModel struct {
 	offset int
 }
 
-func newPicker(c *Common, header string) *pickerModel {
+// newPicker offers the gateway's named tokens and the literal tokens of the
+// mock table of authorizer (all mock tables when it is "").
+func newPicker(c *Common, header, authorizer string) *pickerModel {
 	p := &pickerModel{c: c, header: header}
 	if g := c.S.Gateway; g != nil {
 		// The gateway file's named tokens, minted at the virtual clock so
@@ -39,7 +41,7 @@ func newPicker(c *Common, header string) *pickerModel {
 			p.items = append(p.items, pickerItem{label: t.Name, note: "tokens." + t.Name + " (minted now)", value: "Bearer " + tok})
 		}
 	}
-	for _, t := range namedTokens(c.S.Gateway) {
+	for _, t := range namedTokens(c.S.Gateway, authorizer) {
 		p.items = append(p.items, pickerItem{label: t.Value, note: t.Note, value: t.Value})
 	}
 	for i := len(c.S.Minted) - 1; i >= 0; i-- {

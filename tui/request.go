@@ -40,14 +40,14 @@ type namedToken struct {
 
 // namedTokens lists the literal token values of the gateway's mock tables,
 // in file order, each once.
-func namedTokens(g *config.Gateway) []namedToken {
+func namedTokens(g *config.Gateway, authorizer string) []namedToken {
 	if g == nil {
 		return nil
 	}
 	var out []namedToken
 	seen := map[string]bool{}
 	for _, a := range g.Authorizers {
-		if a.Function == nil || a.Function.Runtime != "mock" {
+		if a.Function == nil || a.Function.Runtime != "mock" || (authorizer != "" && a.Name != authorizer) {
 			continue
 		}
 		for i, row := range a.Function.Responses {
@@ -126,6 +126,19 @@ func policyEffect(doc any) string {
 
 // identityHeader is the header a route's authorizer reads its token from,
 // "Authorization" when it reads none.
+// routeAuthorizer names the authorizer of the route with template tpl, or "".
+func routeAuthorizer(g *config.Gateway, tpl string) string {
+	if g == nil {
+		return ""
+	}
+	for _, r := range g.Routes {
+		if r.Path == tpl {
+			return r.Authorizer
+		}
+	}
+	return ""
+}
+
 func identityHeader(g *config.Gateway, tpl string) string {
 	if g == nil {
 		return "Authorization"
