@@ -131,7 +131,8 @@ func (m *Model) startSave() tea.Cmd {
 		return m.c.status(levelWarn, "nothing to save: fire a request first")
 	}
 	m.saveEntries = entries
-	return m.openPrompt(promptSave, fmt.Sprintf("Save %d request(s) as a scenario to:", len(entries)), m.freeName())
+	n := len(entries)
+	return m.openPrompt(promptSave, fmt.Sprintf("Save %d %s as a scenario to:", n, plural(n, "request", "requests")), m.freeName())
 }
 
 // freeName proposes a file name that does not exist yet.
@@ -161,22 +162,36 @@ func (m *Model) save(path string) tea.Cmd {
 	s := m.c.S
 	entries := m.saveEntries
 	var warn string
-	cancelled := 0
+	cancelled, kept := 0, 0
+	var saved []*Entry // what buildScenario writes: neither cancelled nor kept
 	for _, e := range entries {
+		switch {
+		case e.Cancelled:
+			cancelled++
+		case e.Kept:
+			kept++
+		default:
+			saved = append(saved, e)
+		}
+	}
+	for _, e := range saved {
 		if e.Generation != s.Generation {
 			warn = " (some requests ran on an earlier version of the gateway file)"
 		}
-		if e.Flushes != entries[0].Flushes {
-			warn = " (a cache flush cannot be replayed: later steps do not expect called/cached)"
-		}
-		if e.Cancelled {
-			cancelled++
+	}
+	for _, e := range saved {
+		if e.Flushes != saved[0].Flushes {
+			warn += " (a cache flush cannot be replayed: steps after it do not expect called/cached)"
+			break
 		}
 	}
 	if cancelled > 0 {
 		warn += fmt.Sprintf(" (%d cancelled %s left out)", cancelled, plural(cancelled, "request", "requests"))
 	}
-	steps := len(entries) - cancelled
+	if kept > 0 {
+		warn += fmt.Sprintf(" (%d kept %s left out)", kept, plural(kept, "trace", "traces"))
+	}
+	steps := len(saved)
 	name := s.Name() + " session"
 	data, err := buildScenario(entries, path, s.Path, name)
 	if err != nil {
@@ -221,7 +236,8 @@ func (m *Model) reload(why string) tea.Cmd {
 	}
 	m.syncFocus()
 	g := s.Gateway
-	return m.c.status(levelInfo, "%s: loaded %s — %d routes, %d authorizers; caches start empty", why, s.FileLabel(), len(g.Routes), len(g.Authorizers))
+	return m.c.status(levelInfo, "%s: loaded %s — %d %s, %d %s; caches start empty", why, s.FileLabel(),
+		len(g.Routes), plural(len(g.Routes), "route", "routes"), len(g.Authorizers), plural(len(g.Authorizers), "authorizer", "authorizers"))
 }
 
 // baseNames lists file names for a status line.

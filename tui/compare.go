@@ -130,7 +130,7 @@ func (m *compareModel) refresh() {
 	if len(diffs) == 0 {
 		lines = append(lines, s.OK.Render("The two traces are the same, stage for stage."))
 	} else {
-		lines = append(lines, s.Bold.Render(fmt.Sprintf("What changed (%d stages)", len(diffs))))
+		lines = append(lines, s.Bold.Render(fmt.Sprintf("What changed (%d %s)", len(diffs), plural(len(diffs), "stage", "stages"))))
 		for _, d := range diffs {
 			lines = append(lines, s.Changed.Render("≠ "+d.name))
 			for _, l := range wrapLines(fmt.Sprintf("#%d: %s", m.a.N, d.a), w-4) {

@@ -135,6 +135,9 @@ func TestCancel(t *testing.T) {
 	if !r.m.c.S.History[0].Cancelled || !strings.Contains(s, "cancelled") {
 		t.Fatalf("the request should be marked cancelled:\n%s", s)
 	}
+	if !strings.Contains(s, "cancelled — no answer") || strings.Contains(s, "500 Internal") {
+		t.Fatalf("a cancelled request has no answer to show:\n%s", s)
+	}
 	r.quit()
 }
 

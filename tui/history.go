@@ -167,7 +167,7 @@ func (m *historyModel) View() string {
 		}
 		lines = append(lines, line)
 	}
-	note := fmt.Sprintf("%d requests", len(h))
+	note := fmt.Sprintf("%d %s", len(h), plural(len(h), "request", "requests"))
 	if n := len(m.markedList()); n > 0 {
 		note = fmt.Sprintf("%d marked · ", n) + note
 	}

@@ -50,6 +50,10 @@ func (m *responseModel) refresh() {
 		m.vp.SetContent(m.c.Styles.Dim.Render("No response yet."))
 		return
 	}
+	if m.entry.Cancelled {
+		m.vp.SetContent(m.c.Styles.Dim.Render("Cancelled: no answer."))
+		return
+	}
 	res := m.entry.Result
 	text := m.c.Styles.responseText(res.Response, redactorFor(res, m.c.S.Reveal))
 	m.vp.SetContent(hardwrap(text, m.vp.Width))

@@ -30,7 +30,7 @@ func TestSaveScenario(t *testing.T) {
 	r.screen(idle(4))
 	r.keys("s")
 	s := r.golden("prompt", func(m *Model) bool { return m.prompt != nil })
-	if !strings.Contains(s, "Save 4 request(s) as a scenario to:") {
+	if !strings.Contains(s, "Save 4 requests as a scenario to:") {
 		t.Fatalf("no save prompt:\n%s", s)
 	}
 	r.keys("enter")

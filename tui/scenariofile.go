@@ -108,7 +108,7 @@ func buildScenario(entries []*Entry, file, gatewayPath, name string) ([]byte, er
 		return nil, err
 	}
 	head := fmt.Sprintf("# yaml-language-server: $schema=https://authlab.dev/schema/scenario.json\n"+
-		"# Saved by authlab tui: %d request(s) and what was observed. Replay: authlab run %s\n", len(entries), filepath.Base(file))
+		"# Saved by authlab tui: %d %s and what was observed. Replay: authlab run %s\n", len(entries), plural(len(entries), "request", "requests"), filepath.Base(file))
 	return append([]byte(head), out...), nil
 }
 

@@ -127,7 +127,10 @@ func (m *traceModel) View() string {
 		red := redactorFor(res, m.c.S.Reveal)
 		head := s.resultLine(res, red)
 		if m.entry.Cancelled {
-			head += s.StatusWarn.Render(" · cancelled")
+			// No answer came back: the status the engine gave up with is
+			// not one (history and saved scenarios say the same).
+			head = fmt.Sprintf("%s %s → %s", s.Bold.Render(res.Request.Method), red.String(res.Request.Target()),
+				s.StatusWarn.Render("cancelled — no answer"))
 		}
 		lines = append(lines, head)
 		stages := res.Trace.Stages

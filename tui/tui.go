@@ -11,8 +11,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
-	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -20,6 +18,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/authlab/authlab/engine"
+	"github.com/authlab/authlab/tui/internal/termprobe"
 )
 
 // Options configure the TUI.
@@ -59,15 +58,25 @@ func Run(o Options) error {
 	}
 	if o.Renderer == nil {
 		o.Renderer = lipgloss.NewRenderer(o.Out)
-		if dark, known := backgroundHint(o.NoColor); known {
-			// No terminal query: one that goes unanswered costs two
-			// 5-second timeouts before the first frame.
+		switch dark, known := backgroundHint(o.NoColor); {
+		case known:
+			// No terminal query: one that goes unanswered costs a timeout
+			// before the first frame.
 			o.Renderer.SetHasDarkBackground(dark)
-		} else {
-			// Ask the terminal for its background now, before Bubble Tea
+		case o.Out == os.Stdout:
+			// termprobe's init already asked the terminal, with a short
+			// timeout, and set the answer on Lip Gloss's default renderer
+			// (so Bubble Tea's init did not ask): reuse it.
+			o.Renderer.SetHasDarkBackground(lipgloss.HasDarkBackground())
+		default:
+			// Ask now, for at most termprobe.Timeout, before Bubble Tea
 			// reads the input: the answer would otherwise arrive as key
-			// presses.
-			o.Renderer.HasDarkBackground()
+			// presses. No answer: dark, as termenv assumes.
+			dark, known := true, false
+			if f, ok := o.Out.(*os.File); ok {
+				dark, known = termprobe.Query(f, termprobe.Timeout)
+			}
+			o.Renderer.SetHasDarkBackground(dark || !known)
 		}
 		if o.NoColor {
 			// NO_COLOR means no colour, not no bold or reverse video: the
@@ -97,28 +106,5 @@ func newRenderer(w io.Writer, color bool) *lipgloss.Renderer {
 }
 
 // backgroundHint says whether the background is dark without asking the
-// terminal: NO_COLOR needs no adaptive colours, AUTHLAB_BACKGROUND=light|dark
-// overrides, COLORFGBG (rxvt, Konsole, some others) tells, and consoles
-// that never answer the query are dark.
-func backgroundHint(noColor bool) (dark, known bool) {
-	if noColor {
-		return true, true
-	}
-	switch strings.ToLower(os.Getenv("AUTHLAB_BACKGROUND")) {
-	case "light":
-		return false, true
-	case "dark":
-		return true, true
-	}
-	if v := os.Getenv("COLORFGBG"); v != "" {
-		parts := strings.Split(v, ";")
-		if bg, err := strconv.Atoi(parts[len(parts)-1]); err == nil {
-			return bg < 7 || bg == 8, true
-		}
-	}
-	switch os.Getenv("TERM") {
-	case "dumb", "linux", "":
-		return true, true
-	}
-	return false, false
-}
+// terminal (see termprobe.Hint).
+func backgroundHint(noColor bool) (dark, known bool) { return termprobe.Hint(noColor) }
