@@ -192,3 +192,25 @@ func scrollNote(vp viewport.Model) string {
 // breakLines cuts every line of s at exactly w cells: for tokens and JSON,
 // where a word wrap would break at a '-' and leave ragged lines.
 func breakLines(s string, w int) string { return ansi.Hardwrap(s, w, true) }
+
+// scroll moves a viewport for the scrolling keys every scrollable pane
+// shares; it reports whether msg was one of them.
+func scroll(vp *viewport.Model, k *KeyMap, msg tea.KeyMsg) bool {
+	switch {
+	case matches(msg, k.Up):
+		vp.ScrollUp(1)
+	case matches(msg, k.Down):
+		vp.ScrollDown(1)
+	case matches(msg, k.PageUp):
+		vp.PageUp()
+	case matches(msg, k.PageDown):
+		vp.PageDown()
+	case matches(msg, k.Top):
+		vp.GotoTop()
+	case matches(msg, k.Bottom):
+		vp.GotoBottom()
+	default:
+		return false
+	}
+	return true
+}

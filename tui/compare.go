@@ -51,21 +51,7 @@ func (m *compareModel) Open(a, b *Entry) {
 
 func (m *compareModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if msg, ok := msg.(tea.KeyMsg); ok {
-		k := m.c.Keys
-		switch {
-		case matches(msg, k.Up):
-			m.vp.ScrollUp(1)
-		case matches(msg, k.Down):
-			m.vp.ScrollDown(1)
-		case matches(msg, k.PageUp):
-			m.vp.PageUp()
-		case matches(msg, k.PageDown):
-			m.vp.PageDown()
-		case matches(msg, k.Top):
-			m.vp.GotoTop()
-		case matches(msg, k.Bottom):
-			m.vp.GotoBottom()
-		}
+		scroll(&m.vp, m.c.Keys, msg)
 	}
 	return m, nil
 }

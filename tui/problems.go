@@ -64,17 +64,7 @@ func (m *problemsModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case GatewayMsg:
 		m.refresh()
 	case tea.KeyMsg:
-		k := m.c.Keys
-		switch {
-		case matches(msg, k.Up):
-			m.vp.ScrollUp(1)
-		case matches(msg, k.Down):
-			m.vp.ScrollDown(1)
-		case matches(msg, k.PageUp):
-			m.vp.PageUp()
-		case matches(msg, k.PageDown):
-			m.vp.PageDown()
-		}
+		scroll(&m.vp, m.c.Keys, msg)
 	}
 	return m, nil
 }

@@ -92,18 +92,8 @@ func (m *stageModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.index < n-1 {
 			m.Open(m.entry, m.index+1)
 		}
-	case matches(msg2, k.Up):
-		m.vp.ScrollUp(1)
-	case matches(msg2, k.Down):
-		m.vp.ScrollDown(1)
-	case matches(msg2, k.PageUp):
-		m.vp.PageUp()
-	case matches(msg2, k.PageDown):
-		m.vp.PageDown()
-	case matches(msg2, k.Top):
-		m.vp.GotoTop()
-	case matches(msg2, k.Bottom):
-		m.vp.GotoBottom()
+	default:
+		scroll(&m.vp, k, msg2)
 	}
 	return m, nil
 }

@@ -100,14 +100,7 @@ func (m *decodeModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case matches(msg, k.ClearTok):
 			m.input.SetValue("")
 			m.refresh()
-		case matches(msg, k.Up):
-			m.vp.ScrollUp(1)
-		case matches(msg, k.Down):
-			m.vp.ScrollDown(1)
-		case matches(msg, k.PageUp):
-			m.vp.PageUp()
-		case matches(msg, k.PageDown):
-			m.vp.PageDown()
+		case scroll(&m.vp, k, msg):
 		case matches(msg, k.UseToken):
 			tok := m.token()
 			if tok == "" {
