@@ -115,15 +115,21 @@ func loadError(r *resolved, h frameHeader) error {
 
 // read turns fd 4 into frames until the worker dies or talks nonsense.
 func (w *framedWorker) read(f *os.File) {
+	pump(f, w.readFrame, func(fr frame) error { return fr.err }, w.frames, w.holder.dead)
+}
+
+// pump reads messages from a worker's pipe into out until a read fails
+// (that failure is delivered too) or the worker is declared dead.
+func pump[T any](f *os.File, next func(*bufio.Reader) T, errOf func(T) error, out chan<- T, dead <-chan struct{}) {
 	br := bufio.NewReaderSize(f, 64<<10)
 	for {
-		fr := w.readFrame(br)
+		m := next(br)
 		select {
-		case w.frames <- fr:
-		case <-w.holder.dead:
+		case out <- m:
+		case <-dead:
 			return
 		}
-		if fr.err != nil {
+		if errOf(m) != nil {
 			return
 		}
 	}

@@ -72,18 +72,7 @@ func (w *lineWorker) start(context.Context) error {
 }
 
 func (w *lineWorker) read(f *os.File) {
-	br := bufio.NewReaderSize(f, 64<<10)
-	for {
-		m := w.readLine(br)
-		select {
-		case w.lines <- m:
-		case <-w.holder.dead:
-			return
-		}
-		if m.err != nil {
-			return
-		}
-	}
+	pump(f, w.readLine, func(m lineMsg) error { return m.err }, w.lines, w.holder.dead)
 }
 
 // readLine reads one answer line; an oversized one is skipped to its end so
