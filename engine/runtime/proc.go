@@ -36,11 +36,18 @@ type procIO struct {
 }
 
 func startProc(r *resolved, io procIO) (*proc, error) {
-	cmd := exec.Command(r.argv[0], r.argv[1:]...)
+	argv, extra := r.argv, io.extra
+	if lf := lifelineFile(); lf != nil {
+		// A guard in the worker's group ends it when authlab dies (kill -9
+		// runs no Close); see guardArgv.
+		argv = guardArgv(3+len(extra), argv)
+		extra = append(extra[:len(extra):len(extra)], lf)
+	}
+	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Dir = r.Dir
 	cmd.Env = r.workerEnv()
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = io.stdin, io.stdout, io.stderr
-	cmd.ExtraFiles = io.extra
+	cmd.ExtraFiles = extra
 	cmd.SysProcAttr = groupAttr()
 	err := cmd.Start()
 	// The child holds its own copies now; ours would keep the pipes open

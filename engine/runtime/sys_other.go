@@ -2,12 +2,19 @@
 
 package runtime
 
-import "syscall"
+import (
+	"os"
+	"syscall"
+)
 
 const workersSupported = false
 
 func groupAttr() *syscall.SysProcAttr { return nil }
 
 func killGroup(int) {}
+
+func lifelineFile() *os.File { return nil }
+
+func guardArgv(_ int, argv []string) []string { return argv }
 
 func readNonblock(uintptr, []byte) (int, bool) { return 0, false }

@@ -1,6 +1,7 @@
 """A process-runtime fixture: one JSON event per stdin line, one answer per stdout line."""
 import json
 import os
+import subprocess
 import sys
 import time
 
@@ -25,6 +26,14 @@ for line in sys.stdin:
         out = "{}"
     elif mode == "big":
         out = json.dumps({"blob": "x" * event["size"]})
+    elif mode == "spawn":
+        # A `sleep 600` and a forked copy, holding the protocol pipes.
+        sleeper = subprocess.Popen(["sleep", "600"])
+        child = os.fork()
+        if child == 0:
+            time.sleep(600)
+            os._exit(0)
+        out = json.dumps({"worker": os.getpid(), "pgid": os.getpgrp(), "sleep": sleeper.pid, "fork": child})
     elif mode == "env":
         out = json.dumps({"env": os.environ.get("FROM_ENV"), "cwd": os.getcwd(), "pid": os.getpid()})
     else:

@@ -118,3 +118,14 @@ def clock(event, context):
         "isinstance": isinstance(now, datetime) and isinstance(dt.datetime(2020, 1, 1), datetime),
         "fixed": datetime(2020, 1, 2, tzinfo=timezone.utc).isoformat(),
     }
+
+
+def spawn_and_fork(event, context):
+    # A `sleep 600` and a forked copy of the worker, both in the worker's
+    # process group and holding its pipes: neither may outlive authlab.
+    sleeper = subprocess.Popen(["sleep", "600"])
+    child = os.fork()
+    if child == 0:
+        time.sleep(600)
+        os._exit(0)
+    return {"worker": os.getpid(), "pgid": os.getpgrp(), "sleep": sleeper.pid, "fork": child}
