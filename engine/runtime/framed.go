@@ -81,25 +81,43 @@ func (w *framedWorker) start(ctx context.Context) error {
 
 	timer := time.NewTimer(initTimeout)
 	defer timer.Stop()
+	var f frame
 	select {
-	case f := <-w.frames:
-		switch {
-		case f.err != nil:
-			p.waitExit(time.Second)
-			return fmt.Errorf("%w: the %s worker exited before loading the handler (%s)", ErrLoad, w.r.Runtime, p.exitReport())
-		case f.hdr.Kind == "ready":
-			return nil
-		case f.hdr.Kind == "load_error":
-			return loadError(w.r, f.hdr)
-		default:
-			return fmt.Errorf("%w: unexpected %q message while loading", ErrLoad, f.hdr.Kind)
-		}
+	case f = <-w.frames:
+	case <-p.exited:
+		// A child it forked may hold the pipes open, so end of file may
+		// never come; what it wrote before dying is in the pipe already.
+		f = w.lastFrame()
 	case <-w.holder.dead:
 		return errStopped
 	case <-timer.C:
 		return fmt.Errorf("%w: loading %s: %w", ErrLoad, w.r.file, TimeoutError(initTimeout))
 	case <-ctx.Done():
 		return ctxError(ctx)
+	}
+	switch {
+	case f.err != nil:
+		p.waitExit(time.Second)
+		return fmt.Errorf("%w: the %s worker exited before loading the handler (%s)", ErrLoad, w.r.Runtime, p.exitReport())
+	case f.hdr.Kind == "ready":
+		return nil
+	case f.hdr.Kind == "load_error":
+		return loadError(w.r, f.hdr)
+	default:
+		return fmt.Errorf("%w: unexpected %q message while loading", ErrLoad, f.hdr.Kind)
+	}
+}
+
+// lastFrame is for a worker whose process has ended: the message it wrote
+// before dying, if any, else errWorkerExited.
+func (w *framedWorker) lastFrame() frame {
+	t := time.NewTimer(exitGrace)
+	defer t.Stop()
+	select {
+	case f := <-w.frames:
+		return f
+	case <-t.C:
+		return frame{err: errWorkerExited}
 	}
 }
 
@@ -168,6 +186,7 @@ func (w *framedWorker) call(ctx context.Context, rq request) (res Result, keep b
 		ID: w.seq, Len: len(rq.event), RequestID: rq.requestID, FunctionName: rq.functionName,
 		NowMs: rq.now.UnixMilli(), TimeoutMs: rq.timeout.Milliseconds(),
 	})
+	p.logs.startCall()
 	start := time.Now()
 	if err := writeRequest(ctx, w.req, rq.timeout, append(hdr, '\n'), rq.event); err != nil {
 		return w.broken(p, err)
@@ -176,36 +195,43 @@ func (w *framedWorker) call(ctx context.Context, rq request) (res Result, keep b
 	defer timer.Stop()
 	select {
 	case f := <-w.frames:
-		if f.err != nil {
-			return w.broken(p, f.err)
-		}
-		if f.hdr.ID != w.seq {
-			return w.broken(p, fmt.Errorf("garbage on the protocol channel: answer to call %d during call %d", f.hdr.ID, w.seq))
-		}
-		p.logs.drain()
-		res.Logs = p.logs.take()
-		keep = !f.hdr.Exit
-		switch f.hdr.Kind {
-		case "result":
-			res.Payload = f.payload
-			if res.Payload == nil {
-				res.Payload = []byte{}
-			}
-			return res, keep, nil
-		case "error":
-			res.Err = &FunctionError{Type: f.hdr.Type, Message: f.hdr.Message}
-			return res, keep, nil
-		case "too_large":
-			return res, keep, tooLarge(f.hdr.Size, w.r.MaxResponse)
-		default:
-			return w.broken(p, fmt.Errorf("garbage on the protocol channel: unexpected %q message", f.hdr.Kind))
-		}
+		return w.answer(p, f)
+	case <-p.exited:
+		return w.answer(p, w.lastFrame())
 	case <-w.holder.dead:
 		return w.broken(p, errStopped)
 	case <-timer.C:
 		return w.broken(p, TimeoutError(rq.timeout))
 	case <-ctx.Done():
 		return w.broken(p, ctxError(ctx))
+	}
+}
+
+// answer turns the worker's message into the call's outcome.
+func (w *framedWorker) answer(p *proc, f frame) (res Result, keep bool, err error) {
+	if f.err != nil {
+		return w.broken(p, f.err)
+	}
+	if f.hdr.ID != w.seq {
+		return w.broken(p, fmt.Errorf("garbage on the protocol channel: answer to call %d during call %d", f.hdr.ID, w.seq))
+	}
+	p.logs.drain()
+	res.Logs = p.logs.take()
+	keep = !f.hdr.Exit && p.alive()
+	switch f.hdr.Kind {
+	case "result":
+		res.Payload = f.payload
+		if res.Payload == nil {
+			res.Payload = []byte{}
+		}
+		return res, keep, nil
+	case "error":
+		res.Err = &FunctionError{Type: f.hdr.Type, Message: f.hdr.Message}
+		return res, keep, nil
+	case "too_large":
+		return res, keep, tooLarge(f.hdr.Size, w.r.MaxResponse)
+	default:
+		return w.broken(p, fmt.Errorf("garbage on the protocol channel: unexpected %q message", f.hdr.Kind))
 	}
 }
 

@@ -106,6 +106,15 @@ func (s *logSink) add(p []byte) {
 	}
 }
 
+// startCall begins a call: a crash report's "last output" quotes only what
+// was written from here on, never an earlier call's traceback.
+func (s *logSink) startCall() {
+	s.drain()
+	s.mu.Lock()
+	s.tail = s.tail[:0]
+	s.mu.Unlock()
+}
+
 // take returns the output since the last take.
 func (s *logSink) take() string {
 	s.mu.Lock()
@@ -118,7 +127,8 @@ func (s *logSink) take() string {
 	return out
 }
 
-// lastOutput is the end of everything the worker wrote.
+// lastOutput is the end of what the worker wrote since the current call
+// began (since it started, before its first call).
 func (s *logSink) lastOutput() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()

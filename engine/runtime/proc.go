@@ -16,6 +16,14 @@ var errClosed = errors.New("function is closed")
 // errStopped ends a call whose worker was killed from outside (Close).
 var errStopped = errors.New("worker stopped during the call")
 
+// errWorkerExited ends a call whose worker process died while a child it
+// forked or spawned still holds the pipes, so no end of file reports it.
+var errWorkerExited = errors.New("the worker process ended")
+
+// exitGrace is how long a dead worker's last message may take to come
+// through the reader after its exit was seen.
+const exitGrace = 200 * time.Millisecond
+
 // proc is one worker process: its pipes, its logs and its exit.
 type proc struct {
 	cmd     *exec.Cmd

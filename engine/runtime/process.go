@@ -104,6 +104,7 @@ func (w *lineWorker) readLine(br *bufio.Reader) lineMsg {
 
 func (w *lineWorker) call(ctx context.Context, rq request) (res Result, keep bool, err error) {
 	p := w.proc()
+	p.logs.startCall()
 	// Lines the command wrote while no call was waiting (a startup banner, a
 	// late answer) would otherwise be taken as the answer to this call.
 	var wait time.Duration
@@ -133,26 +134,43 @@ func (w *lineWorker) call(ctx context.Context, rq request) (res Result, keep boo
 	}
 	timer := time.NewTimer(limit - time.Since(start))
 	defer timer.Stop()
+	var m lineMsg
 	select {
-	case m := <-w.lines:
-		if m.err != nil {
-			return w.broken(p, m.err)
-		}
-		w.answered = true
-		p.logs.drain()
-		res.Logs = staleNote(stale) + p.logs.take()
-		if m.tooLarge > 0 {
-			return res, true, tooLarge(m.tooLarge, w.r.MaxResponse)
-		}
-		res.Payload = m.data
-		w.outOfStep = !json.Valid(m.data)
-		return res, true, nil
+	case m = <-w.lines:
+	case <-p.exited:
+		m = w.lastLine()
 	case <-w.holder.dead:
 		return w.broken(p, errStopped)
 	case <-timer.C:
 		return w.broken(p, TimeoutError(limit))
 	case <-ctx.Done():
 		return w.broken(p, ctxError(ctx))
+	}
+	if m.err != nil {
+		return w.broken(p, m.err)
+	}
+	w.answered = true
+	p.logs.drain()
+	res.Logs = staleNote(stale) + p.logs.take()
+	if m.tooLarge > 0 {
+		return res, true, tooLarge(m.tooLarge, w.r.MaxResponse)
+	}
+	res.Payload = m.data
+	w.outOfStep = !json.Valid(m.data)
+	return res, true, nil
+}
+
+// lastLine is for a command whose process has ended: a child it started
+// may hold its stdout open, so end of file may never come, but an answer
+// written before it died is in the pipe already.
+func (w *lineWorker) lastLine() lineMsg {
+	t := time.NewTimer(exitGrace)
+	defer t.Stop()
+	select {
+	case m := <-w.lines:
+		return m
+	case <-t.C:
+		return lineMsg{err: errWorkerExited}
 	}
 }
 

@@ -59,5 +59,5 @@ func writeRequest(ctx context.Context, f *os.File, timeout time.Duration, parts 
 // before answering) from a worker that misbehaved while alive.
 func exitedEarly(err error) bool {
 	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
-		errors.Is(err, syscall.EPIPE) || errors.Is(err, os.ErrClosed)
+		errors.Is(err, syscall.EPIPE) || errors.Is(err, os.ErrClosed) || errors.Is(err, errWorkerExited)
 }

@@ -34,6 +34,14 @@ for line in sys.stdin:
             time.sleep(600)
             os._exit(0)
         out = json.dumps({"worker": os.getpid(), "pgid": os.getpgrp(), "sleep": sleeper.pid, "fork": child})
+    elif mode == "forkcrash":
+        # Dies after forking a child that keeps stdout and stderr open.
+        if os.fork() == 0:
+            time.sleep(600)
+            os._exit(0)
+        os._exit(6)
+    elif mode == "silentcrash":
+        os._exit(5)
     elif mode == "env":
         out = json.dumps({"env": os.environ.get("FROM_ENV"), "cwd": os.getcwd(), "pid": os.getpid()})
     else:

@@ -129,3 +129,24 @@ def spawn_and_fork(event, context):
         time.sleep(600)
         os._exit(0)
     return {"worker": os.getpid(), "pgid": os.getpgrp(), "sleep": sleeper.pid, "fork": child}
+
+
+def fork_then_die(event, context):
+    # The worker dies after forking; the fork keeps every pipe open, so no
+    # end of file tells authlab: only the worker's own exit can.
+    child = os.fork()
+    if child == 0:
+        time.sleep(600)
+        os._exit(0)
+    print("forked %d, now dying" % child, flush=True)
+    if event.get("signal"):
+        os.kill(os.getpid(), 9)
+    os._exit(7)
+
+
+def raise_then_die(event, context):
+    # First call: a handled error (its traceback goes to the logs). Second
+    # call on the same worker: a silent death.
+    if event.get("die"):
+        os._exit(9)
+    raise ValueError("the first call's own error")
