@@ -132,7 +132,7 @@ func (d *awsHTTP) event20(f *Flow, id Identity) ([]byte, error) {
 		"identitySource": nonNil(id.Values),
 		"routeKey":       d.routeKey(f),
 		"rawPath":        r.Path,
-		"rawQueryString": rawQuery(r),
+		"rawQueryString": r.rawQuery(),
 		"headers":        headers,
 		"requestContext": map[string]any{
 			"accountId":    d.rest.aws.account,
@@ -159,21 +159,6 @@ func (d *awsHTTP) event20(f *Flow, id Identity) ([]byte, error) {
 		ev["queryStringParameters"] = query
 	}
 	return marshalEvent(ev)
-}
-
-func rawQuery(r *Request) string {
-	keys := make([]string, 0, len(r.Query))
-	for k := range r.Query {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var parts []string
-	for _, k := range keys {
-		for _, v := range r.Query[k] {
-			parts = append(parts, k+"="+v)
-		}
-	}
-	return strings.Join(parts, "&")
 }
 
 func nonNil(v []string) []string {

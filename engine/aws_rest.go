@@ -279,7 +279,7 @@ func (d *awsREST) Event(f *Flow, id Identity) ([]byte, error) {
 	}
 	r := f.Req
 	ev := requestEvent{
-		Type: "REQUEST", MethodArn: d.methodArn(f), Resource: f.Template, Path: r.Path, HTTPMethod: r.Method,
+		Type: "REQUEST", MethodArn: d.methodArn(f), Resource: f.Template, Path: r.RawPath, HTTPMethod: r.Method,
 		Headers: map[string]string{}, MultiValueHeaders: map[string][]string{},
 		QueryStringParameters: map[string]string{}, MultiValueQueryStringParameters: map[string][]string{},
 		PathParameters: f.Params, StageVariables: d.aws.stageVars,
@@ -306,7 +306,7 @@ func (d *awsREST) Event(f *Flow, id Identity) ([]byte, error) {
 		ResourceID: d.resourceID(f), ResourcePath: f.Template, HTTPMethod: r.Method,
 		ExtendedRequestID: extendedID(f.RequestID),
 		RequestTime:       f.Now.UTC().Format("02/Jan/2006:15:04:05 -0700"),
-		Path:              "/" + d.aws.stage + r.Path, AccountID: d.aws.account, Protocol: "HTTP/1.1",
+		Path:              "/" + d.aws.stage + r.RawPath, AccountID: d.aws.account, Protocol: "HTTP/1.1",
 		Stage: d.aws.stage, DomainPrefix: strings.SplitN(domain, ".", 2)[0],
 		RequestTimeEpoch: f.Now.UnixMilli(), RequestID: f.RequestID,
 		Identity:   requestIdentity{SourceIP: r.SourceIP, UserAgent: r.Header.Get("User-Agent")},

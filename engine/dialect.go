@@ -113,6 +113,9 @@ type headerInjector interface {
 // Platform is a gateway's own answers: no route, backend failures.
 type Platform interface {
 	NoRoute(f *Flow) *Failure
+	// BadPath answers a path refused before routing (PATH-5) with the
+	// platform's 400.
+	BadPath(f *Flow, reason string) *Failure
 	// Forbidden answers a route authorization (scope) refusal.
 	Forbidden(f *Flow, rule, reason string) *Failure
 	BackendFailure(f *Flow, err error, timeout bool) *Failure

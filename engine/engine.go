@@ -17,6 +17,7 @@ import (
 
 	"github.com/authlab/authlab/engine/clock"
 	"github.com/authlab/authlab/engine/config"
+	"github.com/authlab/authlab/engine/reqpath"
 	"github.com/authlab/authlab/engine/trace"
 )
 
@@ -296,9 +297,25 @@ func (p *pipeline) route() {
 	st, start := p.stage(trace.Route)
 	defer p.done(st, start)
 	req := p.f.Req
+	raw := req.RawPath
+	if raw == "" {
+		raw = reqpath.Escape(req.Path)
+		req.RawPath = raw
+	}
+	path, err := reqpath.Parse(raw)
+	if err != nil {
+		p.badPath(st, raw, err.Error())
+		return
+	}
+	// From here on every stage, event and the backend see one path: the
+	// canonical decoded form of what was sent (PATH-4).
+	req.Path = path.Decoded
+	if raw != path.Decoded {
+		st.Add("path.raw", raw).Add("path.decoded", path.Decoded)
+	}
 	var pathOnly *compiledRoute
 	for _, r := range p.g.routes {
-		params, ok := r.tpl.Match(req.Path)
+		params, ok := r.tpl.MatchSegments(path.Segments)
 		if !ok {
 			continue
 		}
@@ -307,6 +324,10 @@ func (p *pipeline) route() {
 				pathOnly = r
 			}
 			continue
+		}
+		if path.EncodedSlash != "" && !r.cfg.AllowEncodedSlash {
+			p.badPath(st, raw, fmt.Sprintf("segment %q: an encoded slash or backslash, which route %s does not accept (allowEncodedSlash: true would)", path.EncodedSlash, r.tpl.Src))
+			return
 		}
 		p.rt = r
 		p.f.Route, p.f.Template, p.f.Params = r.cfg, r.tpl.Src, params
@@ -325,10 +346,23 @@ func (p *pipeline) route() {
 		st.Add("backend", r.backend.Describe())
 		return
 	}
+	if path.EncodedSlash != "" {
+		p.badPath(st, raw, fmt.Sprintf("segment %q: an encoded slash or backslash, and no route accepts it", path.EncodedSlash))
+		return
+	}
 	fl := p.g.platform.NoRoute(p.f)
 	if pathOnly != nil {
 		fl.Reason = fmt.Sprintf("%s %s: route %s exists but does not allow %s (methods %s)", req.Method, req.Path, pathOnly.tpl.Src, req.Method, methodsOf(pathOnly.cfg))
 	}
+	p.failed(st, fl)
+}
+
+// badPath refuses a request whose path routing and the backend could read
+// differently, before any authorizer runs (PATH-5).
+func (p *pipeline) badPath(st *trace.Stage, raw, why string) {
+	st.Add("path.raw", raw)
+	fl := p.g.platform.BadPath(p.f, "path refused before routing: "+why)
+	st.Summary = fl.Reason
 	p.failed(st, fl)
 }
 

@@ -23,6 +23,11 @@ func jsonString(s string) string {
 // awsPlatform is API Gateway REST APIs.
 type awsPlatform struct{}
 
+// BadPath: REST APIs answer malformed requests with BadRequestException.
+func (awsPlatform) BadPath(f *Flow, reason string) *Failure {
+	return jsonFailure("route", "PATH-5", reason, 400, `{"message":"Bad Request"}`, "x-amzn-ErrorType", "BadRequestException")
+}
+
 func (awsPlatform) NoRoute(f *Flow) *Failure {
 	return jsonFailure("route", "AWS-R7", "no route matches "+f.Req.Method+" "+f.Req.Path,
 		403, `{"message":"Missing Authentication Token"}`, "x-amzn-ErrorType", "MissingAuthenticationTokenException")
@@ -46,6 +51,10 @@ func (awsPlatform) Decorate(f *Flow, h http.Header) {
 // awsHTTPPlatform is API Gateway HTTP APIs.
 type awsHTTPPlatform struct{}
 
+func (awsHTTPPlatform) BadPath(f *Flow, reason string) *Failure {
+	return jsonFailure("route", "PATH-5", reason, 400, `{"message":"Bad Request"}`)
+}
+
 func (awsHTTPPlatform) NoRoute(f *Flow) *Failure {
 	return jsonFailure("route", "", "no route matches "+f.Req.Method+" "+f.Req.Path, 404, `{"message":"Not Found"}`)
 }
@@ -67,6 +76,10 @@ func (awsHTTPPlatform) Decorate(f *Flow, h http.Header) {
 
 // ociPlatform is OCI API Gateway.
 type ociPlatform struct{}
+
+func (ociPlatform) BadPath(f *Flow, reason string) *Failure {
+	return jsonFailure("route", "PATH-5", reason, 400, `{"code":400,"message":"Bad Request"}`)
+}
 
 func (ociPlatform) NoRoute(f *Flow) *Failure {
 	return jsonFailure("route", "", "no route matches "+f.Req.Method+" "+f.Req.Path, 404, `{"code":404,"message":"Not Found"}`)
@@ -94,6 +107,12 @@ func huaweiBody(f *Flow, code, msg string) string {
 	return `{"error_code":` + jsonString(code) + `,"error_msg":` + jsonString(msg) + `,"request_id":` + jsonString(f.RequestID) + `}`
 }
 
+// BadPath uses the code APIG documents for an invalid parameter (the
+// data-plane code for a malformed path is not documented).
+func (huaweiPlatform) BadPath(f *Flow, reason string) *Failure {
+	return jsonFailure("route", "PATH-5", reason, 400, huaweiBody(f, "APIG.2012", "Invalid parameter"))
+}
+
 func (huaweiPlatform) NoRoute(f *Flow) *Failure {
 	return jsonFailure("route", "HW-R3", "no route matches "+f.Req.Method+" "+f.Req.Path, 404,
 		huaweiBody(f, "APIG.0101", "The API does not exist or has not been published in an environment"))
@@ -116,6 +135,12 @@ func (huaweiPlatform) Decorate(f *Flow, h http.Header) {
 
 // genericPlatform is a plain reverse proxy (nginx, Envoy, Kong, Traefik).
 type genericPlatform struct{}
+
+func (genericPlatform) BadPath(f *Flow, reason string) *Failure {
+	fl := jsonFailure("route", "PATH-5", reason, 400, "400 Bad Request\n")
+	fl.Header.Set("Content-Type", "text/plain; charset=utf-8")
+	return fl
+}
 
 func (genericPlatform) NoRoute(f *Flow) *Failure {
 	fl := jsonFailure("route", "", "no route matches "+f.Req.Method+" "+f.Req.Path, 404, "404 page not found\n")

@@ -14,15 +14,28 @@ import (
 // Request is a client request as the gateway received it.
 type Request struct {
 	Method string
-	Path   string // decoded path, without the query
-	Query  url.Values
-	Header http.Header
-	Body   []byte
-	Host   string
+	// Path is the decoded path without the query. The route stage sets it to
+	// the canonical form of RawPath (reqpath), which is what every later
+	// stage and event sees.
+	Path string
+	// RawPath is the path exactly as the client sent it, still escaped: what
+	// the route stage checks and what the backend receives (PATH-4, PATH-7).
+	// Empty for requests built from a decoded path only; the engine then
+	// escapes Path.
+	RawPath string
+	// RawQuery is the query string as sent (order and encoding kept), for
+	// the backend and HTTP API rawQueryString. Empty means Query.Encode().
+	RawQuery string
+	Query    url.Values
+	Header   http.Header
+	Body     []byte
+	Host     string
 	// SourceIP is the client address (requestContext.identity.sourceIp).
 	SourceIP string
 	// Cert is the client certificate (PEM), for ${request.cert}.
 	Cert string
+	// Trailer holds request trailers (serve), forwarded to a URL backend.
+	Trailer http.Header
 	// Names keeps header names as the client spelled them (canonical → sent),
 	// because AWS passes them to the function as sent.
 	Names map[string]string
@@ -42,15 +55,19 @@ func NewRequest(method, target string, headers []string, body []byte) (*Request,
 	if !strings.HasPrefix(target, "/") {
 		return nil, fmt.Errorf("invalid path %q: must start with /", target)
 	}
-	u, err := url.ParseRequestURI(target)
+	// The path is kept as written: a malformed or hostile one (%zz, /../,
+	// %2F) is the gateway's to refuse with its 400 (PATH-5), not a usage
+	// error, so that fire and scenarios can show that answer.
+	rawPath, rawQuery, _ := strings.Cut(target, "?")
+	q, err := url.ParseQuery(rawQuery)
 	if err != nil {
-		return nil, fmt.Errorf("invalid path %q: %w", target, err)
+		return nil, fmt.Errorf("invalid query string %q: %w", rawQuery, err)
 	}
-	q, err := url.ParseQuery(u.RawQuery)
-	if err != nil {
-		return nil, fmt.Errorf("invalid query string %q: %w", u.RawQuery, err)
+	path := rawPath
+	if u, err := url.PathUnescape(rawPath); err == nil {
+		path = u
 	}
-	r := &Request{Method: method, Path: u.Path, Query: q, Header: http.Header{}, Body: body,
+	r := &Request{Method: method, Path: path, RawPath: rawPath, RawQuery: rawQuery, Query: q, Header: http.Header{}, Body: body,
 		SourceIP: "127.0.0.1", Names: map[string]string{}}
 	for _, h := range headers {
 		name, value, ok := strings.Cut(h, ":")
@@ -86,12 +103,27 @@ func (r *Request) SentName(canonical string) string {
 	return canonical
 }
 
-// Target is the path with its query.
+// Target is the path with its query, as sent when known.
 func (r *Request) Target() string {
-	if len(r.Query) == 0 {
-		return r.Path
+	p := r.RawPath
+	if p == "" {
+		p = r.Path
 	}
-	return r.Path + "?" + r.Query.Encode()
+	switch {
+	case r.RawQuery != "":
+		return p + "?" + r.RawQuery
+	case len(r.Query) > 0:
+		return p + "?" + r.Query.Encode()
+	}
+	return p
+}
+
+// Query string as sent, else encoded from Query.
+func (r *Request) rawQuery() string {
+	if r.RawQuery != "" || len(r.Query) == 0 {
+		return r.RawQuery
+	}
+	return r.Query.Encode()
 }
 
 // Response is what the gateway answered.
@@ -103,6 +135,12 @@ type Response struct {
 	// and the caller copies Stream to its client and closes it. Only a
 	// caller that asked for streaming (backend.WithStreaming) gets one.
 	Stream io.ReadCloser `json:"-"`
+	// Trailer is the upstream's trailers (on a streamed answer, complete
+	// once Stream is read to its end).
+	Trailer http.Header `json:"trailers,omitempty"`
+	// Upgraded: the backend switched protocols (WebSocket); Stream is its
+	// connection, an io.ReadWriteCloser for the caller to join.
+	Upgraded bool `json:"-"`
 }
 
 // Outcomes of the authorizer for one request.

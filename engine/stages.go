@@ -75,8 +75,9 @@ func (p *pipeline) requestTransform() {
 	st, start := p.stage(trace.RequestTransform)
 	defer p.done(st, start)
 	req := p.f.Req
-	up := &backend.Request{Method: req.Method, Path: req.Path, Query: cloneValues(req.Query),
-		Header: req.Header.Clone(), Body: req.Body, Host: req.Host, ClientIP: req.SourceIP}
+	up := &backend.Request{Method: req.Method, Path: req.Path, RawPath: req.RawPath, RawQuery: req.rawQuery(),
+		Query: cloneValues(req.Query), Header: req.Header.Clone(), Body: req.Body, Host: req.Host, ClientIP: req.SourceIP,
+		Upgrade: backend.UpgradeType(req.Header), Trailer: req.Trailer}
 	backend.StripHopByHop(up.Header)
 	p.res.Upstream = up
 	if p.rt.backAuth != nil {
@@ -93,6 +94,10 @@ func (p *pipeline) requestTransform() {
 		return
 	}
 	st.Changes = append(st.Changes, p.rt.reqT.Apply(up.Header, up.Query, env{p.f, p.dec, p.back})...)
+	if queryChanged(st.Changes) {
+		up.RawQuery = editQuery(up.RawQuery, up.Query)
+		st.Add("query", up.RawQuery)
+	}
 	st.Summary = summarizeChanges(st.Changes)
 	for _, c := range st.Changes {
 		if c.Op == "overwritten" || (c.Op == "removed" && c.Target == "header") {
@@ -133,7 +138,7 @@ func (p *pipeline) backend() {
 	st, start := p.stage(trace.Backend)
 	defer p.done(st, start)
 	up := p.res.Upstream
-	st.Add("backend", p.rt.backend.Describe()).Add("request", up.Method+" "+targetOf(up.Path, up.Query))
+	st.Add("backend", p.rt.backend.Describe()).Add("request", up.Method+" "+up.Target())
 	ctx := p.ctx
 	resp, err := p.rt.backend.Serve(ctx, up)
 	if err != nil {
@@ -147,14 +152,11 @@ func (p *pipeline) backend() {
 	if resp.Stream != nil {
 		st.Add("body", "streamed to the client, not recorded")
 	}
-	p.res.Response = &Response{Status: resp.Status, Header: resp.Header, Body: resp.Body, Stream: resp.Stream}
-}
-
-func targetOf(path string, q url.Values) string {
-	if len(q) == 0 {
-		return path
+	if resp.Upgraded {
+		st.Add("upgrade", up.Upgrade+": connections joined after the 101")
 	}
-	return path + "?" + q.Encode()
+	p.res.Response = &Response{Status: resp.Status, Header: resp.Header, Body: resp.Body, Stream: resp.Stream,
+		Trailer: resp.Trailer, Upgraded: resp.Upgraded}
 }
 
 func (p *pipeline) failureResponse() {

@@ -84,11 +84,16 @@ func (h *gatewayHandler) toEngine(w http.ResponseWriter, r *http.Request) (*engi
 			body = b
 		}
 	}
+	rawPath, rawQuery := requestTarget(r)
 	// A malformed query keeps the pairs that parse, as gateways do.
-	query, _ := url.ParseQuery(r.URL.RawQuery)
+	query, _ := url.ParseQuery(rawQuery)
 	req := &engine.Request{
-		Method: r.Method, Path: r.URL.Path, Query: query, Header: http.Header{},
+		Method: r.Method, Path: r.URL.Path, RawPath: rawPath, RawQuery: rawQuery, Query: query, Header: http.Header{},
 		Body: body, Host: r.Host, SourceIP: clientIP(r.RemoteAddr), Names: map[string]string{},
+	}
+	if len(r.Trailer) > 0 {
+		// complete now that the body has been read to its end
+		req.Trailer = r.Trailer.Clone()
 	}
 	sent := sentNames(r)
 	spell := func(canonical string) string {
@@ -110,6 +115,30 @@ func (h *gatewayHandler) toEngine(w http.ResponseWriter, r *http.Request) (*engi
 	return req, nil
 }
 
+// requestTarget is the path and query exactly as the client wrote them on
+// the request line: the engine checks and routes that, and the backend gets
+// it byte for byte (PATH-4, PATH-7). net/http's URL.Path is already decoded
+// and its RawPath is dropped whenever it is the default escaping.
+func requestTarget(r *http.Request) (path, query string) {
+	t := r.RequestURI
+	if !strings.HasPrefix(t, "/") {
+		// absolute-form (a client talking to a proxy): drop scheme and host
+		if i := strings.Index(t, "://"); i >= 0 {
+			rest := t[i+3:]
+			if j := strings.IndexAny(rest, "/?"); j >= 0 {
+				t = rest[j:]
+			} else {
+				t = "/"
+			}
+		}
+		if strings.HasPrefix(t, "?") {
+			t = "/" + t
+		}
+	}
+	path, query, _ = strings.Cut(t, "?")
+	return path, query
+}
+
 func tooLarge(limit int64) *refusal {
 	s := byteSize(limit)
 	return &refusal{status: http.StatusRequestEntityTooLarge, body: `{"message":"Request Too Long"}`,
@@ -129,6 +158,9 @@ func clientIP(remote string) string {
 func writeResult(w http.ResponseWriter, r *http.Request, res *engine.Result) error {
 	resp := res.Response
 	status := resp.Status
+	if resp.Upgraded {
+		return joinUpgrade(w, resp)
+	}
 	if status < 200 || status > 999 {
 		// net/http cannot send a final 1xx (or a nonsense code); the
 		// client gets what a proxy answers for a broken upstream.
@@ -159,6 +191,11 @@ func writeResult(w http.ResponseWriter, r *http.Request, res *engine.Result) err
 	if err := copyStream(w, resp.Stream, flushesAsItGoes(resp.Header)); err != nil {
 		abort(w)
 		return err
+	}
+	// The upstream's trailers are known only now that its body has ended;
+	// the prefix makes net/http send them after the chunked body.
+	for k, vs := range resp.Trailer {
+		w.Header()[http.TrailerPrefix+k] = vs
 	}
 	return nil
 }

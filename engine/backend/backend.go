@@ -3,6 +3,7 @@
 package backend
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -15,20 +16,54 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
-
-	"github.com/go-resty/resty/v2"
 )
 
 // Request is what reaches the backend after transformations.
 type Request struct {
-	Method string      `json:"method"`
-	Path   string      `json:"path"`
-	Query  url.Values  `json:"query"`
-	Header http.Header `json:"headers"`
-	Body   []byte      `json:"-"`
-	Host   string      `json:"host,omitempty"`
+	Method string `json:"method"`
+	Path   string `json:"path"`
+	// RawPath is the path as the client sent it, still escaped: what goes
+	// on the wire to a URL backend, byte for byte (PATH-7). Empty means
+	// Path escaped.
+	RawPath string `json:"rawPath,omitempty"`
+	// RawQuery is the query as sent (order and encoding kept), rebuilt only
+	// when a transformation changed the query. Empty means Query.Encode().
+	RawQuery string      `json:"rawQuery,omitempty"`
+	Query    url.Values  `json:"query"`
+	Header   http.Header `json:"headers"`
+	Body     []byte      `json:"-"`
+	Host     string      `json:"host,omitempty"`
 	// ClientIP is the client's address, for X-Forwarded-For.
 	ClientIP string `json:"-"`
+	// Upgrade is the protocol the client asked to switch to (WebSocket),
+	// kept apart because Upgrade and Connection are hop-by-hop headers.
+	Upgrade string `json:"upgrade,omitempty"`
+	// Trailer holds the client's request trailers, forwarded as sent.
+	Trailer http.Header `json:"-"`
+}
+
+// EscapedPath is the path as it goes on the wire.
+func (r *Request) EscapedPath() string {
+	if r.RawPath != "" {
+		return r.RawPath
+	}
+	return (&url.URL{Path: r.Path}).EscapedPath()
+}
+
+// EncodedQuery is the query as it goes on the wire.
+func (r *Request) EncodedQuery() string {
+	if r.RawQuery != "" || len(r.Query) == 0 {
+		return r.RawQuery
+	}
+	return r.Query.Encode()
+}
+
+// Target is the request target as it goes on the wire.
+func (r *Request) Target() string {
+	if q := r.EncodedQuery(); q != "" {
+		return r.EscapedPath() + "?" + q
+	}
+	return r.EscapedPath()
 }
 
 // Response is the backend's answer.
@@ -39,6 +74,13 @@ type Response struct {
 	// Stream is set instead of Body when the caller asked for streaming
 	// (WithStreaming); the caller must close it.
 	Stream io.ReadCloser
+	// Trailer holds the upstream's trailers; on a streamed answer it is
+	// filled in once Stream has been read to its end.
+	Trailer http.Header
+	// Upgraded: the upstream switched protocols (101); Stream is the
+	// upstream connection (an io.ReadWriteCloser) for the caller to join
+	// with its client.
+	Upgraded bool
 }
 
 // Backend answers requests.
@@ -71,28 +113,41 @@ type Echo struct{}
 
 // EchoBody is the JSON the echo backend answers with.
 type EchoBody struct {
-	Method  string            `json:"method"`
-	Path    string            `json:"path"`
-	Query   map[string]string `json:"query"`
-	Headers map[string]string `json:"headers"`
-	Body    string            `json:"body"`
+	Method string `json:"method"`
+	Path   string `json:"path"`
+	// RawPath and RawQuery are the target as a URL backend would receive
+	// it, shown when it is not simply the escaped Path / encoded Query.
+	RawPath  string            `json:"rawPath,omitempty"`
+	RawQuery string            `json:"rawQuery,omitempty"`
+	Query    map[string]string `json:"query"`
+	Headers  map[string]string `json:"headers"`
+	Body     string            `json:"body"`
 }
 
 func (Echo) Serve(_ context.Context, req *Request) (*Response, error) {
 	eb := EchoBody{Method: req.Method, Path: req.Path, Query: map[string]string{}, Headers: map[string]string{}, Body: string(req.Body)}
+	if p := req.EscapedPath(); p != (&url.URL{Path: req.Path}).EscapedPath() {
+		eb.RawPath = p
+	}
+	if q := req.EncodedQuery(); q != req.Query.Encode() {
+		eb.RawQuery = q
+	}
 	for k, v := range req.Query {
 		eb.Query[k] = strings.Join(v, ",")
 	}
 	for k, v := range req.Header {
 		eb.Headers[k] = strings.Join(v, ", ")
 	}
-	body, err := json.Marshal(eb)
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // a query's & stays readable
+	if err := enc.Encode(eb); err != nil {
 		return nil, err
 	}
+	body := buf.Bytes()
 	h := http.Header{}
 	h.Set("Content-Type", "application/json")
-	return &Response{Status: 200, Header: h, Body: append(body, '\n')}, nil
+	return &Response{Status: 200, Header: h, Body: body}, nil
 }
 
 func (Echo) Describe() string { return "echo" }
@@ -100,6 +155,7 @@ func (Echo) Describe() string { return "echo" }
 // URL forwards to a real upstream like a reverse proxy.
 type URL struct {
 	base    *url.URL
+	prefix  string // the base URL's path, escaped, without a trailing slash
 	timeout time.Duration
 	maxBody int64
 }
@@ -120,7 +176,7 @@ func NewURL(base string, timeout time.Duration) (*URL, error) {
 	if timeout <= 0 {
 		timeout = DefaultUpstreamTimeout
 	}
-	return &URL{base: u, timeout: timeout, maxBody: DefaultMaxBody}, nil
+	return &URL{base: u, prefix: strings.TrimSuffix(u.EscapedPath(), "/"), timeout: timeout, maxBody: DefaultMaxBody}, nil
 }
 
 func (u *URL) Describe() string { return u.base.String() }
@@ -144,36 +200,6 @@ var transport = &http.Transport{
 	// A proxy passes bodies through as encoded: Go's transparent gzip would
 	// decode the answer and drop Content-Encoding behind the client's back.
 	DisableCompression: true,
-}
-
-// client is the one resty client of URL upstreams. Its defaults are wrong
-// for a proxy and are turned off: a cookie jar (upstream cookies would be
-// replayed to every later client), following redirects (the client must
-// see them), dropping GET bodies.
-var client = resty.New().
-	SetTransport(transport).
-	SetCookieJar(nil).
-	SetRedirectPolicy(NoRedirects).
-	SetDoNotParseResponse(true).
-	SetAllowGetMethodPayload(true).
-	SetPreRequestHook(exactHeaders)
-
-// sentKey carries the headers a request must go out with.
-type sentKey struct{}
-
-// exactHeaders puts back the headers the gateway forwards: resty's request
-// middleware adds a User-Agent and sniffs a Content-Type, which a proxy
-// must not invent.
-func exactHeaders(_ *resty.Client, r *http.Request) error {
-	if h, ok := r.Context().Value(sentKey{}).(http.Header); ok {
-		r.Header = h
-	}
-	if r.ContentLength == 0 {
-		// An empty body of known length: without NoBody, Go sends a
-		// POST with no body as "Transfer-Encoding: chunked".
-		r.Body, r.GetBody = http.NoBody, nil
-	}
-	return nil
 }
 
 // streamKey marks a context whose caller copies upstream bodies itself.
@@ -210,6 +236,19 @@ func StripHopByHop(h http.Header) {
 	}
 }
 
+// UpgradeType is the protocol a request asks to switch to ("websocket"),
+// or "" when it asks for none (RFC 9110 §7.8: Connection must name upgrade).
+func UpgradeType(h http.Header) string {
+	for _, v := range h.Values("Connection") {
+		for _, tok := range strings.Split(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(tok), "upgrade") {
+				return h.Get("Upgrade")
+			}
+		}
+	}
+	return ""
+}
+
 // Forwarded adds the X-Forwarded-* headers a reverse proxy sends: the
 // client's address appended to any X-Forwarded-For it came with, and the
 // host and scheme the client asked for (authlab serve speaks plain HTTP).
@@ -227,12 +266,12 @@ func Forwarded(h http.Header, req *Request) {
 	h.Set("X-Forwarded-Proto", "http")
 }
 
-func (u *URL) target(req *Request) string {
-	t := *u.base
-	t.Path = strings.TrimSuffix(u.base.Path, "/") + req.Path
-	t.RawPath = ""
-	t.RawQuery = req.Query.Encode()
-	return t.String()
+// target is the upstream URL with the request's path and query exactly as
+// the client sent them (PATH-7): Opaque keeps net/url from re-escaping the
+// path, so %2F stays %2F and the backend decodes what routing decoded.
+func (u *URL) target(req *Request) *url.URL {
+	return &url.URL{Scheme: u.base.Scheme, Host: u.base.Host,
+		Opaque: u.prefix + req.EscapedPath(), RawQuery: req.EncodedQuery()}
 }
 
 func (u *URL) Serve(ctx context.Context, req *Request) (*Response, error) {
@@ -249,6 +288,60 @@ func (u *URL) Serve(ctx context.Context, req *Request) (*Response, error) {
 			cancel()
 		}
 	}()
+	r, err := u.outgoing(ctx, req, stream)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := transport.RoundTrip(r)
+	if err != nil {
+		return nil, u.failed(timedOut.Load(), err, "")
+	}
+	out := resp.Header.Clone()
+	StripHopByHop(out)
+	if resp.StatusCode == http.StatusSwitchingProtocols {
+		// The upstream accepted the upgrade (WebSocket): the caller joins
+		// the two connections; the integration timeout no longer applies.
+		timer.Stop()
+		conn, ok := resp.Body.(io.ReadWriteCloser)
+		if !stream || !ok || req.Upgrade == "" {
+			resp.Body.Close()
+			return nil, fmt.Errorf("%w: the upstream switched protocols unasked", ErrUnreachable)
+		}
+		out.Set("Connection", "Upgrade")
+		out.Set("Upgrade", resp.Header.Get("Upgrade"))
+		cancel = nil
+		return &Response{Status: resp.StatusCode, Header: out, Stream: conn, Upgraded: true}, nil
+	}
+	if stream {
+		timer.Stop()
+		body := &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+		cancel = nil
+		out.Del("Content-Length")
+		if resp.ContentLength >= 0 {
+			out.Set("Content-Length", fmt.Sprint(resp.ContentLength))
+		}
+		// Trailer is filled in as the body reaches its end.
+		return &Response{Status: resp.StatusCode, Header: out, Stream: body, Trailer: resp.Trailer}, nil
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, u.maxBody+1))
+	if err != nil {
+		return nil, u.failed(timedOut.Load(), err, " reading the body")
+	}
+	if int64(len(body)) > u.maxBody {
+		return nil, fmt.Errorf("upstream body over %d bytes", u.maxBody)
+	}
+	out.Del("Content-Length")
+	var trailer http.Header
+	if len(resp.Trailer) > 0 {
+		trailer = resp.Trailer.Clone()
+	}
+	return &Response{Status: resp.StatusCode, Header: out, Body: body, Trailer: trailer}, nil
+}
+
+// outgoing builds the request sent upstream: the headers the gateway
+// forwards and nothing invented (no User-Agent, no sniffed Content-Type).
+func (u *URL) outgoing(ctx context.Context, req *Request, stream bool) (*http.Request, error) {
 	h := req.Header.Clone()
 	StripHopByHop(h)
 	// The upstream gets its own host name, as from API Gateway; the
@@ -262,37 +355,36 @@ func (u *URL) Serve(ctx context.Context, req *Request) (*Response, error) {
 		// An empty value keeps Go from sending its own User-Agent.
 		h["User-Agent"] = []string{""}
 	}
-	r := client.R().SetContext(context.WithValue(ctx, sentKey{}, h))
+	if u.base.User != nil && h.Get("Authorization") == "" {
+		// credentials in the backend URL, as an HTTP client sends them
+		pw, _ := u.base.User.Password()
+		r := &http.Request{Header: h}
+		r.SetBasicAuth(u.base.User.Username(), pw)
+	}
+	if req.Upgrade != "" && stream {
+		h.Set("Connection", "Upgrade")
+		h.Set("Upgrade", req.Upgrade)
+	}
+	var body io.Reader
 	if len(req.Body) > 0 {
-		r.SetBody(req.Body)
+		body = bytes.NewReader(req.Body)
 	}
-	resp, err := r.Execute(req.Method, u.target(req))
+	r, err := http.NewRequestWithContext(ctx, req.Method, u.base.String(), body)
 	if err != nil {
-		return nil, u.failed(timedOut.Load(), err, "")
+		return nil, fmt.Errorf("%w: %w", ErrUnreachable, err)
 	}
-	raw := resp.RawBody()
-	out := resp.Header().Clone()
-	StripHopByHop(out)
-	if stream {
-		timer.Stop()
-		body := &cancelOnClose{ReadCloser: raw, cancel: cancel}
-		cancel = nil
-		out.Del("Content-Length")
-		if n := resp.RawResponse.ContentLength; n >= 0 {
-			out.Set("Content-Length", fmt.Sprint(n))
+	r.URL = u.target(req)
+	r.Host = ""
+	r.Header = h
+	if len(req.Trailer) > 0 {
+		// Trailers go out only on a chunked body.
+		r.Trailer = req.Trailer.Clone()
+		r.ContentLength = -1
+		if r.Body == nil {
+			r.Body = http.NoBody
 		}
-		return &Response{Status: resp.StatusCode(), Header: out, Stream: body}, nil
 	}
-	defer raw.Close()
-	body, err := io.ReadAll(io.LimitReader(raw, u.maxBody+1))
-	if err != nil {
-		return nil, u.failed(timedOut.Load(), err, " reading the body")
-	}
-	if int64(len(body)) > u.maxBody {
-		return nil, fmt.Errorf("upstream body over %d bytes", u.maxBody)
-	}
-	out.Del("Content-Length")
-	return &Response{Status: resp.StatusCode(), Header: out, Body: body}, nil
+	return r, nil
 }
 
 // failed sorts a transport error into timeout or unreachable, the two
@@ -327,17 +419,17 @@ func SortedKeys(h http.Header) []string {
 	return keys
 }
 
-// Send makes one bodiless request through the shared upstream client with
-// exactly the headers given (nothing invented), for subrequests such as
-// forward auth. The caller closes the response body.
-func Send(ctx context.Context, method, url string, h http.Header) (*http.Response, error) {
-	h = h.Clone()
-	if _, ok := h["User-Agent"]; !ok {
-		h["User-Agent"] = []string{""} // keep Go from sending its own
-	}
-	resp, err := client.R().SetContext(context.WithValue(ctx, sentKey{}, h)).Execute(method, url)
+// Send makes one bodiless request through the shared upstream transport
+// with exactly the headers given (nothing invented, no redirect followed),
+// for subrequests such as forward auth. The caller closes the response body.
+func Send(ctx context.Context, method, rawURL string, h http.Header) (*http.Response, error) {
+	r, err := http.NewRequestWithContext(ctx, method, rawURL, nil)
 	if err != nil {
 		return nil, err
 	}
-	return resp.RawResponse, nil
+	r.Header = h.Clone()
+	if _, ok := r.Header["User-Agent"]; !ok {
+		r.Header["User-Agent"] = []string{""} // keep Go from sending its own
+	}
+	return transport.RoundTrip(r)
 }

@@ -132,6 +132,7 @@ type Route struct {
 	RequestTransformations  *Transformations `yaml:"requestTransformations" doc:"Edits to the request before the backend."`
 	ResponseTransformations *Transformations `yaml:"responseTransformations" doc:"Edits to the backend's response."`
 	Backend                 *Backend         `yaml:"backend" doc:"Where an authorized request goes." required:"true"`
+	AllowEncodedSlash       bool             `yaml:"allowEncodedSlash" doc:"Accept an encoded slash or backslash (%2F, %5C) inside a path segment: it stays in its segment ({id} gets a/b) and reaches the backend still encoded. Default false: such a request is refused with 400 before any authorizer (PATH-5)."`
 
 	index int // position in the file, for stable ordering
 }

@@ -94,32 +94,54 @@ func (t *Template) Shape() string {
 	return b.String()
 }
 
-// Match matches a request path (already split off its query). Values are
-// URL-decoded, as API Gateway passes them to pathParameters.
+// Match matches a raw request path (split off its query) for callers that
+// have not parsed it with reqpath: split on literal slashes, then each
+// segment decoded (PATH-4), so an encoded slash stays inside its segment.
 func (t *Template) Match(path string) (map[string]string, bool) {
-	if path == "" {
-		path = "/"
+	if path == "" || path == "/" {
+		return t.MatchSegments(nil)
 	}
+	parts := strings.Split(strings.TrimPrefix(path, "/"), "/")
+	for i, p := range parts {
+		if u, err := url.PathUnescape(p); err == nil {
+			parts[i] = u
+		}
+	}
+	return t.MatchSegments(parts)
+}
+
+// MatchSegments matches the decoded segments of a request path (PATH-4):
+// "/" has none, a trailing slash leaves a final empty one. Parameter values
+// are the decoded segments, as API Gateway passes them to pathParameters; a
+// greedy parameter gets the rest joined by "/".
+func (t *Template) MatchSegments(parts []string) (map[string]string, bool) {
 	if len(t.segments) == 0 {
-		return map[string]string{}, path == "/"
+		return map[string]string{}, len(parts) == 0
 	}
-	rest := strings.TrimPrefix(path, "/")
-	parts := strings.Split(rest, "/")
-	params := map[string]string{}
+	var params map[string]string
+	set := func(k, v string) {
+		if params == nil {
+			params = make(map[string]string, 2)
+		}
+		params[k] = v
+	}
 	for i, s := range t.segments {
 		if s.greedy {
-			tail := strings.Join(parts[i:], "/")
-			if i >= len(parts) || tail == "" {
+			if i >= len(parts) {
 				return nil, false
 			}
-			params[s.param] = unescape(tail)
+			tail := strings.Join(parts[i:], "/")
+			if tail == "" {
+				return nil, false
+			}
+			set(s.param, tail)
 			return params, true
 		}
 		if i >= len(parts) || parts[i] == "" {
 			return nil, false
 		}
 		if s.param != "" {
-			params[s.param] = unescape(parts[i])
+			set(s.param, parts[i])
 		} else if s.lit != parts[i] {
 			return nil, false
 		}
@@ -127,14 +149,10 @@ func (t *Template) Match(path string) (map[string]string, bool) {
 	if len(parts) != len(t.segments) {
 		return nil, false
 	}
-	return params, true
-}
-
-func unescape(s string) string {
-	if u, err := url.PathUnescape(s); err == nil {
-		return u
+	if params == nil {
+		params = map[string]string{}
 	}
-	return s
+	return params, true
 }
 
 // less orders templates most specific first: more literal segments first,
