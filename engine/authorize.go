@@ -178,6 +178,11 @@ func (p *pipeline) invoke(az *authorizer, id Identity) {
 	if res.ColdStart {
 		st.Add("coldStart", res.ColdStartCost.String())
 	}
+	if res.Queued > 0 {
+		// All of the function's workers were busy; the wait counts
+		// against its timeout.
+		st.Add("queued", fmt.Sprintf("waited %s for a free worker", res.Queued.Round(time.Millisecond)))
+	}
 	switch {
 	case invokeErr != nil:
 		st.Status = trace.Fail

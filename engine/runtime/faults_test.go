@@ -301,3 +301,72 @@ func waitGone(t *testing.T, pid int) {
 	}
 	t.Errorf("process %d survived Close", pid)
 }
+
+// waitBusy waits until every worker slot of fn is taken.
+func waitBusy(t *testing.T, fn Function) {
+	t.Helper()
+	p := fn.(*pool)
+	for len(p.sem) < cap(p.sem) {
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// Waiting for a free worker counts against the call's timeout: behind
+// hanging calls on a one-worker pool, a good call fails as a timeout that
+// names the queue instead of hanging until the worker frees up.
+func TestQueueWaitCountsAgainstTimeout(t *testing.T) {
+	fn := pyFn(t, "sleepy", func(s *Spec) { s.Pool = 1 })
+	mustInvoke(t, fn, `{"seconds": 0}`)
+	hung := make(chan error, 3)
+	for range 3 {
+		go func() {
+			_, err := fn.Invoke(context.Background(), Invocation{Event: []byte(`{"seconds": 30}`), Timeout: time.Minute})
+			hung <- err
+		}()
+	}
+	waitBusy(t, fn)
+	res, err := fn.Invoke(context.Background(), Invocation{Event: []byte(`{"seconds": 0}`), Timeout: 300 * time.Millisecond})
+	if !errors.Is(err, ErrTimeout) {
+		t.Fatalf("err = %v, want ErrTimeout", err)
+	}
+	for _, want := range []string{"waited", "for a free worker", "never started", "300ms"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("timeout reason %q lacks %q", err, want)
+		}
+	}
+	if res.Queued <= 0 {
+		t.Errorf("Queued = %s, want the wait recorded", res.Queued)
+	}
+	_ = fn.Close()
+	for range 3 {
+		if err := <-hung; err == nil {
+			t.Error("a hanging call succeeded")
+		}
+	}
+}
+
+// A call that got a worker after waiting records the wait; one that found
+// a free worker records none.
+func TestQueueWaitIsRecorded(t *testing.T) {
+	fn := pyFn(t, "sleepy", func(s *Spec) { s.Pool = 1 })
+	mustInvoke(t, fn, `{"seconds": 0}`)
+	busy := make(chan error, 1)
+	go func() {
+		_, err := fn.Invoke(context.Background(), Invocation{Event: []byte(`{"seconds": 0.3}`), Timeout: time.Minute})
+		busy <- err
+	}()
+	waitBusy(t, fn)
+	res, err := fn.Invoke(context.Background(), Invocation{Event: []byte(`{"seconds": 0}`), Timeout: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Queued <= 0 || res.ColdStart {
+		t.Errorf("after waiting for the busy worker: %+v, want Queued > 0 on the warm worker", res)
+	}
+	if err := <-busy; err != nil {
+		t.Fatal(err)
+	}
+	if res := mustInvoke(t, fn, `{"seconds": 0}`); res.Queued != 0 {
+		t.Errorf("a call that found a free worker reports Queued = %s", res.Queued)
+	}
+}

@@ -184,14 +184,14 @@ func (w *framedWorker) call(ctx context.Context, rq request) (res Result, keep b
 	w.seq++
 	hdr, _ := json.Marshal(requestHeader{
 		ID: w.seq, Len: len(rq.event), RequestID: rq.requestID, FunctionName: rq.functionName,
-		NowMs: rq.now.UnixMilli(), TimeoutMs: rq.timeout.Milliseconds(),
+		NowMs: rq.now.UnixMilli(), TimeoutMs: rq.budget().Milliseconds(),
 	})
 	p.logs.startCall()
 	start := time.Now()
-	if err := writeRequest(ctx, w.req, rq.timeout, append(hdr, '\n'), rq.event); err != nil {
+	if err := writeRequest(ctx, w.req, rq.budget(), append(hdr, '\n'), rq.event); err != nil {
 		return w.broken(p, err)
 	}
-	timer := time.NewTimer(rq.timeout - time.Since(start))
+	timer := time.NewTimer(rq.budget() - time.Since(start))
 	defer timer.Stop()
 	select {
 	case f := <-w.frames:
@@ -201,7 +201,7 @@ func (w *framedWorker) call(ctx context.Context, rq request) (res Result, keep b
 	case <-w.holder.dead:
 		return w.broken(p, errStopped)
 	case <-timer.C:
-		return w.broken(p, TimeoutError(rq.timeout))
+		return w.broken(p, rq.timedOut(rq.timeout))
 	case <-ctx.Done():
 		return w.broken(p, ctxError(ctx))
 	}

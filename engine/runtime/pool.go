@@ -32,7 +32,32 @@ type request struct {
 	requestID    string
 	functionName string
 	now          time.Time
-	timeout      time.Duration
+	timeout      time.Duration // the whole call's limit, queueing included
+	queued       time.Duration // how long the call waited for a free worker
+}
+
+// budget is what is left of the timeout for the handler itself: the
+// call's deadline runs from when it was made, not from when a worker
+// became free. (A cold start is not charged, as Lambda's init phase.)
+func (rq request) budget() time.Duration {
+	return max(rq.timeout-rq.queued, time.Millisecond)
+}
+
+// timedOut reports a call that ran out of time after limit, saying how
+// much of it was spent waiting for a worker.
+func (rq request) timedOut(limit time.Duration) error {
+	if rq.queued <= 0 {
+		return TimeoutError(limit)
+	}
+	return fmt.Errorf("%w (%s of it waiting for a free worker)", TimeoutError(limit), roundWait(rq.queued))
+}
+
+// roundWait keeps a wait readable (120ms, 2.5s).
+func roundWait(d time.Duration) time.Duration {
+	if d < time.Second {
+		return d.Round(time.Millisecond)
+	}
+	return d.Round(10 * time.Millisecond)
 }
 
 // pool is the Function behind NewWorkerFunction: up to Spec.Pool warm
@@ -85,11 +110,10 @@ func (p *pool) Invoke(ctx context.Context, inv Invocation) (Result, error) {
 	if !json.Valid(inv.Event) {
 		return Result{}, p.wrap(errors.New("the event is not valid JSON"))
 	}
+	made := time.Now()
 	rq := p.request(inv)
-	select {
-	case p.sem <- struct{}{}:
-	case <-ctx.Done():
-		return Result{}, p.wrap(ctxError(ctx))
+	if err := p.waitForWorker(ctx, &rq, made); err != nil {
+		return Result{Queued: rq.queued}, p.wrap(err)
 	}
 	defer func() { <-p.sem }()
 
@@ -98,7 +122,33 @@ func (p *pool) Invoke(ctx context.Context, inv Invocation) (Result, error) {
 	if errors.Is(err, errGoneBeforeCall) {
 		res, err = p.invokeOnce(ctx, rq)
 	}
+	res.Queued = rq.queued
 	return res, err
+}
+
+// waitForWorker takes a worker slot, waiting while all are busy for no
+// longer than the call's timeout, which runs from when the call was made:
+// hanging calls ahead in the queue must not hold an unrelated call past
+// its own deadline. rq.queued records the wait.
+func (p *pool) waitForWorker(ctx context.Context, rq *request, made time.Time) error {
+	select {
+	case p.sem <- struct{}{}:
+		return nil
+	default:
+	}
+	timer := time.NewTimer(rq.timeout - time.Since(made))
+	defer timer.Stop()
+	select {
+	case p.sem <- struct{}{}:
+		rq.queued = time.Since(made)
+		return nil
+	case <-timer.C:
+		rq.queued = time.Since(made)
+		return fmt.Errorf("%w: it waited %s for a free worker (all %d busy) and never started", TimeoutError(rq.timeout), roundWait(rq.queued), cap(p.sem))
+	case <-ctx.Done():
+		rq.queued = time.Since(made)
+		return fmt.Errorf("%w (after waiting %s for a free worker)", ctxError(ctx), roundWait(rq.queued))
+	}
 }
 
 // invokeOnce runs one call on a warm or new worker.

@@ -124,9 +124,10 @@ func (w *lineWorker) call(ctx context.Context, rq request) (res Result, keep boo
 	ev.WriteByte('\n')
 	// The command cannot say when it has started, so its first call also
 	// gets the start-up allowance Lambda gives an init phase.
-	limit := rq.timeout
+	limit, told := rq.budget(), rq.timeout
 	if !w.answered {
 		limit += initTimeout
+		told += initTimeout
 	}
 	start := time.Now()
 	if err := writeRequest(ctx, w.stdin, limit, ev.Bytes()); err != nil {
@@ -142,7 +143,7 @@ func (w *lineWorker) call(ctx context.Context, rq request) (res Result, keep boo
 	case <-w.holder.dead:
 		return w.broken(p, errStopped)
 	case <-timer.C:
-		return w.broken(p, TimeoutError(limit))
+		return w.broken(p, rq.timedOut(told))
 	case <-ctx.Done():
 		return w.broken(p, ctxError(ctx))
 	}

@@ -45,6 +45,9 @@ type Result struct {
 	// ColdStart is set on the first call of a fresh worker, with its cost.
 	ColdStart     bool
 	ColdStartCost time.Duration
+	// Queued is how long the call waited for a free worker (all of a
+	// pool's workers busy); it counts against the call's timeout.
+	Queued time.Duration
 }
 
 // FunctionError is an error the handler raised, as Lambda reports it.
