@@ -83,7 +83,7 @@ func (d *awsHTTP) Identity(f *Flow, st *trace.Stage) (Identity, *Failure) {
 		}
 		st.Add(s.String(), v)
 		id.Values = append(id.Values, v)
-		if s.Kind == config.SrcHeader || config.SecretName(s.Name) {
+		if secretSource(s) {
 			id.Secrets = append(id.Secrets, v)
 		}
 	}

@@ -53,6 +53,7 @@ type gateway struct {
 	routes      []*compiledRoute // most specific first
 	authorizers map[string]*authorizer
 	order       []string // authorizer names in file order
+	secrets     []string // the file's own secrets (ALL-2), for every trace
 }
 
 // FunctionFactory builds the python / node / process runtimes; nil means
@@ -64,7 +65,7 @@ func compile(g *config.Gateway, clk clock.Clock, ff FunctionFactory) (*gateway, 
 	if !ok {
 		return nil, fmt.Errorf("unknown platform %q", g.Platform)
 	}
-	cg := &gateway{cfg: g, platform: pf(g), authorizers: map[string]*authorizer{}}
+	cg := &gateway{cfg: g, platform: pf(g), authorizers: map[string]*authorizer{}, secrets: g.Secrets()}
 	for _, a := range g.Authorizers {
 		mk, ok := dialects[a.Type]
 		if !ok {

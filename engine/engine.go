@@ -291,6 +291,7 @@ func (p *pipeline) run() {
 	}
 	p.failureResponse()
 	p.responseTransform()
+	p.registerSecrets()
 }
 
 func (p *pipeline) route() {

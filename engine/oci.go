@@ -155,7 +155,7 @@ func (d *oci) Identity(f *Flow, st *trace.Stage) (Identity, *Failure) {
 		text := valueText(v)
 		st.Add(arg.Name, text)
 		id.Values = append(id.Values, text)
-		if arg.Table == "headers" && config.SecretName(arg.Key) || config.SecretName(arg.Name) {
+		if secretArgument(arg.Table, arg.Name) {
 			id.Secrets = append(id.Secrets, text)
 		}
 		if slices.Contains(d.cacheKey, arg.Name) {

@@ -146,14 +146,26 @@ func rulesCheck(ids []string) check {
 // secrets (tokens, identity values) abbreviated as in its trace (ALL-2),
 // unless reveal.
 func shownFailures(st *StepResult, reveal bool) []Failure {
-	if reveal || st.Result == nil || len(st.Result.Trace.Secrets) == 0 {
+	if reveal {
 		return st.Failures
 	}
-	red := report.NewRedactor(st.Result.Trace.Secrets)
+	red := report.ForResult(st.Result, reveal)
 	out := make([]Failure, len(st.Failures))
 	for i, f := range st.Failures {
 		out[i] = Failure{Check: f.Check, Message: red.String(f.Message), Expected: red.String(f.Expected),
 			Actual: red.String(f.Actual), Diff: red.String(f.Diff)}
 	}
 	return out
+}
+
+// shownError is a scenario's error (a gateway that would not start) as
+// reports print it: a password in a URL abbreviated unless reveal.
+func shownError(err error, reveal bool) string {
+	if err == nil {
+		return ""
+	}
+	if reveal {
+		return err.Error()
+	}
+	return report.NewRedactor(nil).String(err.Error())
 }

@@ -58,7 +58,7 @@ func NewJSONReport(r *Report, reveal bool) *JSONReport {
 			js.Gateway = s.Scenario.Gateway.File
 		}
 		if s.Err != nil {
-			js.Error = s.Err.Error()
+			js.Error = shownError(s.Err, reveal)
 		}
 		for _, st := range s.Steps {
 			step := JSONStep{Index: st.Plan.Index + 1, Name: st.Plan.Name, Line: st.Plan.Line, Kind: "request",

@@ -80,7 +80,7 @@ func JUnit(r *Report, reveal bool) *JUnitSuites {
 		if s.Err != nil {
 			suite.Errors++
 			suite.Cases = append(suite.Cases, JUnitCase{Name: "start the gateway", ClassName: s.Scenario.Name, File: s.Scenario.File,
-				Time: "0.000", Error: &JUnitProblem{Message: s.Err.Error(), Type: "setup"}})
+				Time: "0.000", Error: &JUnitProblem{Message: shownError(s.Err, reveal), Type: "setup"}})
 		}
 		for _, st := range s.Steps {
 			if st.Plan.Request == nil {

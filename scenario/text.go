@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
+	"github.com/authlab/authlab/engine/redact"
 	"github.com/authlab/authlab/engine/report"
 )
 
@@ -67,7 +68,7 @@ func WriteScenario(w io.Writer, r *ScenarioResult, o TextOptions) error {
 		fmt.Fprintf(&b, "%s %s  %s\n", st.pass.Render("✓"), sc.Name, st.dim.Render(fmt.Sprintf("%s (%d step%s, %s)", sc.File, c.Passed, plural(c.Passed), roundDuration(r.Duration))))
 	}
 	if r.Err != nil {
-		fmt.Fprintf(&b, "    %s\n", r.Err)
+		fmt.Fprintf(&b, "    %s\n", redact.EscapeBlock(shownError(r.Err, o.Reveal)))
 	}
 	for _, s := range r.Steps {
 		switch {
@@ -83,7 +84,7 @@ func WriteScenario(w io.Writer, r *ScenarioResult, o TextOptions) error {
 				line += st.dim.Render(fmt.Sprintf("  → %d, authorizer %s", s.Result.Response.Status, s.Result.Outcome))
 			}
 			if s.Note != "" {
-				line += st.dim.Render("  " + s.Note)
+				line += st.dim.Render("  " + redact.Escape(s.Note))
 			}
 			b.WriteString(line + "\n")
 		}
@@ -97,16 +98,18 @@ func writeFailedStep(b *strings.Builder, sc *Scenario, s *StepResult, st textSty
 	fmt.Fprintf(b, "    %s %s  %s\n", st.fail.Render("✗"), st.bold.Render(fmt.Sprintf("step %d: %s", s.Plan.Index+1, s.Plan.Name)),
 		st.dim.Render(fmt.Sprintf("%s:%d, virtual time %s", sc.File, s.Plan.Line, s.Clock.UTC().Format(time.RFC3339))))
 	for _, f := range shownFailures(s, o.Reveal) {
-		fmt.Fprintf(b, "      %s\n", f.Message)
+		// Bodies and headers come from functions and upstreams: their
+		// control characters are escaped, as in the trace below.
+		fmt.Fprintf(b, "      %s\n", redact.EscapeBlock(f.Message))
 		if f.Diff != "" {
 			fmt.Fprintf(b, "        %s\n", st.dim.Render("(- expected, + actual)"))
-			writeIndented(b, f.Diff, "        ")
+			writeIndented(b, redact.EscapeBlock(f.Diff), "        ")
 		} else if f.Expected != "" || f.Actual != "" {
 			if strings.Contains(f.Expected+f.Actual, "\n") || len(f.Expected)+len(f.Actual) > 60 {
 				fmt.Fprintf(b, "        expected:\n")
-				writeIndented(b, f.Expected, "          ")
+				writeIndented(b, redact.EscapeBlock(f.Expected), "          ")
 				fmt.Fprintf(b, "        actual:\n")
-				writeIndented(b, f.Actual, "          ")
+				writeIndented(b, redact.EscapeBlock(f.Actual), "          ")
 			}
 		}
 	}

@@ -152,14 +152,14 @@ func outcomeText(s *Styles, e *Entry) string {
 
 // compactStage is a stage on a half-width line: glyph, name, summary.
 func compactStage(s *Styles, st *trace.Stage, red *report.Redactor) string {
-	return s.stageMark(st.Status) + " " + fmt.Sprintf("%-18s", st.Name) + " " + red.String(st.Summary)
+	return s.stageMark(st.Status) + " " + fmt.Sprintf("%-18s", st.Name) + " " + red.Line(st.Summary)
 }
 
 func stageText(st *trace.Stage, red *report.Redactor) string {
 	if st == nil {
 		return "(absent)"
 	}
-	t := string(st.Status) + ": " + red.String(st.Summary)
+	t := string(st.Status) + ": " + red.Line(st.Summary)
 	if len(st.Rules) > 0 {
 		t += " [" + strings.Join(st.Rules, " ") + "]"
 	}
@@ -238,7 +238,7 @@ func verdictChange(a, b *Entry, ra, rb *report.Redactor) string {
 	}{{b.N, b, rb}, {a.N, a, ra}} {
 		for _, st := range e.res.Result.Trace.Stages {
 			if st.Status == trace.Fail {
-				why := fmt.Sprintf(": #%d was refused at %s — %s", e.n, st.Name, e.red.String(st.Summary))
+				why := fmt.Sprintf(": #%d was refused at %s — %s", e.n, st.Name, e.red.Line(st.Summary))
 				if len(st.Rules) > 0 {
 					why += " [" + strings.Join(st.Rules, " ") + "]"
 				}

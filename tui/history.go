@@ -158,7 +158,7 @@ func (m *historyModel) View() string {
 			st = s.StatusWarn.Render(fmt.Sprintf("%-16s", "cancelled"))
 		}
 		line := fmt.Sprintf("%s%s %-3d %s %s %-22s %s", s.listMark(i == m.cursor, m.focused), mark, e.N,
-			e.At.UTC().Format("15:04"), st, truncate(auth, 22), red.String(e.Spec.String()))
+			e.At.UTC().Format("15:04"), st, truncate(auth, 22), red.Line(e.Spec.String()))
 		switch {
 		case e.Kept:
 			line += s.Dim.Render("  (kept trace)")

@@ -13,6 +13,9 @@ type pickerItem struct {
 	label string
 	note  string
 	value string // header value; "" removes the header
+	// secret marks a label that is the credential itself: abbreviated
+	// until v reveals it (ALL-2).
+	secret bool
 }
 
 // pickerModel chooses a credential for the composer: the literal tokens of
@@ -42,11 +45,11 @@ func newPicker(c *Common, header, authorizer string) *pickerModel {
 		}
 	}
 	for _, t := range namedTokens(c.S.Gateway, authorizer) {
-		p.items = append(p.items, pickerItem{label: t.Value, note: t.Note, value: t.Value})
+		p.items = append(p.items, pickerItem{label: t.Value, note: t.Note, value: t.Value, secret: true})
 	}
 	for i := len(c.S.Minted) - 1; i >= 0; i-- {
 		t := c.S.Minted[i]
-		p.items = append(p.items, pickerItem{label: "Bearer " + abbreviate(t.Token), note: t.Label, value: "Bearer " + t.Token})
+		p.items = append(p.items, pickerItem{label: "Bearer " + t.Token, note: t.Label, value: "Bearer " + t.Token, secret: true})
 	}
 	p.items = append(p.items, pickerItem{label: "(none)", note: "remove the " + header + " header"})
 	return p
@@ -86,6 +89,9 @@ func (p *pickerModel) View() string {
 	for i := p.offset; i < len(p.items) && i < p.offset+visible; i++ {
 		it := p.items[i]
 		label := it.label
+		if it.secret && !p.c.S.Reveal {
+			label = abbreviate(label)
+		}
 		if i == p.cursor {
 			label = s.Selected.Render(label)
 		}

@@ -10,18 +10,17 @@ import (
 	"strings"
 
 	"github.com/authlab/authlab/engine"
-	"github.com/authlab/authlab/engine/config"
+	"github.com/authlab/authlab/engine/redact"
 	"github.com/authlab/authlab/engine/report"
 	"github.com/authlab/authlab/engine/trace"
 )
 
 // redactorFor abbreviates a result's secrets unless the user revealed them
 // (ALL-2): a shoulder-surfer or a screenshot must not get a usable token.
+// Its Line and Block also escape control characters, revealed or not: a
+// handler's log line must not drive the terminal.
 func redactorFor(res *engine.Result, reveal bool) *report.Redactor {
-	if reveal || res == nil || res.Trace == nil {
-		return nil
-	}
-	return report.NewRedactor(res.Trace.Secrets)
+	return report.ForResult(res, reveal)
 }
 
 // stageMark is a stage's status glyph and style.
@@ -50,9 +49,9 @@ func (s *Styles) stageLine(st *trace.Stage, red *report.Redactor) string {
 		dur = report.FormatDuration(st.Duration)
 	}
 	// Pad before styling: escape codes would count as width in %6s.
-	line := fmt.Sprintf("%s %s %s  %s", s.stageMark(st.Status), name, s.Dim.Render(fmt.Sprintf("%6s", dur)), red.String(st.Summary))
+	line := fmt.Sprintf("%s %s %s  %s", s.stageMark(st.Status), name, s.Dim.Render(fmt.Sprintf("%6s", dur)), red.Line(st.Summary))
 	if st.Status == trace.Skip {
-		line = fmt.Sprintf("%s %s %6s  %s", s.stageMark(st.Status), name, "", s.Dim.Render(red.String(st.Summary)))
+		line = fmt.Sprintf("%s %s %6s  %s", s.stageMark(st.Status), name, "", s.Dim.Render(red.Line(st.Summary)))
 	}
 	if len(st.Rules) > 0 {
 		line += "  " + s.Rule.Render("["+strings.Join(st.Rules, " ")+"]")
@@ -63,13 +62,13 @@ func (s *Styles) stageLine(st *trace.Stage, red *report.Redactor) string {
 // resultLine is the one-line outcome: "GET /orders/42 → 200 OK · token-auth called · alice".
 func (s *Styles) resultLine(res *engine.Result, red *report.Redactor) string {
 	code := res.Response.Status
-	line := fmt.Sprintf("%s %s → %s", s.Bold.Render(res.Request.Method), red.String(res.Request.Target()),
+	line := fmt.Sprintf("%s %s → %s", s.Bold.Render(red.Line(res.Request.Method)), red.Line(res.Request.Target()),
 		s.StatusCode(code).Render(fmt.Sprintf("%d %s", code, http.StatusText(code))))
 	if res.Authorizer != "" {
-		line += s.Dim.Render(" · " + res.Authorizer + " " + res.Outcome)
+		line += s.Dim.Render(" · " + red.Line(res.Authorizer) + " " + res.Outcome)
 	}
 	if res.Principal != "" {
-		line += s.Dim.Render(" · " + res.Principal)
+		line += s.Dim.Render(" · " + red.Line(res.Principal))
 	}
 	return line
 }
@@ -80,7 +79,7 @@ func (s *Styles) resultLine(res *engine.Result, red *report.Redactor) string {
 func (s *Styles) stageDetail(st *trace.Stage, red *report.Redactor, width int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s  %s\n", s.stageMark(st.Status), s.Bold.Render(st.Name), s.Dim.Render(string(st.Status)+" · "+report.FormatDuration(st.Duration)))
-	for _, line := range wrapLines(red.String(st.Summary), width) {
+	for _, line := range wrapLines(red.Line(st.Summary), width) {
 		b.WriteString(line + "\n")
 	}
 	if len(st.Rules) > 0 {
@@ -91,21 +90,23 @@ func (s *Styles) stageDetail(st *trace.Stage, red *report.Redactor, width int) s
 	}
 	for _, d := range st.Details {
 		if d.JSON != nil {
-			b.WriteString(s.Key.Render(d.Key+":") + "\n")
+			b.WriteString(s.Key.Render(red.Line(d.Key)+":") + "\n")
 			for _, line := range strings.Split(prettyJSON(d.JSON), "\n") {
-				b.WriteString("  " + red.String(line) + "\n")
+				b.WriteString("  " + red.Line(line) + "\n")
 			}
 			continue
 		}
-		val := red.String(d.Value)
+		// Handler logs keep their lines; other control characters are
+		// escaped, so a logged ESC sequence shows as text.
+		val := red.Block(d.Value)
 		if strings.Contains(val, "\n") {
-			b.WriteString(s.Key.Render(d.Key+":") + "\n")
+			b.WriteString(s.Key.Render(red.Line(d.Key)+":") + "\n")
 			for _, line := range strings.Split(strings.TrimRight(val, "\n"), "\n") {
 				b.WriteString("  " + line + "\n")
 			}
 			continue
 		}
-		b.WriteString(s.Key.Render(d.Key+":") + " " + val + "\n")
+		b.WriteString(s.Key.Render(red.Line(d.Key)+":") + " " + red.Line(d.Value) + "\n")
 	}
 	if len(st.Changes) > 0 {
 		b.WriteString("\n" + s.Bold.Render("changes") + "\n")
@@ -117,7 +118,7 @@ func (s *Styles) stageDetail(st *trace.Stage, red *report.Redactor, width int) s
 			case "skipped":
 				style = s.Dim
 			}
-			b.WriteString(style.Render("• ") + red.String(report.ChangeLine(c)) + "\n")
+			b.WriteString(style.Render("• ") + red.Line(report.ChangeLine(c)) + "\n")
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")
@@ -134,7 +135,7 @@ func (s *Styles) responseText(r *engine.Response, red *report.Redactor) string {
 	sort.Strings(keys)
 	for _, k := range keys {
 		for _, v := range r.Header[k] {
-			fmt.Fprintf(&b, "%s %s\n", s.Key.Render(k+":"), red.String(v))
+			fmt.Fprintf(&b, "%s %s\n", s.Key.Render(red.Line(k)+":"), red.Line(v))
 		}
 	}
 	if len(r.Body) > 0 {
@@ -143,7 +144,7 @@ func (s *Styles) responseText(r *engine.Response, red *report.Redactor) string {
 		if json.Valid(r.Body) {
 			body = prettyJSON(r.Body)
 		}
-		b.WriteString(red.String(strings.TrimRight(body, "\n")))
+		b.WriteString(red.Block(strings.TrimRight(body, "\n")))
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
@@ -170,7 +171,7 @@ func wrapLines(s string, width int) []string {
 }
 
 // isSecretHeader reports whether a header carries a credential.
-func isSecretHeader(name string) bool { return config.SecretName(strings.TrimSpace(name)) }
+func isSecretHeader(name string) bool { return redact.SecretHeader(name) }
 
 // abbreviate shortens a credential as traces do: "Bearer eyJhbG…Q3xw".
 func abbreviate(v string) string { return report.Abbreviate(v) }

@@ -63,13 +63,13 @@ func (m *stageModel) refresh() {
 	if up := m.entry.Result.Upstream; stages[m.index].Name == trace.Backend && up != nil {
 		// What the backend received, after every transformation: the
 		// headers a backend developer trusts.
-		text += "\n\n" + m.c.Styles.Bold.Render("what reached the backend") + "\n" + up.Method + " " + up.Path
+		text += "\n\n" + m.c.Styles.Bold.Render("what reached the backend") + "\n" + red.Line(up.Method) + " " + red.Line(up.Path)
 		if len(up.Query) > 0 {
-			text += "?" + red.String(up.Query.Encode())
+			text += "?" + red.Line(up.Query.Encode())
 		}
 		for _, k := range sortedKeys(up.Header) {
 			for _, v := range up.Header[k] {
-				text += "\n" + m.c.Styles.Key.Render(k+":") + " " + red.String(v)
+				text += "\n" + m.c.Styles.Key.Render(red.Line(k)+":") + " " + red.Line(v)
 			}
 		}
 	}
@@ -112,8 +112,6 @@ func (m *stageModel) View() string {
 	if sn := scrollNote(m.vp); sn != "" {
 		note = sn + " · " + note
 	}
-	if !m.c.S.Reveal {
-		note = redactorFor(res, false).String(note)
-	}
+	note = redactorFor(res, m.c.S.Reveal).Line(note)
 	return m.c.Styles.box(title, note, m.vp.View(), m.w, m.h, true)
 }

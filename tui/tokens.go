@@ -361,6 +361,10 @@ func (m *mintModel) View() string {
 			val = m.inputs[i].View()
 		case m.inputs[i].Value() == "":
 			val = s.Placeholder.Render(m.inputs[i].Placeholder)
+		case i == mKey && strings.HasPrefix(m.inputs[i].Value(), "secret:") && !m.c.S.Reveal:
+			// An HMAC secret (often the gateway's own) stays
+			// abbreviated until v, like every other secret (ALL-2).
+			val = "secret:" + abbreviate(strings.TrimPrefix(m.inputs[i].Value(), "secret:"))
 		default:
 			val = m.inputs[i].Value()
 		}

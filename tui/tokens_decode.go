@@ -245,11 +245,16 @@ func (m *decodeModel) View() string {
 	if m.editing {
 		top = m.input.View()
 	} else {
-		v := strings.TrimSpace(m.input.Value())
-		if v == "" {
+		v := strings.Join(strings.Fields(m.input.Value()), "")
+		switch {
+		case v == "":
 			top = s.Placeholder.Render("p: paste a token")
-		} else {
-			top = breakLines(truncate(strings.Join(strings.Fields(v), ""), (m.w-2)*3-1), m.w-2)
+		case !m.c.S.Reveal:
+			// The token is a credential: abbreviated until v (ALL-2);
+			// its header and claims below are what the pane is for.
+			top = truncate(abbreviate(v)+"  (v shows it in full)", m.w-2)
+		default:
+			top = breakLines(truncate(v, (m.w-2)*3-1), m.w-2)
 		}
 		top = clip(top, 3)
 	}

@@ -129,7 +129,7 @@ func (m *traceModel) View() string {
 		if m.entry.Cancelled {
 			// No answer came back: the status the engine gave up with is
 			// not one (history and saved scenarios say the same).
-			head = fmt.Sprintf("%s %s → %s", s.Bold.Render(res.Request.Method), red.String(res.Request.Target()),
+			head = fmt.Sprintf("%s %s → %s", s.Bold.Render(red.Line(res.Request.Method)), red.Line(res.Request.Target()),
 				s.StatusWarn.Render("cancelled — no answer"))
 		}
 		lines = append(lines, head)

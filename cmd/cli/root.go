@@ -7,6 +7,8 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/authlab/authlab/engine/redact"
 )
 
 // NewRoot builds the command tree.
@@ -49,12 +51,24 @@ tokens, or serve the gateway locally.`,
 func Execute(io *IO, args []string) int {
 	root := NewRoot(io)
 	root.SetArgs(args)
-	err := root.Execute()
+	cmd, err := root.ExecuteC()
 	if err != nil {
 		var ee *ExitError
 		if !(errors.As(err, &ee) && (ee.Silent || ee.Err == nil)) {
-			fmt.Fprintln(io.Err, "authlab:", err)
+			fmt.Fprintln(io.Err, "authlab:", errorRedactor(cmd).Error(err))
 		}
 	}
 	return exitCode(err)
+}
+
+// errorRedactor shows an error message as every output shows secrets: a
+// password in a URL abbreviated unless the command was given --reveal, and
+// control characters escaped (ALL-2).
+func errorRedactor(c *cobra.Command) *redact.Redactor {
+	if c != nil {
+		if f := c.Flags().Lookup("reveal"); f != nil && f.Value.String() == "true" {
+			return nil
+		}
+	}
+	return redact.New(nil)
 }

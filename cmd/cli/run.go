@@ -155,7 +155,13 @@ func loadScenarios(o *RunOptions, files []string) ([]*scenario.Scenario, error) 
 		}
 	}
 	all.List = uniq
-	errs := all.Errors()
+	all.Reveal = o.Reveal
+	var errs []config.Diagnostic // as shown: secrets abbreviated unless --reveal
+	for _, d := range all.Shown() {
+		if d.Severity == config.SevError {
+			errs = append(errs, d)
+		}
+	}
 	if o.JUnit != "" {
 		if err := writeJUnit(o.JUnit, scenario.JUnitInvalid(errs)); err != nil {
 			return nil, err

@@ -179,7 +179,7 @@ func runServe(ctx context.Context, o *ServeOptions) error {
 
 	var watchStop func()
 	if !o.NoWatch && g.File != fixtures.DemoName {
-		rl := &reloader{io: o.IO, e: e, path: g.File, last: g.Source}
+		rl := &reloader{io: o.IO, e: e, path: g.File, last: g.Source, reveal: o.Reveal}
 		warn := func(err error) { fmt.Fprintf(o.IO.Err, "authlab serve: watching %s: %v\n", g.File, err) }
 		watchStop, err = watchGateway(g.File, reloadDebounce, rl.reload, warn)
 		if err != nil {

@@ -53,33 +53,33 @@ func (l *requestLog) result(res *engine.Result, took time.Duration, copyErr erro
 	if l.json {
 		d := serveDoc{Doc: report.NewDoc(res, l.reveal), DurationNs: took.Nanoseconds()}
 		if copyErr != nil {
-			d.Undelivered = copyErr.Error()
+			d.Undelivered = report.ForResult(res, l.reveal).String(copyErr.Error())
 		}
 		l.writeJSON(d)
 		return
 	}
-	var red *report.Redactor
-	if !l.reveal {
-		red = report.NewRedactor(res.Trace.Secrets)
-	}
+	// One line per request: the path, headers and answers in it come from
+	// clients and functions, so secrets are abbreviated and control
+	// characters escaped (a %0a in a path must not forge a second line).
+	red := report.ForResult(res, l.reveal)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s %s → %d  %s", time.Now().Format("15:04:05.000"), res.Request.Method,
-		red.String(res.Request.Target()), res.Response.Status, shortDuration(took))
+	fmt.Fprintf(&b, "%s %s %s → %d  %s", time.Now().Format("15:04:05.000"), red.Line(res.Request.Method),
+		red.Line(res.Request.Target()), res.Response.Status, shortDuration(took))
 	switch {
 	case res.Route == "":
 		b.WriteString("  no route")
 	case res.Authorizer == "":
 		b.WriteString("  no authorizer")
 	default:
-		fmt.Fprintf(&b, "  %s %s", res.Authorizer, res.Outcome)
+		fmt.Fprintf(&b, "  %s %s", red.Line(res.Authorizer), res.Outcome)
 	}
 	if res.Principal != "" {
-		fmt.Fprintf(&b, "  principal %s", red.String(res.Principal))
+		fmt.Fprintf(&b, "  principal %s", red.Line(res.Principal))
 	}
 	fmt.Fprintf(&b, "  req %s", shortID(res.Trace.RequestID))
 	for _, s := range res.Trace.Stages {
 		if s.Status == trace.Fail {
-			fmt.Fprintf(&b, "\n    ✗ %s: %s", s.Name, red.String(s.Summary))
+			fmt.Fprintf(&b, "\n    ✗ %s: %s", s.Name, red.Line(s.Summary))
 			if len(s.Rules) > 0 {
 				fmt.Fprintf(&b, "  [%s]", strings.Join(s.Rules, " "))
 			}
@@ -87,7 +87,7 @@ func (l *requestLog) result(res *engine.Result, took time.Duration, copyErr erro
 		}
 	}
 	if copyErr != nil {
-		fmt.Fprintf(&b, "\n    ✗ answer not delivered: %v", copyErr)
+		fmt.Fprintf(&b, "\n    ✗ answer not delivered: %s", red.Line(copyErr.Error()))
 	}
 	b.WriteByte('\n')
 	l.writeText(b.String())
@@ -109,8 +109,12 @@ func (l *requestLog) refused(r *http.Request, f *refusal, took time.Duration) {
 		l.writeJSON(d)
 		return
 	}
+	var red *report.Redactor
+	if !l.reveal {
+		red = report.NewRedactor(nil) // URL passwords only: the gateway did not run
+	}
 	l.writeText(fmt.Sprintf("%s %s %s → %d  %s  refused before the gateway: %s\n",
-		time.Now().Format("15:04:05.000"), r.Method, r.URL.Path, f.status, shortDuration(took), f.reason))
+		time.Now().Format("15:04:05.000"), red.Line(r.Method), red.Line(r.URL.Path), f.status, shortDuration(took), red.Line(f.reason)))
 }
 
 func (l *requestLog) writeText(s string) {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/authlab/authlab/engine"
 	"github.com/authlab/authlab/engine/config"
+	"github.com/authlab/authlab/engine/redact"
 )
 
 // watchGateway calls reload once after each burst of changes to path.
@@ -75,6 +76,16 @@ type reloader struct {
 	e    *engine.Engine
 	path string
 	last []byte // the source now serving, so a save without changes keeps the caches
+	// reveal shows secrets in full in error messages (serve --reveal).
+	reveal bool
+}
+
+// red abbreviates URL passwords in an error message unless --reveal.
+func (r *reloader) red() *redact.Redactor {
+	if r.reveal {
+		return nil
+	}
+	return redact.New(nil)
 }
 
 func (r *reloader) reload() {
@@ -85,19 +96,21 @@ func (r *reloader) reload() {
 	g, diags, err := config.LoadFile(r.path)
 	if err != nil {
 		if diags != nil && diags.HasErrors() {
+			diags.Reveal = r.reveal
 			fmt.Fprint(r.io.Err, diags.Format(false))
 		} else {
-			fmt.Fprintf(r.io.Err, "authlab serve: %v\n", err)
+			fmt.Fprintf(r.io.Err, "authlab serve: %s\n", r.red().Error(err))
 		}
 		fmt.Fprintf(r.io.Err, "authlab serve: %s not reloaded; the previous configuration keeps serving\n", r.path)
 		return
 	}
 	if err := r.e.Reload(g); err != nil {
-		fmt.Fprintf(r.io.Err, "authlab serve: %s: %v\nauthlab serve: %s not reloaded; the previous configuration keeps serving\n", r.path, err, r.path)
+		fmt.Fprintf(r.io.Err, "authlab serve: %s: %s\nauthlab serve: %s not reloaded; the previous configuration keeps serving\n", r.path, r.red().Error(err), r.path)
 		return
 	}
 	r.last = g.Source
 	if diags != nil && len(diags.Warnings()) > 0 {
+		diags.Reveal = r.reveal
 		fmt.Fprint(r.io.Err, diags.Format(true))
 	}
 	fmt.Fprintf(r.io.Err, "authlab serve: reloaded %s: %d routes, %d authorizers (caches start empty)\n",

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/authlab/authlab/engine/config"
+	"github.com/authlab/authlab/engine/redact"
 	"github.com/authlab/authlab/scenario"
 )
 
@@ -21,6 +22,8 @@ type ValidateOptions struct {
 	JSON  bool
 	// Strict fails on warnings too (CI gates on lint).
 	Strict bool
+	// Reveal quotes secrets (HMAC secrets, URL passwords) in full.
+	Reveal bool
 }
 
 func newValidateCmd(io *IO) *cobra.Command {
@@ -49,6 +52,7 @@ warning fails too), 2 otherwise.`,
 	}
 	c.Flags().BoolVar(&o.JSON, "json", false, "print diagnostics as JSON")
 	c.Flags().BoolVar(&o.Strict, "strict", false, "treat warnings as errors (exit 2)")
+	c.Flags().BoolVar(&o.Reveal, "reveal", false, "quote secrets (HMAC secrets, URL passwords) in full")
 	return c
 }
 
@@ -75,10 +79,15 @@ func runValidate(o *ValidateOptions) error {
 	for _, f := range files {
 		diags, err := loadAnyFile(f)
 		r := validateResult{File: f, OK: err == nil, Diagnostics: []config.Diagnostic{}}
+		red := redact.New(nil) // URL passwords in messages without a file
+		if o.Reveal {
+			red = nil
+		}
 		if diags != nil {
-			r.Diagnostics = append(r.Diagnostics, diags.List...)
+			diags.Reveal = o.Reveal
+			r.Diagnostics = append(r.Diagnostics, diags.Shown()...)
 		} else if err != nil {
-			r.Diagnostics = append(r.Diagnostics, config.Diagnostic{File: f, Line: 0, Col: 0, Severity: config.SevError, Message: err.Error()})
+			r.Diagnostics = append(r.Diagnostics, config.Diagnostic{File: f, Line: 0, Col: 0, Severity: config.SevError, Message: red.String(err.Error())})
 		}
 		if err != nil || (o.Strict && diags != nil && len(diags.Warnings()) > 0) {
 			failed++
@@ -98,7 +107,7 @@ func runValidate(o *ValidateOptions) error {
 				fmt.Fprintf(o.IO.Out, "%s: ok (%d warning(s))\n", f, len(diags.Warnings()))
 			}
 		case err != nil:
-			fmt.Fprintf(o.IO.Out, "%s: %v\n", f, err)
+			fmt.Fprintf(o.IO.Out, "%s: %s\n", f, red.Error(err))
 		default:
 			fmt.Fprintf(o.IO.Out, "%s: ok\n", f)
 		}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/authlab/authlab/engine/redact"
 )
 
 // Severity of a diagnostic.
@@ -41,8 +43,12 @@ func (d Diagnostic) String() string {
 // Diagnostics is every problem of one or more files. As an error it reports
 // the errors only; warnings never fail a load.
 type Diagnostics struct {
-	List    []Diagnostic
+	List []Diagnostic
+	// Reveal shows the files' secrets in full in Format and Shown
+	// (validate --reveal); otherwise they are abbreviated (ALL-2).
+	Reveal  bool
 	sources map[string][]byte
+	secrets []string // the files' secrets (Gateway.Secrets)
 }
 
 func (ds *Diagnostics) add(d Diagnostic) { ds.List = append(ds.List, d) }
@@ -53,6 +59,7 @@ func (ds *Diagnostics) Merge(other *Diagnostics) {
 		return
 	}
 	ds.List = append(ds.List, other.List...)
+	ds.secrets = append(ds.secrets, other.secrets...)
 	for k, v := range other.sources {
 		ds.setSource(k, v)
 	}
@@ -106,11 +113,33 @@ func (ds *Diagnostics) Sort() {
 
 func (ds *Diagnostics) Error() string {
 	errs := ds.Errors()
+	red := ds.redactor()
 	lines := make([]string, len(errs))
 	for i, d := range errs {
+		d.Message = red.String(d.Message)
 		lines[i] = d.String()
 	}
 	return strings.Join(lines, "\n")
+}
+
+// redactor abbreviates the files' secrets and URL passwords in messages
+// and quoted lines, unless Reveal.
+func (ds *Diagnostics) redactor() *redact.Redactor {
+	if ds.Reveal {
+		return nil
+	}
+	return redact.New(ds.secrets)
+}
+
+// Shown is List as outputs show it: secrets abbreviated unless Reveal.
+func (ds *Diagnostics) Shown() []Diagnostic {
+	red := ds.redactor()
+	out := make([]Diagnostic, len(ds.List))
+	for i, d := range ds.List {
+		d.Message = red.String(d.Message)
+		out[i] = d
+	}
+	return out
 }
 
 // Format renders diagnostics with the offending source line and a caret:
@@ -118,18 +147,25 @@ func (ds *Diagnostics) Error() string {
 //	authlab.yaml:12:5: unknown key "identitySorce" (did you mean "identitySource"?)
 //	   12 |     identitySorce: header:Authorization
 //	      |     ^
+//
+// A quoted line has the files' secrets abbreviated (a short HMAC secret's
+// warning must not print the secret into CI logs) and control characters
+// escaped, unless Reveal.
 func (ds *Diagnostics) Format(withWarnings bool) string {
 	var b strings.Builder
+	red := ds.redactor()
 	for _, d := range ds.List {
 		if d.Severity == SevWarning && !withWarnings {
 			continue
 		}
-		b.WriteString(d.String())
+		d.Message = red.String(d.Message)
+		b.WriteString(redact.EscapeBlock(d.String()))
 		if d.Rule != "" && !strings.Contains(d.Message, d.Rule) {
 			fmt.Fprintf(&b, " [%s]", d.Rule)
 		}
 		b.WriteByte('\n')
 		if line, ok := sourceLine(ds.sources[d.File], d.Line); ok && d.Col > 0 {
+			line = red.Block(line)
 			num := fmt.Sprintf("%5d", d.Line)
 			fmt.Fprintf(&b, "%s | %s\n", num, line)
 			fmt.Fprintf(&b, "%s | %s^\n", strings.Repeat(" ", len(num)), caretPad(line, d.Col))

@@ -3,6 +3,8 @@ package config
 import (
 	"fmt"
 	"strings"
+
+	"github.com/authlab/authlab/engine/redact"
 )
 
 // Identity source locations.
@@ -76,12 +78,4 @@ func (a *Authorizer) Sources() []IdentitySource {
 
 // SecretName reports whether a parameter name suggests a credential, so its
 // values are abbreviated in traces (ALL-2).
-func SecretName(name string) bool {
-	n := strings.ToLower(name)
-	for _, w := range []string{"auth", "token", "key", "secret", "sig", "pass", "cred", "session", "cookie", "jwt"} {
-		if strings.Contains(n, w) {
-			return true
-		}
-	}
-	return false
-}
+func SecretName(name string) bool { return redact.SecretName(name) }

@@ -75,6 +75,7 @@ func (v *validator) warnf(path, rule, format string, a ...any) {
 
 func (v *validator) run() {
 	g := v.g
+	v.diags.secrets = append(v.diags.secrets, g.Secrets()...)
 	// A root that is not a mapping was reported already; "no version" and
 	// "no routes" would only repeat it.
 	rootOK := !v.reported("")

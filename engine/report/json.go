@@ -3,7 +3,6 @@ package report
 import (
 	"encoding/json"
 	"io"
-	"net/http"
 	"time"
 
 	"github.com/authlab/authlab/engine"
@@ -44,25 +43,26 @@ type ResponseDoc struct {
 
 // NewDoc builds the JSON document, redacting secrets unless reveal.
 func NewDoc(res *engine.Result, reveal bool) *Doc {
-	var red *Redactor
-	if !reveal {
-		red = NewRedactor(res.Trace.Secrets)
-	}
+	red := ForResult(res, reveal)
 	d := &Doc{
 		RequestID: res.Trace.RequestID, Time: res.Trace.Time, Route: res.Route,
-		Authorizer: res.Authorizer, Outcome: res.Outcome, Principal: res.Principal,
-		Request: RequestDoc{Method: res.Request.Method, Path: res.Request.Path, Query: res.Request.Query,
-			Headers: redactHeader(res.Request.Header, red), Body: string(res.Request.Body)},
+		Authorizer: res.Authorizer, Outcome: res.Outcome, Principal: red.String(res.Principal),
+		Request: RequestDoc{Method: res.Request.Method, Path: red.String(res.Request.Path), Query: redactHeader(res.Request.Query, red),
+			Headers: redactHeader(res.Request.Header, red), Body: red.String(string(res.Request.Body))},
 		Response: ResponseDoc{Status: res.Response.Status, Headers: redactHeader(res.Response.Header, red)},
 		Summary:  map[string]string{},
 	}
 	if json.Valid(res.Response.Body) && len(res.Response.Body) > 0 {
-		d.Response.Body = json.RawMessage(red.String(string(res.Response.Body)))
+		d.Response.Body = redactJSON(res.Response.Body, red)
+		if d.Response.Body == nil {
+			d.Response.Text = red.String(string(res.Response.Body))
+		}
 	} else {
 		d.Response.Text = red.String(string(res.Response.Body))
 	}
 	if up := res.Upstream; up != nil && res.Trace.Stage(trace.Backend) != nil {
-		d.Upstream = &RequestDoc{Method: up.Method, Path: up.Path, Query: up.Query, Headers: redactHeader(up.Header, red), Body: string(up.Body)}
+		d.Upstream = &RequestDoc{Method: up.Method, Path: red.String(up.Path), Query: redactHeader(up.Query, red),
+			Headers: redactHeader(up.Header, red), Body: red.String(string(up.Body))}
 	}
 	for _, s := range res.Trace.Stages {
 		d.Stages = append(d.Stages, redactStage(s, red))
@@ -71,7 +71,9 @@ func NewDoc(res *engine.Result, reveal bool) *Doc {
 	return d
 }
 
-func redactHeader(h http.Header, red *Redactor) map[string][]string {
+// redactHeader copies headers or query parameters with their secrets
+// abbreviated.
+func redactHeader[M ~map[string][]string](h M, red *Redactor) map[string][]string {
 	out := make(map[string][]string, len(h))
 	for k, v := range h {
 		vv := make([]string, len(v))
@@ -84,7 +86,7 @@ func redactHeader(h http.Header, red *Redactor) map[string][]string {
 }
 
 func redactStage(s *trace.Stage, red *Redactor) *trace.Stage {
-	if red == nil || red.r == nil {
+	if red == nil {
 		return s
 	}
 	c := *s
@@ -93,7 +95,11 @@ func redactStage(s *trace.Stage, red *Redactor) *trace.Stage {
 	for i, d := range s.Details {
 		d.Value = red.String(d.Value)
 		if d.JSON != nil {
-			d.JSON = json.RawMessage(red.String(string(d.JSON)))
+			if j := redactJSON(d.JSON, red); j != nil {
+				d.JSON = j
+			} else {
+				d.JSON, d.Value = nil, red.String(string(d.JSON))
+			}
 		}
 		c.Details[i] = d
 	}
@@ -104,6 +110,16 @@ func redactStage(s *trace.Stage, red *Redactor) *trace.Stage {
 		c.Changes[i] = ch
 	}
 	return &c
+}
+
+// redactJSON abbreviates the secrets of a JSON document; nil when the
+// result would not be JSON any more (the caller keeps it as text).
+func redactJSON(doc []byte, red *Redactor) json.RawMessage {
+	out := json.RawMessage(red.String(string(doc)))
+	if !json.Valid(out) {
+		return nil
+	}
+	return out
 }
 
 func redactList(v []string, red *Redactor) []string {

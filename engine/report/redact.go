@@ -4,54 +4,30 @@
 package report
 
 import (
-	"sort"
-	"strings"
+	"github.com/authlab/authlab/engine"
+	"github.com/authlab/authlab/engine/redact"
 )
 
 // Abbreviate shortens a secret so it can be recognised but not reused
 // (ALL-2): "Bearer eyJhbGciOi…Q3xw".
-func Abbreviate(s string) string {
-	prefix := ""
-	for _, scheme := range []string{"Bearer ", "Basic ", "bearer "} {
-		if strings.HasPrefix(s, scheme) {
-			prefix, s = scheme, s[len(scheme):]
-			break
-		}
-	}
-	r := []rune(s)
-	switch {
-	case len(r) <= 4:
-		return prefix + "…"
-	case len(r) <= 12:
-		return prefix + string(r[:3]) + "…"
-	}
-	return prefix + string(r[:6]) + "…" + string(r[len(r)-4:])
-}
+func Abbreviate(s string) string { return redact.Abbreviate(s) }
 
-// Redactor replaces secrets wherever they appear.
-type Redactor struct {
-	r *strings.Replacer
-}
+// Redactor replaces secrets wherever they appear (see engine/redact).
+type Redactor = redact.Redactor
 
 // NewRedactor abbreviates each secret; longer secrets are replaced first so
 // "Bearer abc…" wins over its token "abc…".
-func NewRedactor(secrets []string) *Redactor {
-	if len(secrets) == 0 {
-		return &Redactor{}
-	}
-	s := append([]string(nil), secrets...)
-	sort.Slice(s, func(i, j int) bool { return len(s[i]) > len(s[j]) })
-	pairs := make([]string, 0, 2*len(s))
-	for _, x := range s {
-		pairs = append(pairs, x, Abbreviate(x))
-	}
-	return &Redactor{r: strings.NewReplacer(pairs...)}
-}
+func NewRedactor(secrets []string) *Redactor { return redact.New(secrets) }
 
-// String redacts s.
-func (r *Redactor) String(s string) string {
-	if r == nil || r.r == nil {
-		return s
+// ForResult is the redactor every rendering of a result uses: the secrets
+// the engine recorded in its trace (identity values, credential headers,
+// the gateway file's secrets), or nil — everything in full — with reveal.
+func ForResult(res *engine.Result, reveal bool) *Redactor {
+	if reveal {
+		return nil
 	}
-	return r.r.Replace(s)
+	if res == nil || res.Trace == nil {
+		return redact.New(nil)
+	}
+	return redact.New(res.Trace.Secrets)
 }

@@ -70,13 +70,13 @@ func Text(w io.Writer, res *engine.Result, o Options) error {
 	red := redactor(res, o)
 	var b strings.Builder
 	resp := res.Response
-	fmt.Fprintf(&b, "%s %s  →  %s", st.title.Render(res.Request.Method), red.String(res.Request.Target()),
+	fmt.Fprintf(&b, "%s %s  →  %s", st.title.Render(red.Line(res.Request.Method)), red.Line(res.Request.Target()),
 		st.status(resp.Status).Render(fmt.Sprintf("%d %s", resp.Status, http.StatusText(resp.Status))))
 	if res.Authorizer != "" {
-		fmt.Fprintf(&b, "  %s", st.dim.Render(fmt.Sprintf("authorizer %s %s", res.Authorizer, res.Outcome)))
+		fmt.Fprintf(&b, "  %s", st.dim.Render(fmt.Sprintf("authorizer %s %s", red.Line(res.Authorizer), res.Outcome)))
 	}
 	if res.Principal != "" {
-		fmt.Fprintf(&b, "  %s", st.dim.Render("principal "+res.Principal))
+		fmt.Fprintf(&b, "  %s", st.dim.Render("principal "+red.Line(res.Principal)))
 	}
 	fmt.Fprintf(&b, "\n%s\n\n", st.dim.Render("request "+res.Trace.RequestID+" at "+res.Trace.Time.UTC().Format(time.RFC3339)))
 	for _, s := range res.Trace.Stages {
@@ -89,15 +89,13 @@ func Text(w io.Writer, res *engine.Result, o Options) error {
 }
 
 func redactor(res *engine.Result, o Options) *Redactor {
-	if o.Reveal {
-		return nil
-	}
-	return NewRedactor(res.Trace.Secrets)
+	return ForResult(res, o.Reveal)
 }
 
-// StageLine renders one stage as a single line (serve, TUI lists).
-func StageLine(s *trace.Stage, color bool) string {
-	return stageLine(s, newStyles(color), nil)
+// StageLine renders one stage as a single line (serve, TUI lists), its
+// secrets abbreviated by red (nil: in full).
+func StageLine(s *trace.Stage, color bool, red *Redactor) string {
+	return stageLine(s, newStyles(color), red)
 }
 
 func stageLine(s *trace.Stage, st styles, red *Redactor) string {
@@ -112,7 +110,7 @@ func stageLine(s *trace.Stage, st styles, red *Redactor) string {
 	if s.Status != trace.Skip {
 		dur = FormatDuration(s.Duration)
 	}
-	line := fmt.Sprintf("%s %-18s %8s  %s", style.Render(mark), style.Render(s.Name), st.dim.Render(dur), red.String(s.Summary))
+	line := fmt.Sprintf("%s %-18s %8s  %s", style.Render(mark), style.Render(s.Name), st.dim.Render(dur), red.Line(s.Summary))
 	if len(s.Rules) > 0 {
 		line += "  " + st.rule.Render("["+strings.Join(s.Rules, " ")+"]")
 	}
@@ -140,24 +138,26 @@ func writeStage(b *strings.Builder, s *trace.Stage, st styles, red *Redactor, o 
 	}
 	for _, d := range s.Details {
 		if d.JSON != nil {
-			fmt.Fprintf(b, "      %s\n", st.key.Render(d.Key+":"))
+			fmt.Fprintf(b, "      %s\n", st.key.Render(red.Line(d.Key)+":"))
 			for _, line := range strings.Split(prettyJSON(d.JSON), "\n") {
-				fmt.Fprintf(b, "        %s\n", red.String(line))
+				fmt.Fprintf(b, "        %s\n", red.Line(line))
 			}
 			continue
 		}
-		val := red.String(d.Value)
+		// Handler logs and other multi-line values keep their lines; every
+		// other control character is escaped.
+		val := red.Block(d.Value)
 		if strings.Contains(val, "\n") {
-			fmt.Fprintf(b, "      %s\n", st.key.Render(d.Key+":"))
+			fmt.Fprintf(b, "      %s\n", st.key.Render(red.Line(d.Key)+":"))
 			for _, line := range strings.Split(strings.TrimRight(val, "\n"), "\n") {
 				fmt.Fprintf(b, "        %s\n", line)
 			}
 			continue
 		}
-		fmt.Fprintf(b, "      %s %s\n", st.key.Render(d.Key+":"), val)
+		fmt.Fprintf(b, "      %s %s\n", st.key.Render(red.Line(d.Key)+":"), red.Line(d.Value))
 	}
 	for _, c := range s.Changes {
-		fmt.Fprintf(b, "      %s\n", red.String(ChangeLine(c)))
+		fmt.Fprintf(b, "      %s\n", red.Line(ChangeLine(c)))
 	}
 }
 
@@ -204,7 +204,7 @@ func writeResponse(b *strings.Builder, r *engine.Response, st styles, red *Redac
 	sort.Strings(keys)
 	for _, k := range keys {
 		for _, v := range r.Header[k] {
-			fmt.Fprintf(b, "  %s %s\n", st.key.Render(k+":"), red.String(v))
+			fmt.Fprintf(b, "  %s %s\n", st.key.Render(red.Line(k)+":"), red.Line(v))
 		}
 	}
 	if len(r.Body) > 0 {
@@ -213,7 +213,7 @@ func writeResponse(b *strings.Builder, r *engine.Response, st styles, red *Redac
 		if json.Valid(r.Body) {
 			body = prettyJSON(r.Body)
 		}
-		b.WriteString(red.String(strings.TrimRight(body, "\n")))
+		b.WriteString(red.Block(strings.TrimRight(body, "\n")))
 		b.WriteString("\n")
 	}
 }

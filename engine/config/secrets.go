@@ -1,0 +1,48 @@
+package config
+
+import "github.com/authlab/authlab/engine/redact"
+
+// Secrets are the values of the gateway file that no output may show in
+// full unless revealed (ALL-2): HMAC secrets, passwords in URLs (backends,
+// http functions, forward-auth services, JWKS URLs), and the values of
+// credential-named function headers and environment variables (an http
+// function's X-Api-Key).
+func (g *Gateway) Secrets() []string {
+	if g == nil {
+		return nil
+	}
+	var out []string
+	add := func(vs ...string) {
+		for _, v := range vs {
+			if v != "" {
+				out = append(out, v)
+			}
+		}
+	}
+	named := func(m map[string]string) {
+		for k, v := range m {
+			if redact.SecretName(k) {
+				add(v)
+			}
+		}
+	}
+	for _, a := range g.Authorizers {
+		add(a.Secret)
+		add(redact.URLSecrets(a.URL)...)
+		add(redact.URLSecrets(a.JWKSURL)...)
+		if f := a.Function; f != nil {
+			add(redact.URLSecrets(f.URL)...)
+			named(f.Headers)
+			named(f.Env)
+		}
+	}
+	for _, r := range g.Routes {
+		if r.Backend != nil {
+			add(redact.URLSecrets(r.Backend.URL)...)
+		}
+	}
+	for _, t := range g.Tokens {
+		add(t.Secret)
+	}
+	return out
+}

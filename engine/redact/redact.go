@@ -1,0 +1,302 @@
+// Package redact is authlab's one policy for what its output may show
+// (ALL-2): which values are secrets, how a secret is abbreviated so that
+// it can be recognised but not reused, and how text from outside (paths,
+// headers, handler logs) is made safe to print on a terminal.
+//
+// Every renderer — fire, run, serve, trace files, the TUI, error messages
+// and diagnostics — goes through a Redactor. A nil *Redactor is the
+// --reveal one (TUI: v): secrets in full, control characters still escaped
+// by Line and Block.
+package redact
+
+import (
+	"encoding/json"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// schemes are the Authorization schemes kept in front of an abbreviation.
+var schemes = []string{"Bearer ", "Basic ", "bearer ", "basic "}
+
+// Abbreviate shortens a secret so it can be recognised but not reused:
+// "Bearer eyJhbGciOi…Q3xw".
+func Abbreviate(s string) string {
+	prefix := ""
+	for _, scheme := range schemes {
+		if strings.HasPrefix(s, scheme) {
+			prefix, s = scheme, s[len(scheme):]
+			break
+		}
+	}
+	r := []rune(s)
+	switch {
+	case len(r) <= 4:
+		return prefix + "…"
+	case len(r) <= 12:
+		return prefix + string(r[:3]) + "…"
+	}
+	return prefix + string(r[:6]) + "…" + string(r[len(r)-4:])
+}
+
+// secretWords are the parts of a header, query, cookie, argument or
+// environment name that say its value is a credential.
+var secretWords = []string{"auth", "token", "key", "secret", "sig", "pass", "cred", "session", "cookie", "jwt"}
+
+// SecretName reports whether a name (header, query parameter, cookie,
+// argument, environment variable) suggests that its value is a credential.
+func SecretName(name string) bool {
+	n := strings.ToLower(name)
+	for _, w := range secretWords {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// SecretHeader reports whether a header carries a credential:
+// Authorization, Proxy-Authorization, Cookie, Set-Cookie, X-Api-Key and
+// the like. The challenges (WWW-Authenticate) say how to authenticate and
+// hold nothing secret.
+func SecretHeader(name string) bool {
+	switch strings.ToLower(strings.TrimSpace(name)) {
+	case "www-authenticate", "proxy-authenticate", "authentication-info":
+		return false
+	}
+	return SecretName(name)
+}
+
+// HeaderSecrets are the values to abbreviate for one credential header:
+// the value, the credential after its scheme ("Bearer X": X), and for
+// cookies each name=value pair and the value of each credential cookie.
+func HeaderSecrets(name, value string) []string {
+	value = strings.TrimSpace(value)
+	if value == "" {
+		return nil
+	}
+	out := []string{value}
+	for _, scheme := range schemes {
+		if rest, ok := strings.CutPrefix(value, scheme); ok && strings.TrimSpace(rest) != "" {
+			out = append(out, strings.TrimSpace(rest))
+			break
+		}
+	}
+	n := strings.ToLower(strings.TrimSpace(name))
+	if n == "cookie" || n == "set-cookie" {
+		for i, crumb := range strings.Split(value, ";") {
+			if n == "set-cookie" && i > 0 {
+				break // the attributes (Path, HttpOnly) are not secret
+			}
+			crumb = strings.TrimSpace(crumb)
+			cn, cv, ok := strings.Cut(crumb, "=")
+			if !ok || cv == "" {
+				continue
+			}
+			out = append(out, crumb)
+			if SecretName(cn) || len(cv) >= 16 {
+				out = append(out, cv)
+			}
+		}
+	}
+	return out
+}
+
+// URLSecrets are the password of a URL's user information, decoded and as
+// written (percent-encoded): "http://user:pass@host" gives "pass".
+func URLSecrets(raw string) []string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.User == nil {
+		// An unparsable URL may still carry one: take it as written.
+		if m := userinfo.FindStringSubmatch(raw); m != nil {
+			return []string{m[2]}
+		}
+		return nil
+	}
+	pw, ok := u.User.Password()
+	if !ok || pw == "" {
+		return nil
+	}
+	out := []string{pw}
+	if m := userinfo.FindStringSubmatch(raw); m != nil && m[2] != pw {
+		out = append(out, m[2])
+	}
+	return out
+}
+
+var (
+	// userinfo finds "scheme://user:password@" in any text.
+	userinfo = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://[^/\s:@"'<>]*):([^/\s@"'<>]+)@`)
+	// privateKey finds a PEM private key block, also inside a JSON string.
+	privateKey = regexp.MustCompile(`(-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----)[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY-----)`)
+)
+
+// Redactor abbreviates secrets wherever they appear. Besides the secrets it
+// is given, it always abbreviates passwords in URLs (http://user:pa…@host)
+// and the body of PEM private keys.
+//
+// A short secret (under 12 bytes) is replaced where it stands as a whole
+// value, not inside a longer word: a tenant "acme" used as an identity
+// value is abbreviated in "?tenant=acme", "X-Tenant: acme" and a JSON
+// "\nacme", but "acme-service" is left alone. Longer secrets are replaced
+// wherever they appear.
+type Redactor struct {
+	pairs []pair // longest first
+	first map[byte]bool
+}
+
+type pair struct{ from, to string }
+
+// New abbreviates each secret, and the forms it takes in a URL (query or
+// path escaped) and inside a JSON string. Longer secrets are replaced
+// first, so "Bearer abc…" wins over its token "abc…".
+func New(secrets []string) *Redactor {
+	seen := map[string]bool{}
+	var pairs []pair
+	add := func(from, to string) {
+		if from == "" || seen[from] {
+			return
+		}
+		seen[from] = true
+		pairs = append(pairs, pair{from, to})
+	}
+	for _, s := range secrets {
+		if s == "" {
+			continue
+		}
+		short := Abbreviate(s)
+		add(s, short)
+		// A JSON string (an event, a trace file) must stay valid: the
+		// abbreviation is escaped as the secret was.
+		add(jsonString(s, false), jsonString(short, false))
+		add(jsonString(s, true), jsonString(short, true))
+		// In a URL (a query string, a logged target) the abbreviation is
+		// shown as is unless it would break a JSON string it sits in.
+		for _, esc := range []func(string) string{url.QueryEscape, url.PathEscape} {
+			to := short
+			if strings.ContainsAny(short, "\"\\") || Escape(short) != short {
+				to = esc(short)
+			}
+			add(esc(s), to)
+		}
+	}
+	sort.SliceStable(pairs, func(i, j int) bool { return len(pairs[i].from) > len(pairs[j].from) })
+	first := map[byte]bool{}
+	for _, p := range pairs {
+		first[p.from[0]] = true
+	}
+	return &Redactor{pairs: pairs, first: first}
+}
+
+// wholeWordBelow is the length under which a secret is only replaced as a
+// whole word: short values ("acme", "42") are often part of other words.
+const wholeWordBelow = 12
+
+// inWord reports whether s[i] continues the word before it. An escape
+// ("\n", "\u003c" in JSON, "%3D" in a URL) ends a word.
+func inWord(s string, i int) bool {
+	if i == 0 || !wordByte(s[i-1]) {
+		return false
+	}
+	if i >= 2 && s[i-2] == '\\' {
+		return false
+	}
+	if i >= 3 && s[i-3] == '%' {
+		return false
+	}
+	if i >= 6 && s[i-6] == '\\' && s[i-5] == 'u' {
+		return false
+	}
+	return true
+}
+
+// wordByte is a byte that continues a word: a secret next to one is part
+// of a longer value, not the secret itself.
+func wordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_'
+}
+
+// replace abbreviates every whole occurrence of a secret, longest first at
+// each position, in one pass (an abbreviation is never abbreviated again).
+func (r *Redactor) replace(s string) string {
+	if len(r.pairs) == 0 {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); i++ {
+		if !r.first[s[i]] {
+			continue
+		}
+		for _, p := range r.pairs {
+			if !strings.HasPrefix(s[i:], p.from) {
+				continue
+			}
+			end := i + len(p.from)
+			if len(p.from) < wholeWordBelow && ((wordByte(p.from[0]) && inWord(s, i)) ||
+				(end < len(s) && wordByte(s[end]) && wordByte(p.from[len(p.from)-1]))) {
+				continue
+			}
+			if b.Len() == 0 {
+				b.Grow(len(s))
+			}
+			b.WriteString(s[last:i])
+			b.WriteString(p.to)
+			last = end
+			i = end - 1
+			break
+		}
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// jsonString is s as it is written inside a JSON string, without quotes.
+func jsonString(s string, escapeHTML bool) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(escapeHTML)
+	_ = enc.Encode(s)
+	out := strings.TrimSuffix(b.String(), "\n")
+	return out[1 : len(out)-1]
+}
+
+// String abbreviates every secret in s. It does not escape control
+// characters: JSON output is escaped by its encoder.
+func (r *Redactor) String(s string) string {
+	if r == nil {
+		return s
+	}
+	if strings.Contains(s, "://") {
+		s = userinfo.ReplaceAllStringFunc(s, func(m string) string {
+			sub := userinfo.FindStringSubmatch(m)
+			return sub[1] + ":" + Abbreviate(sub[2]) + "@"
+		})
+	}
+	if strings.Contains(s, "PRIVATE KEY-----") {
+		s = privateKey.ReplaceAllString(s, "$1…$2")
+	}
+	return r.replace(s)
+}
+
+// Line is String for a one-line field of a text output: control
+// characters, line breaks included, are escaped (see Escape).
+func (r *Redactor) Line(s string) string { return Escape(r.String(s)) }
+
+// Block is String for a multi-line text (a body, handler logs): line
+// breaks and tabs are kept, every other control character is escaped.
+func (r *Redactor) Block(s string) string { return EscapeBlock(r.String(s)) }
+
+// Error is an error message as a text output prints it: secrets
+// abbreviated (a nil *Redactor shows them), control characters escaped,
+// line breaks kept.
+func (r *Redactor) Error(err error) string {
+	if err == nil {
+		return ""
+	}
+	return r.Block(err.Error())
+}
