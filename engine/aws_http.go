@@ -297,3 +297,5 @@ func (d *awsHTTP) Authorize(f *Flow, dec *Decision, cached *CachedDecision, st *
 	}
 	return httpForbidden(v.Rule, st.Summary)
 }
+
+func (d *awsHTTP) TokenSlot() (TokenSlot, bool) { return d.rest.TokenSlot() }

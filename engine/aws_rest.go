@@ -504,3 +504,7 @@ func evaluatePolicy(st *trace.Stage, doc *policy.Document, dec *Decision, cached
 	}
 	return v
 }
+
+// TokenSlot: a TOKEN authorizer reads its one header; a REQUEST one, its
+// first header or query source.
+func (d *awsREST) TokenSlot() (TokenSlot, bool) { return slotOf(d.sources) }

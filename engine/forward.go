@@ -243,3 +243,7 @@ func (c *forwardCaller) Invoke(ctx context.Context, inv runtime.Invocation) (run
 	out, err := json.Marshal(subanswer{Status: resp.StatusCode, Headers: h, Body: string(body)})
 	return runtime.Result{Payload: out}, err
 }
+
+// TokenSlot: the auth service sees the client's headers; Authorization is
+// where clients put a bearer token.
+func (d *forward) TokenSlot() (TokenSlot, bool) { return DefaultTokenSlot, true }

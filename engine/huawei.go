@@ -255,3 +255,5 @@ func (d *huawei) Authorize(f *Flow, dec *Decision, cached *CachedDecision, st *t
 	}
 	return d.answer(f, "AUTHORIZER_FAILURE", "HW-R3", st.Summary, 500, hwFailureCode, msg, dec.Context)
 }
+
+func (d *huawei) TokenSlot() (TokenSlot, bool) { return slotOf(d.sources) }

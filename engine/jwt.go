@@ -284,3 +284,7 @@ func publicDescription(ans jwtAnswer) string {
 	}
 	return "The access token is invalid"
 }
+
+func (d *jwtDialect) TokenSlot() (TokenSlot, bool) {
+	return slotOf([]config.IdentitySource{d.source})
+}

@@ -332,3 +332,35 @@ func (d *oci) Authorize(f *Flow, dec *Decision, cached *CachedDecision, st *trac
 	st.Summary = fmt.Sprintf("authenticated as %q", dec.Principal)
 	return nil
 }
+
+// TokenSlot: a single-argument authorizer reads its token variable; a
+// multi-argument one, the first header or query argument whose name says
+// credential, else the first header or query argument.
+func (d *oci) TokenSlot() (TokenSlot, bool) {
+	if d.tokenTable != "" {
+		return ociSlot(d.tokenTable, d.tokenKey)
+	}
+	var first *config.OCIArgument
+	for i, a := range d.args {
+		if a.Table != expr.Headers && a.Table != expr.Query {
+			continue
+		}
+		if config.SecretName(a.Name) || config.SecretName(a.Key) {
+			return ociSlot(a.Table, a.Key)
+		}
+		if first == nil {
+			first = &d.args[i]
+		}
+	}
+	if first == nil {
+		return TokenSlot{}, false
+	}
+	return ociSlot(first.Table, first.Key)
+}
+
+func ociSlot(table, key string) (TokenSlot, bool) {
+	if table == expr.Query {
+		return TokenSlot{Kind: config.SrcQuery, Name: key}, true
+	}
+	return headerSlot(key), true
+}

@@ -258,7 +258,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.setTab(tabFire)
 		m.focus[tabFire] = 1
 		m.syncFocus()
-		return m.c.status(levelInfo, "token set in the %s header — f fires", m.composer.identityHeader())
+		return m.c.status(levelInfo, "token set in %s — f fires", slotName(m.composer.tokenSlot()))
 	case OpenStageMsg:
 		if m.shown != nil {
 			m.stage.Open(m.shown, msg.Index)

@@ -12,6 +12,8 @@ import (
 	"github.com/charmbracelet/bubbles/textarea"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/authlab/authlab/engine"
 )
 
 // methods the composer cycles through with ←/→.
@@ -169,7 +171,7 @@ func (m *composerModel) updateNav(msg tea.KeyMsg) tea.Cmd {
 	case matches(msg, k.Edit):
 		return m.startEditing()
 	case matches(msg, k.PickToken):
-		m.picker = newPicker(m.c, m.identityHeader(), routeAuthorizer(m.c.S.Gateway, m.path.Value()))
+		m.picker = newPicker(m.c, m.tokenSlot(), routeAuthorizer(m.c.S.Gateway, m.path.Value()))
 		m.picker.SetSize(m.w, m.h)
 	}
 	return nil
@@ -248,10 +250,10 @@ func (m *composerModel) updatePicker(msg tea.KeyMsg) tea.Cmd {
 	if !done {
 		return nil
 	}
-	header := m.picker.header
+	slot := m.picker.slot
 	m.picker = nil
 	if ok {
-		m.setHeader(header, value)
+		m.putToken(slot, value)
 	}
 	return nil
 }
@@ -314,26 +316,36 @@ func (m *composerModel) syncParams() {
 	}
 }
 
-// identityHeader is the header the token picker writes.
-func (m *composerModel) identityHeader() string {
-	tpl := m.path.Value()
-	if g := m.c.S.Gateway; g != nil {
-		return identityHeader(g, tpl)
+// tokenSlot is where the route's authorizer reads its token: the engine
+// answers (an OCI X-Token header, a query parameter), not the TUI.
+func (m *composerModel) tokenSlot() engine.TokenSlot {
+	if e := m.c.S.Engine; e != nil {
+		if s, err := e.TokenSlot(methods[m.method], m.path.Value()); err == nil {
+			return s
+		}
 	}
-	return "Authorization"
+	return engine.DefaultTokenSlot
 }
 
 func (m *composerModel) setHeader(name, value string) {
 	m.headers.SetValue(setHeaderLine(m.headers.Value(), name, value))
 }
 
-// setToken writes a token into the identity header, adding "Bearer " to a
-// bare JWT as clients do.
-func (m *composerModel) setToken(tok string) {
-	if tok != "" && !strings.Contains(tok, " ") {
-		tok = "Bearer " + tok
+// setToken puts a token where the route's authorizer reads it.
+func (m *composerModel) setToken(tok string) { m.putToken(m.tokenSlot(), tok) }
+
+// putToken writes tok into slot: the slot's scheme ("Bearer ") is added to
+// a bare token; "" removes the header or parameter.
+func (m *composerModel) putToken(slot engine.TokenSlot, tok string) {
+	v := tok
+	if tok != "" && slot.Scheme != "" && !strings.Contains(tok, " ") {
+		v = slot.Scheme + tok
 	}
-	m.setHeader(m.identityHeader(), tok)
+	if slot.Kind == "query" {
+		m.query.SetValue(setQueryParam(m.query.Value(), slot.Name, v))
+		return
+	}
+	m.setHeader(slot.Name, v)
 }
 
 // Target is the path with parameters filled in, plus the query.

@@ -6,6 +6,8 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/authlab/authlab/engine"
 )
 
 // pickerItem is one choice of the token picker.
@@ -23,7 +25,7 @@ type pickerItem struct {
 type pickerModel struct {
 	c      *Common
 	w, h   int
-	header string
+	slot   engine.TokenSlot
 	items  []pickerItem
 	cursor int
 	offset int
@@ -31,8 +33,8 @@ type pickerModel struct {
 
 // newPicker offers the gateway's named tokens and the literal tokens of the
 // mock table of authorizer (all mock tables when it is "").
-func newPicker(c *Common, header, authorizer string) *pickerModel {
-	p := &pickerModel{c: c, header: header}
+func newPicker(c *Common, slot engine.TokenSlot, authorizer string) *pickerModel {
+	p := &pickerModel{c: c, slot: slot}
 	if g := c.S.Gateway; g != nil {
 		// The gateway file's named tokens, minted at the virtual clock so
 		// their exp counts from now.
@@ -41,7 +43,7 @@ func newPicker(c *Common, header, authorizer string) *pickerModel {
 			if err != nil {
 				continue // validate reports it; the picker offers the rest
 			}
-			p.items = append(p.items, pickerItem{label: t.Name, note: "tokens." + t.Name + " (minted now)", value: "Bearer " + tok})
+			p.items = append(p.items, pickerItem{label: t.Name, note: "tokens." + t.Name + " (minted now)", value: tok})
 		}
 	}
 	for _, t := range namedTokens(c.S.Gateway, authorizer) {
@@ -51,7 +53,7 @@ func newPicker(c *Common, header, authorizer string) *pickerModel {
 		t := c.S.Minted[i]
 		p.items = append(p.items, pickerItem{label: "Bearer " + t.Token, note: t.Label, value: "Bearer " + t.Token, secret: true})
 	}
-	p.items = append(p.items, pickerItem{label: "(none)", note: "remove the " + header + " header"})
+	p.items = append(p.items, pickerItem{label: "(none)", note: "remove " + slotName(slot)})
 	return p
 }
 
@@ -98,5 +100,13 @@ func (p *pickerModel) View() string {
 		lines = append(lines, s.cursorMark(i == p.cursor)+label, "    "+s.Dim.Render(it.note))
 	}
 	note := fmt.Sprintf("%d/%d", p.cursor+1, len(p.items))
-	return s.box("Token for "+p.header+" header", note, strings.Join(lines, "\n"), p.w, p.h, true)
+	return s.box("Token for "+slotName(p.slot), note, strings.Join(lines, "\n"), p.w, p.h, true)
+}
+
+// slotName says where a token goes, as the status line and picker title do.
+func slotName(s engine.TokenSlot) string {
+	if s.Kind == "query" {
+		return "the " + s.Name + " query parameter"
+	}
+	return "the " + s.Name + " header"
 }

@@ -2,7 +2,7 @@ package tui
 
 import (
 	"fmt"
-	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 
@@ -124,8 +124,6 @@ func policyEffect(doc any) string {
 	return e
 }
 
-// identityHeader is the header a route's authorizer reads its token from,
-// "Authorization" when it reads none.
 // routeAuthorizer names the authorizer of the route with template tpl, or "".
 func routeAuthorizer(g *config.Gateway, tpl string) string {
 	if g == nil {
@@ -137,25 +135,6 @@ func routeAuthorizer(g *config.Gateway, tpl string) string {
 		}
 	}
 	return ""
-}
-
-func identityHeader(g *config.Gateway, tpl string) string {
-	if g == nil {
-		return "Authorization"
-	}
-	for _, r := range g.Routes {
-		if r.Path != tpl || r.Authorizer == "" {
-			continue
-		}
-		if a := g.Authorizer(r.Authorizer); a != nil {
-			for _, src := range a.Sources() {
-				if src.Kind == config.SrcHeader {
-					return http.CanonicalHeaderKey(src.Name)
-				}
-			}
-		}
-	}
-	return "Authorization"
 }
 
 // setHeaderLine replaces the first "Name:" line of text (any case) with
@@ -180,4 +159,25 @@ func setHeaderLine(text, name, value string) string {
 		out = append(out, name+": "+value)
 	}
 	return strings.Join(out, "\n")
+}
+
+// setQueryParam replaces every name= pair of a query string with
+// name=value (URL-encoded), or appends it; value "" removes the pairs.
+func setQueryParam(query, name, value string) string {
+	q := strings.TrimPrefix(strings.TrimSpace(query), "?")
+	var out []string
+	for _, pair := range strings.Split(q, "&") {
+		if pair == "" {
+			continue
+		}
+		k, _, _ := strings.Cut(pair, "=")
+		if uk, err := url.QueryUnescape(k); err == nil && uk == name {
+			continue
+		}
+		out = append(out, pair)
+	}
+	if value != "" {
+		out = append(out, url.QueryEscape(name)+"="+url.QueryEscape(value))
+	}
+	return strings.Join(out, "&")
 }

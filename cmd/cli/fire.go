@@ -69,7 +69,7 @@ Secrets (tokens, Authorization and API-key values) are abbreviated unless
 	gatewayFlag(c, &o.Gateway)
 	c.Flags().StringArrayVarP(&o.Headers, "header", "H", nil, "request header 'Name: value' (repeatable)")
 	c.Flags().StringVarP(&o.Data, "data", "d", "", "request body; @FILE reads a file, - reads stdin")
-	c.Flags().StringVar(&o.Token, "token", "", "send 'Authorization: Bearer TOKEN'; NAME mints the gateway file's named token (tokens:) now")
+	c.Flags().StringVar(&o.Token, "token", "", "send TOKEN where the route's authorizer reads it (default 'Authorization: Bearer TOKEN'); NAME mints the gateway file's named token (tokens:) now")
 	c.Flags().StringArrayVar(&o.Then, "then", nil, "fire another request 'METHOD PATH' afterwards on the same engine and cache (repeatable)")
 	c.Flags().BoolVar(&o.JSON, "json", false, "print the result as JSON")
 	c.Flags().BoolVar(&o.Reveal, "reveal", false, "show tokens and identity values in full")
@@ -113,22 +113,16 @@ func runFire(ctx context.Context, o *FireOptions) error {
 		return err
 	}
 	headers := append([]string(nil), o.Headers...)
-	if o.Token != "" {
-		tok := o.Token
-		if g.Token(tok) != nil {
-			// A named token of the gateway file, minted now so it is fresh.
-			now := time.Now()
-			if o.Engine.Clock != nil {
-				now = o.Engine.Clock.Now()
-			}
-			if tok, err = g.MintToken(o.Token, now); err != nil {
-				return usageError("%v", err)
-			}
+	tok := o.Token
+	if tok != "" && g.Token(tok) != nil {
+		// A named token of the gateway file, minted now so it is fresh.
+		now := time.Now()
+		if o.Engine.Clock != nil {
+			now = o.Engine.Clock.Now()
 		}
-		if !strings.HasPrefix(tok, "Bearer ") {
-			tok = "Bearer " + tok
+		if tok, err = g.MintToken(o.Token, now); err != nil {
+			return usageError("%v", err)
 		}
-		headers = append(headers, "Authorization: "+tok)
 	}
 	type call struct{ method, path string }
 	calls := []call{{o.Method, o.Path}}
@@ -154,6 +148,9 @@ func runFire(ctx context.Context, o *FireOptions) error {
 	defer e.Close()
 	var docs []*report.Doc
 	for i, req := range reqs {
+		if tok != "" {
+			putToken(e, req, tok)
+		}
 		res := e.Do(ctx, req)
 		if o.JSON {
 			docs = append(docs, report.NewDoc(res, o.Reveal))
@@ -176,4 +173,15 @@ func runFire(ctx context.Context, o *FireOptions) error {
 		return enc.Encode(docs)
 	}
 	return nil
+}
+
+// putToken puts a token where the route's authorizer reads it (an OCI
+// authorizer's X-Token header, a query parameter); a route without one gets
+// 'Authorization: Bearer TOKEN'.
+func putToken(e *engine.Engine, req *engine.Request, tok string) {
+	slot, err := e.TokenSlot(req.Method, req.RawPath)
+	if err != nil {
+		slot = engine.DefaultTokenSlot
+	}
+	slot.Put(req, tok)
 }

@@ -56,3 +56,45 @@ func secretOf(t *testing.T, keys string) string {
 	}
 	return string(bytes.TrimSpace(b))
 }
+
+// TestFireTokenGoesToTheAuthorizersSlot: --token lands where the route's
+// authorizer reads it (the engine's TokenSlot): an OCI X-Token header, a
+// query parameter; a route without an authorizer gets Authorization.
+func TestFireTokenGoesToTheAuthorizersSlot(t *testing.T) {
+	dir := t.TempDir()
+	gw := `version: 1
+platform: oci
+authorizers:
+  xtok: {type: oci, token: "request.headers[X-Token]", function: {runtime: mock, responses: [{when: {token: t1}, return: {active: true, principal: p}}, {return: {active: false}}]}}
+  qtok: {type: oci, token: "request.query[access_token]", function: {runtime: mock, responses: [{when: {token: t1}, return: {active: true, principal: p}}, {return: {active: false}}]}}
+routes:
+  - {path: /x, authorizer: xtok, backend: {echo: true}}
+  - {path: /q, authorizer: qtok, backend: {echo: true}}
+  - {path: /open, backend: {echo: true}}
+`
+	path := filepath.Join(dir, "authlab.yaml")
+	if err := os.WriteFile(path, []byte(gw), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		path, where string
+	}{{"/x", `"X-Token": "t1"`}, {"/q", `"access_token": "t1"`}, {"/open", `"Authorization": "Bearer t1"`}} {
+		var out bytes.Buffer
+		o := &FireOptions{IO: &IO{Out: &out, Err: &out, Getenv: func(string) string { return "" }},
+			Gateway: path, Method: "GET", Path: c.path, Token: "t1", JSON: true, Reveal: true}
+		if err := runFire(context.Background(), o); err != nil {
+			t.Fatalf("%s: %v\n%s", c.path, err, out.String())
+		}
+		var doc struct {
+			Response struct {
+				Status float64 `json:"status"`
+			} `json:"response"`
+		}
+		if err := json.Unmarshal(out.Bytes(), &doc); err != nil || doc.Response.Status != 200 {
+			t.Errorf("%s: status %v, want 200\n%s", c.path, doc.Response.Status, out.String())
+		}
+		if !bytes.Contains(out.Bytes(), []byte(c.where)) {
+			t.Errorf("%s: the backend did not get %s\n%s", c.path, c.where, out.String())
+		}
+	}
+}
