@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -187,7 +188,11 @@ const minRefresh = 30 * time.Second
 
 func (v *jwtVerifier) Close() error { return nil }
 
-func (v *jwtVerifier) keySet(ctx context.Context, kid string, logs *strings.Builder) (*jose.KeySet, error) {
+// errNotFetched: the keys live at a JWKS URL not fetched yet, and the
+// caller asked not to wait on the network.
+var errNotFetched = errors.New("keys not fetched yet")
+
+func (v *jwtVerifier) keySet(ctx context.Context, kid string, noFetch bool, logs *strings.Builder) (*jose.KeySet, error) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if v.url == "" {
@@ -201,6 +206,12 @@ func (v *jwtVerifier) keySet(ctx context.Context, kid string, logs *strings.Buil
 	}
 	now := time.Now()
 	if v.keys == nil || (!known && kid != "" && now.Sub(v.lastFetch) >= minRefresh) {
+		if noFetch {
+			if v.keys == nil {
+				return nil, fmt.Errorf("%w: the keys at %s are fetched by the first request", errNotFetched, v.url)
+			}
+			return v.keys, nil
+		}
 		ks, err := jose.FetchJWKS(ctx, v.url, v.timeout)
 		v.lastFetch = now
 		if err != nil {
@@ -216,6 +227,44 @@ func (v *jwtVerifier) keySet(ctx context.Context, kid string, logs *strings.Buil
 	return v.keys, nil
 }
 
+// check is the verdict on one token: signature against the authorizer's
+// keys, the claim rules, then the required claims (JWT-1). The gateway's
+// Invoke and CheckToken (the token workbench) both ask it, so they agree.
+func (v *jwtVerifier) check(ctx context.Context, raw string, now time.Time, noFetch bool, logs *strings.Builder) (jose.Verdict, error) {
+	t, err := jose.Decode(raw)
+	if err != nil {
+		return jose.Verdict{Reason: jose.ReasonMalformed, Message: err.Error()}, nil
+	}
+	ks, err := v.keySet(ctx, t.KID, noFetch, logs)
+	if err != nil {
+		return jose.Verdict{}, err
+	}
+	opts := v.opts
+	opts.Now = now
+	verdict := jose.VerifyToken(t, ks, opts)
+	if !verdict.Valid {
+		return verdict, nil
+	}
+	names := make([]string, 0, len(v.required))
+	for name := range v.required {
+		names = append(names, name)
+	}
+	sort.Strings(names) // the same claim is reported first every time
+	for _, name := range names {
+		want := v.required[name]
+		got, ok := t.Claims[name]
+		if !ok || (want != "" && fmt.Sprint(got) != want) {
+			verdict.Valid, verdict.Reason = false, "missing-claim"
+			verdict.Message = fmt.Sprintf("required claim %s", name)
+			if want != "" {
+				verdict.Message += fmt.Sprintf(" must be %q", want)
+			}
+			break
+		}
+	}
+	return verdict, nil
+}
+
 func (v *jwtVerifier) Invoke(ctx context.Context, inv runtime.Invocation) (runtime.Result, error) {
 	var ev struct {
 		Token string `json:"token"`
@@ -224,39 +273,22 @@ func (v *jwtVerifier) Invoke(ctx context.Context, inv runtime.Invocation) (runti
 		return runtime.Result{}, err
 	}
 	var logs strings.Builder
-	kid := ""
-	if t, err := jose.Decode(ev.Token); err == nil {
-		kid = t.KID
-	}
-	ks, err := v.keySet(ctx, kid, &logs)
+	verdict, err := v.check(ctx, ev.Token, inv.Now, false, &logs)
 	if err != nil {
 		return runtime.Result{Logs: logs.String()}, err
 	}
-	opts := v.opts
-	opts.Now = inv.Now
-	verdict := jose.Verify(ev.Token, ks, opts)
 	ans := jwtAnswer{Valid: verdict.Valid, Reason: string(verdict.Reason), Message: verdict.Message, Alg: verdict.Alg, KID: verdict.KID}
-	if verdict.Token != nil {
+	if verdict.Valid && verdict.Token != nil {
 		ans.Claims = verdict.Token.Claims
-	}
-	if ans.Valid {
-		for name, want := range v.required {
-			got, ok := ans.Claims[name]
-			if !ok || (want != "" && fmt.Sprint(got) != want) {
-				ans.Valid, ans.Reason = false, "missing-claim"
-				ans.Message = fmt.Sprintf("required claim %s", name)
-				if want != "" {
-					ans.Message += fmt.Sprintf(" must be %q", want)
-				}
-				break
-			}
-		}
-	}
-	if !ans.Valid {
-		ans.Claims = nil
 	}
 	out, err := json.Marshal(ans)
 	return runtime.Result{Payload: out, Logs: logs.String()}, err
+}
+
+// CheckToken answers as this authorizer would for raw at now.
+func (d *jwtDialect) CheckToken(ctx context.Context, raw string, now time.Time, noFetch bool) (jose.Verdict, error) {
+	var logs strings.Builder
+	return d.verifier.check(ctx, raw, now, noFetch, &logs)
 }
 
 // publicDescription is the error_description a client sees (RFC 6750): the

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/authlab/authlab/engine/config"
 	"github.com/authlab/authlab/engine/jose"
@@ -16,15 +15,6 @@ import (
 type keyChoice struct {
 	Spec  string // what the Key field holds: a path, "secret:TEXT", or "" (ephemeral)
 	Label string
-}
-
-// verifier is one way the gateway checks a JWT: a jwt authorizer's keys
-// and claim rules.
-type verifier struct {
-	Name string
-	Keys *jose.KeySet
-	Opts jose.VerifyOptions
-	Err  error // the keys could not be loaded
 }
 
 // jwtAuthorizers are the gateway's built-in JWT verifiers, in file order.
@@ -37,32 +27,6 @@ func jwtAuthorizers(g *config.Gateway) []*config.Authorizer {
 		if a.Type == "jwt" {
 			out = append(out, a)
 		}
-	}
-	return out
-}
-
-// verifiers loads the keys of every jwt authorizer. A JWKS URL is not
-// fetched here: the workbench must not wait on the network.
-func verifiers(g *config.Gateway, now time.Time) []verifier {
-	var out []verifier
-	for _, a := range jwtAuthorizers(g) {
-		v := verifier{Name: a.Name, Opts: jose.VerifyOptions{Now: now, Issuer: a.Issuer, Audience: a.Audience, Algs: a.Algorithms}}
-		if a.Leeway != nil {
-			v.Opts.Leeway = a.Leeway.Duration
-		}
-		switch {
-		case a.JWKS != "":
-			v.Keys, v.Err = jose.LoadKeys(g.Abs(a.JWKS))
-		case a.PublicKey != "":
-			v.Keys, v.Err = jose.LoadKeys(g.Abs(a.PublicKey))
-		case a.Secret != "":
-			v.Keys = jose.NewKeySet("secret", jose.NewSecretKey([]byte(a.Secret), "secret of "+a.Name))
-		case a.JWKSURL != "":
-			v.Err = fmt.Errorf("keys at %s are not fetched in the workbench; fire a request to check", a.JWKSURL)
-		default:
-			v.Err = fmt.Errorf("no key configured")
-		}
-		out = append(out, v)
 	}
 	return out
 }

@@ -50,3 +50,31 @@ func TestDecodeMalformed(t *testing.T) {
 	}
 	r.quit()
 }
+
+// TestDecodeVerdictIsTheGateways: the Tokens tab judges a pasted token with
+// the engine's own jwt verifier, so a token lacking a required claim is
+// refused there as the gateway refuses it (it used to show "✓ valid").
+func TestDecodeVerdictIsTheGateways(t *testing.T) {
+	t.Chdir(t.TempDir())
+	writeFile(t, "authlab.yaml", `version: 1
+platform: generic
+authorizers:
+  strict: {type: jwt, secret: a-test-secret-of-thirty-two-bytes!!, requiredClaims: {tenant: acme}}
+routes:
+  - {path: /s, authorizer: strict, backend: {echo: true}}
+`)
+	o := testOptions(t)
+	o.Gateway = "authlab.yaml"
+	r := start(t, o, 100, 30)
+	r.keys("2", "tab", "p")
+	// HS256 over {"sub":"x"} with the gateway's secret, no tenant claim
+	r.typeText(hs256NoTenant)
+	r.keys("esc")
+	s := r.screen(nil)
+	if !strings.Contains(s, "✗ authorizer strict: missing-claim") {
+		t.Fatalf("the workbench should refuse the token as the gateway does:\n%s", s)
+	}
+	r.quit()
+}
+
+const hs256NoTenant = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ4In0.UN7dawdZiWZeB3f6bT9sg6ey5Cw6Jfc08rm4qakZkuM"
