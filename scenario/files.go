@@ -12,7 +12,9 @@ import (
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
+
+	"github.com/authlab/authlab/engine/config"
+	"github.com/authlab/authlab/engine/limits"
 )
 
 // skipDirs are folders a recursive search never enters: they hold other
@@ -55,7 +57,15 @@ func Discover(paths []string) ([]string, error) {
 			if ext := filepath.Ext(p); ext != ".yaml" && ext != ".yml" {
 				return nil
 			}
-			src, err := os.ReadFile(p)
+			// A file over the size limit is judged by its first bytes; if it
+			// looks like a scenario, loading it reports the limit.
+			src, err := limits.ReadFile(p, "scenario file", limits.MaxConfigBytes)
+			if limits.IsTooLarge(err) {
+				if stepsLine.Match(src) {
+					add(p)
+				}
+				return nil
+			}
 			if err != nil {
 				return err
 			}
@@ -75,10 +85,11 @@ func Discover(paths []string) ([]string, error) {
 var stepsLine = regexp.MustCompile(`(?m)^steps[ \t]*:`)
 
 // IsScenario reports whether a YAML file is a scenario: its top level has
-// a steps: key. A file the parser cannot read is judged by its text, so a
-// broken scenario is still reported as a scenario.
+// a steps: key. A file the parser cannot read (or refuses: past a limit) is
+// judged by its text, so a broken scenario is still reported as a scenario.
 func IsScenario(src []byte) bool {
-	f, err := parser.ParseBytes(src, 0)
+	src = config.Prepare(src)
+	f, err := config.Parse(src)
 	if err != nil || len(f.Docs) == 0 || f.Docs[0].Body == nil {
 		return stepsLine.Match(src)
 	}

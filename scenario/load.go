@@ -1,7 +1,6 @@
 package scenario
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,11 +25,12 @@ type LoadOptions struct {
 
 // LoadFile reads and checks a scenario file. Diagnostics hold every problem
 // of the scenario and of the gateway it loads, each at its file:line:col;
-// err is those diagnostics when any is an error.
+// err is those diagnostics when any is an error. A file over
+// limits.MaxConfigBytes is refused before it is read whole.
 func LoadFile(path string, o LoadOptions) (*Scenario, *config.Diagnostics, error) {
-	src, err := os.ReadFile(path)
+	src, diags, err := config.ReadFile(path, "scenario file")
 	if err != nil {
-		return nil, nil, fmt.Errorf("reading scenario file: %w", err)
+		return nil, diags, err
 	}
 	return Load(path, src, o)
 }
@@ -41,7 +41,7 @@ func Load(file string, src []byte, o LoadOptions) (*Scenario, *config.Diagnostic
 	if o.Getenv == nil {
 		o.Getenv = os.LookupEnv
 	}
-	src = config.NormalizeNewlines(src)
+	src = config.Prepare(src)
 	diags := &config.Diagnostics{}
 	diags.SetSource(file, src)
 	l := &loader{file: file, src: src, dir: filepath.Dir(file), diags: diags, opts: o,

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/authlab/authlab/engine/jose"
+	"github.com/authlab/authlab/engine/limits"
 )
 
 // tokenDecodeOptions are `token decode`'s flags plus what tests inject.
@@ -108,7 +109,9 @@ func runTokenDecode(opts *tokenDecodeOptions) error {
 
 	raw := opts.Token
 	if raw == "" || raw == "-" {
-		data, err := goio.ReadAll(goio.LimitReader(opts.IO.In, 1<<20))
+		// Bounded, and never cut silently: a cut token would fail with a
+		// misleading signature or JSON error.
+		data, err := limits.ReadAll(opts.IO.In, "stdin", "token", limits.MaxTokenBytes)
 		if err != nil {
 			return usageError("reading the token from stdin: %w", err)
 		}

@@ -7,13 +7,13 @@ import (
 	"errors"
 	"fmt"
 	goio "io"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/authlab/authlab/engine/jose"
+	"github.com/authlab/authlab/engine/limits"
 )
 
 // tokenMintOptions are `token mint`'s flags plus what tests inject.
@@ -210,9 +210,9 @@ func tokenMintClaims(opts *tokenMintOptions) (map[string]any, error) {
 		var data []byte
 		var err error
 		if opts.ClaimsFile == "-" {
-			data, err = goio.ReadAll(goio.LimitReader(opts.IO.In, 1<<20))
+			data, err = limits.ReadAll(opts.IO.In, "stdin", "claims", limits.MaxKeyBytes)
 		} else {
-			data, err = os.ReadFile(opts.ClaimsFile)
+			data, err = limits.ReadFile(opts.ClaimsFile, "claims file", limits.MaxKeyBytes)
 		}
 		if err != nil {
 			return nil, usageError("--claims: %w", err)

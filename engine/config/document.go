@@ -2,13 +2,10 @@ package config
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"reflect"
 
-	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
 )
 
 // This file exports the loader's machinery to other file formats (scenario
@@ -16,20 +13,14 @@ import (
 // at once, at its line and column, with a caret and a suggestion.
 
 // Document parses src as a file of one YAML document and returns its body.
-// Syntax errors, an empty file (message empty) and extra documents go to
-// diags; nil means there is nothing to decode. what names the format in
-// messages ("gateway", "scenario").
+// Syntax errors, a file past a limit (size, nesting, aliases: see Parse),
+// an empty file (message empty) and extra documents go to diags; nil means
+// there is nothing to decode. what names the format in messages
+// ("gateway", "scenario").
 func Document(file string, src []byte, diags *Diagnostics, what, empty string) ast.Node {
 	d := newDecoder(file, diags)
-	astFile, err := parser.ParseBytes(src, 0)
-	if err != nil {
-		var yerr yaml.Error
-		if errors.As(err, &yerr) && yerr.GetToken() != nil {
-			p := yerr.GetToken().Position
-			d.errAt(Pos{p.Line, p.Column}, "invalid YAML: %s", yerr.GetMessage())
-		} else {
-			d.errAt(Pos{1, 1}, "invalid YAML: %v", err)
-		}
+	astFile := d.parse(src)
+	if astFile == nil {
 		return nil
 	}
 	if len(astFile.Docs) == 0 || astFile.Docs[0].Body == nil {

@@ -4,8 +4,6 @@
 package config
 
 import (
-	"fmt"
-	"os"
 	"path/filepath"
 	"reflect"
 	"time"
@@ -25,11 +23,13 @@ const (
 )
 
 // LoadFile reads and checks a gateway file. The returned diagnostics hold
-// warnings even when err is nil; err is a *Diagnostics when the file has errors.
+// warnings even when err is nil; err is a *Diagnostics when the file has
+// errors. A file over limits.MaxConfigBytes is refused before it is read
+// whole.
 func LoadFile(path string) (*Gateway, *Diagnostics, error) {
-	src, err := os.ReadFile(path)
+	src, diags, err := ReadFile(path, "gateway file")
 	if err != nil {
-		return nil, nil, fmt.Errorf("reading gateway file: %w", err)
+		return nil, diags, err
 	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -41,7 +41,7 @@ func LoadFile(path string) (*Gateway, *Diagnostics, error) {
 // Load parses src (named file in messages) with relative paths resolved
 // against dir.
 func Load(file string, src []byte, dir string) (*Gateway, *Diagnostics, error) {
-	src = NormalizeNewlines(src)
+	src = Prepare(src)
 	diags := &Diagnostics{}
 	diags.setSource(file, src)
 	body := Document(file, src, diags, "gateway", "empty gateway file: expected a mapping with version, authorizers and routes")

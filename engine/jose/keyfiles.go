@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/authlab/authlab/engine/limits"
 )
 
 // KeyFiles are the paths WriteKeyPair wrote; Public is "" for HS*.
@@ -102,12 +104,18 @@ func AppendToJWKS(path string, k *Key) error {
 		return errors.New("an HMAC secret has no public key to publish in a JWKS")
 	}
 	set := jwks{Keys: []json.RawMessage{}}
-	data, err := os.ReadFile(path)
+	data, err := limits.ReadFile(path, "JWKS file", limits.MaxKeyBytes)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
+	case limits.IsTooLarge(err):
+		return err
 	case err != nil:
 		return fmt.Errorf("reading %s: %w", path, err)
 	default:
+		data = limits.StripBOM(data)
+		if err := limits.CheckJSONDepth(data, limits.MaxDepth); err != nil {
+			return fmt.Errorf("%s:%w", path, err)
+		}
 		if err := json.Unmarshal(data, &set); err != nil {
 			return fmt.Errorf("%s: not a JWKS: %w", path, err)
 		}

@@ -9,14 +9,19 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/authlab/authlab/engine/limits"
 )
 
-// LoadKeys reads a key file in any supported format (see ParseKeys).
+// LoadKeys reads a key file in any supported format (see ParseKeys). A
+// file over limits.MaxKeyBytes is refused before it is read whole.
 func LoadKeys(path string) (*KeySet, error) {
-	data, err := os.ReadFile(path)
+	data, err := limits.ReadFile(path, "key file", limits.MaxKeyBytes)
+	if limits.IsTooLarge(err) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("reading key: %w", err)
 	}
@@ -31,11 +36,16 @@ func LoadKeys(path string) (*KeySet, error) {
 // file bundled with its certificate is meant for signing); otherwise the
 // first public key or certificate.
 func ParseKeys(data []byte, source string) (*KeySet, error) {
-	trimmed := bytes.TrimSpace(data)
+	text := limits.StripBOM(data)
+	trimmed := bytes.TrimSpace(text)
 	switch {
 	case len(trimmed) == 0:
 		return nil, fmt.Errorf("%s: empty file, expected a PEM, JWK or JWKS key", source)
 	case trimmed[0] == '{':
+		// Nesting is bounded before decoding (positions are the file's).
+		if err := limits.CheckJSONDepth(text, limits.MaxDepth); err != nil {
+			return nil, fmt.Errorf("%s:%w", source, err)
+		}
 		return parseJWKOrSet(trimmed, source)
 	case bytes.Contains(trimmed, []byte("-----BEGIN ")):
 		k, err := parsePEM(trimmed, source)

@@ -4,8 +4,9 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
+
+	"github.com/authlab/authlab/engine/limits"
 )
 
 // NewSecretKey wraps an HMAC secret; source labels it in messages ("--secret").
@@ -17,7 +18,10 @@ func NewSecretKey(secret []byte, source string) *Key {
 // dropped because editors and `echo` add it and nobody means it; a secret
 // that must end in a newline can be given with SecretFromBase64.
 func SecretFromFile(path string) (*Key, error) {
-	data, err := os.ReadFile(path)
+	data, err := limits.ReadFile(path, "secret file", limits.MaxKeyBytes)
+	if limits.IsTooLarge(err) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("reading secret: %w", err)
 	}

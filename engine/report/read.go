@@ -12,6 +12,7 @@ import (
 
 	"github.com/authlab/authlab/engine"
 	"github.com/authlab/authlab/engine/backend"
+	"github.com/authlab/authlab/engine/limits"
 	"github.com/authlab/authlab/engine/trace"
 )
 
@@ -49,7 +50,8 @@ func ReadDoc(b []byte) (*engine.Result, error) {
 }
 
 // ReadTraces reads trace files (or every *.json in a folder, in name order,
-// which --trace-dir makes time order).
+// which --trace-dir makes time order). A file over limits.MaxTraceBytes is
+// refused before it is read whole.
 func ReadTraces(paths []string) ([]*engine.Result, error) {
 	var files []string
 	for _, p := range paths {
@@ -70,10 +72,11 @@ func ReadTraces(paths []string) ([]*engine.Result, error) {
 	}
 	var out []*engine.Result
 	for _, f := range files {
-		b, err := os.ReadFile(f)
+		b, err := limits.ReadFile(f, "trace file", limits.MaxTraceBytes)
 		if err != nil {
 			return nil, err
 		}
+		b = limits.StripBOM(b)
 		// A file may hold one document, or JSON lines (serve --json).
 		for i, line := range splitDocs(b) {
 			r, err := ReadDoc(line)
