@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/authlab/authlab/engine"
 	"github.com/authlab/authlab/engine/config"
 	"github.com/authlab/authlab/engine/redact"
 	"github.com/authlab/authlab/scenario"
@@ -126,14 +128,39 @@ func runValidate(o *ValidateOptions) error {
 }
 
 // loadAnyFile checks a gateway file, or a scenario file (a top-level steps:
-// key) together with the gateway it loads.
+// key) together with the gateway it loads. A gateway is also compiled as
+// serve and fire compile it (engine.Check: key files loaded, handlers
+// resolved, no worker started), so validate refuses what they refuse.
 func loadAnyFile(f string) (*config.Diagnostics, error) {
-	if src, err := os.ReadFile(f); err == nil && scenario.IsScenario(src) {
+	src, diags, err := config.ReadFile(f, "file")
+	if diags != nil {
+		return diags, err // over the size limit
+	}
+	if err == nil && scenario.IsScenario(src) {
 		_, diags, err := scenario.Load(f, src, scenario.LoadOptions{})
 		return diags, err
 	}
-	_, diags, err := config.LoadFile(f)
-	return diags, err
+	g, diags, err := config.LoadFile(f)
+	if err != nil {
+		return diags, err
+	}
+	var ce *engine.CheckError
+	if err := engine.Check(g, nil); errors.As(err, &ce) {
+		if diags == nil {
+			diags = &config.Diagnostics{}
+		}
+		p, ok := g.PosOf(ce.Path)
+		if !ok {
+			p = config.Pos{Line: 1, Col: 1}
+		}
+		diags.SetSource(g.File, g.Source)
+		diags.Errorf(g.File, p, "%s", ce.Err)
+		diags.Sort()
+		return diags, diags
+	} else if err != nil {
+		return diags, err
+	}
+	return diags, nil
 }
 
 // expandYAML replaces each folder by the *.yaml / *.yml files under it

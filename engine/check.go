@@ -1,0 +1,69 @@
+package engine
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/authlab/authlab/engine/clock"
+	"github.com/authlab/authlab/engine/config"
+)
+
+// CheckError is a part of a gateway file the engine refuses: Path is the
+// dotted path of what it refused ("authorizers.jwt.jwks", "routes[2]"), for
+// config.Gateway.PosOf.
+type CheckError struct {
+	Path string
+	Err  error
+}
+
+func (e *CheckError) Error() string { return e.Err.Error() }
+func (e *CheckError) Unwrap() error { return e.Err }
+
+// Check compiles g exactly as New does — key files loaded, handler files and
+// interpreters resolved, routes, transforms and backends compiled — and
+// releases it at once. No worker starts (workers start on the first call),
+// so `validate` refuses what `serve` and `fire` would refuse, and nothing
+// runs. The error, if any, is a *CheckError.
+func Check(g *config.Gateway, ff FunctionFactory) error {
+	// Each authorizer on its own first, so that its error points at it.
+	for _, a := range g.Authorizers {
+		one := *g
+		one.Authorizers, one.Routes = []*config.Authorizer{a}, nil
+		cg, err := compile(&one, clock.Real{}, ff)
+		if err != nil {
+			return &CheckError{Path: authorizerPath(g, a, err), Err: err}
+		}
+		cg.close()
+	}
+	cg, err := compile(g, clock.Real{}, ff)
+	if err != nil {
+		path := "routes"
+		for i, r := range g.Routes {
+			if r.Path != "" && strings.Contains(err.Error(), r.Path) {
+				path = fmt.Sprintf("routes[%d]", i)
+				break
+			}
+		}
+		return &CheckError{Path: path, Err: err}
+	}
+	cg.close()
+	return nil
+}
+
+// authorizerPath is the part of an authorizer an error is about: the key
+// file it names when it names one, else the function, else the authorizer.
+func authorizerPath(g *config.Gateway, a *config.Authorizer, err error) string {
+	base := "authorizers." + a.Name
+	msg := err.Error()
+	for _, f := range []struct{ key, file string }{{"jwks", a.JWKS}, {"publicKey", a.PublicKey}} {
+		if f.file != "" && strings.Contains(msg, g.Abs(f.file)) {
+			return base + "." + f.key
+		}
+	}
+	if a.Function != nil {
+		if _, ok := g.PosOf(base + ".function"); ok {
+			return base + ".function"
+		}
+	}
+	return base
+}

@@ -1,0 +1,89 @@
+package engine_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/authlab/authlab/engine"
+	"github.com/authlab/authlab/engine/config"
+)
+
+// TestCheck: Check refuses what New refuses, and says which part of the
+// file: a JWKS with no usable key (validate used to pass it while serve
+// refused it), a deeply nested JWKS, a command that is not there.
+func TestCheck(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, src string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("nokey.jwks.json", `{"keys": [{"kty": "RSA", "use": "enc", "n": "AQAB", "e": "AQAB"}]}`)
+	write("deep.jwks.json", `{"keys": `+strings.Repeat("[", 500)+strings.Repeat("]", 500)+`}`)
+	jwt := func(file string) string {
+		return `version: 1
+authorizers:
+  ok:
+    type: jwt
+    identitySource: header:Authorization
+    secret: "0123456789abcdef0123456789abcdef"
+  jwt:
+    type: jwt
+    identitySource: header:Authorization
+    audience: [a]
+    jwks: ` + file + `
+routes:
+  - path: /x
+    authorizer: jwt
+    backend: {echo: true}
+`
+	}
+	for _, c := range []struct {
+		name, src, path, want string
+	}{
+		{"no usable key", jwt("nokey.jwks.json"), "authorizers.jwt.jwks", `authorizer "jwt": loading the JWT key: ` + filepath.Join(dir, "nokey.jwks.json") + `: no usable key in the JWKS`},
+		{"deep JWKS", jwt("deep.jwks.json"), "authorizers.jwt.jwks", filepath.Join(dir, "deep.jwks.json") + `:1:109: nesting too deep`},
+		{"command not on PATH", `version: 1
+authorizers:
+  py:
+    type: aws-token
+    identitySource: header:Authorization
+    function: {runtime: process, command: [authlab-no-such-command]}
+routes:
+  - path: /x
+    authorizer: py
+    backend: {echo: true}
+`, "authorizers.py.function", `authorizer "py": function "py": function cannot be loaded: command "authlab-no-such-command" is not on PATH`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			g, diags, err := config.Load("gw.yaml", []byte(c.src), dir)
+			if err != nil {
+				t.Fatalf("does not load:\n%s", diags.Format(true))
+			}
+			err = engine.Check(g, nil)
+			var ce *engine.CheckError
+			if !errors.As(err, &ce) {
+				t.Fatalf("Check: %v", err)
+			}
+			if ce.Path != c.path || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("Check: %s: %v\nwant %s: %s", ce.Path, err, c.path, c.want)
+			}
+			if _, ok := g.PosOf(ce.Path); !ok {
+				t.Errorf("no position for %s", ce.Path)
+			}
+			if _, err := engine.New(g, engine.Options{}); err == nil || err.Error() != ce.Err.Error() {
+				t.Errorf("New and Check disagree: %v / %v", err, ce.Err)
+			}
+		})
+	}
+	g, diags, err := config.Load("gw.yaml", []byte(strings.Replace(jwt("x"), "jwks: x", "secret: \"0123456789abcdef0123456789abcdef\"", 1)), dir)
+	if err != nil {
+		t.Fatalf("does not load:\n%s", diags.Format(true))
+	}
+	if err := engine.Check(g, nil); err != nil {
+		t.Errorf("a good gateway: %v", err)
+	}
+}
