@@ -1,16 +1,17 @@
 package tui
 
 import (
-	"sort"
-
 	"context"
-	"github.com/authlab/authlab/engine"
+	"sort"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/authlab/authlab/engine"
+	"github.com/authlab/authlab/engine/reloadguard"
 )
 
 // tab is one page of the TUI.
@@ -73,7 +74,12 @@ type Model struct {
 	overwrite   string // a path the user agreed to replace
 
 	watcher *watcher
-	closed  bool
+	// held is a reload waiting to be sure the save that removes a
+	// route's protection is finished; unguarded is the protection the
+	// last reload removed, shown in the banner until the next one.
+	held      *heldReload
+	unguarded []reloadguard.Removal
+	closed    bool
 }
 
 // New builds the TUI and loads the gateway. An invalid gateway does not
@@ -272,11 +278,13 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case promptDoneMsg:
 		return m.promptDone(msg)
 	case filesChangedMsg:
-		cmd := m.reload("changed: " + baseNames(msg.Paths))
+		cmd := m.reloadChanged("changed: " + baseNames(msg.Paths))
 		if m.watcher != nil {
 			cmd = tea.Batch(cmd, m.watcher.Next())
 		}
 		return cmd
+	case reloadConfirmMsg:
+		return m.confirmReload(msg.h)
 	case mintedMsg:
 		m.decode.Update(msg)
 	case StatusMsg:

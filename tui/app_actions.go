@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/authlab/authlab/engine/config"
+	"github.com/authlab/authlab/engine/reloadguard"
 )
 
 // startFire sends a request through the engine off the UI goroutine: the
@@ -211,11 +212,75 @@ func (m *Model) save(path string) tea.Cmd {
 }
 
 // reload loads the gateway file again. A broken file leaves the engine on
-// the previous configuration and says where the file is wrong.
+// the previous configuration and says where the file is wrong. A reload
+// by hand is applied at once; if it takes protection away from a route,
+// that is shown as a warning.
 func (m *Model) reload(why string) tea.Cmd {
 	s := m.c.S
-	hadEngine := s.Engine != nil
+	m.held = nil
+	old := s.Gateway
 	err := s.Load()
+	var removed []reloadguard.Removal
+	if err == nil {
+		removed = reloadguard.Removed(old, s.Gateway)
+	}
+	return m.loaded(why, err, removed)
+}
+
+// heldReload is a saved version of the file that would take protection
+// away from a route, waiting to be sure the save is finished.
+type heldReload struct {
+	g       *config.Gateway
+	why     string
+	removed []reloadguard.Removal
+}
+
+// reloadConfirmMsg comes reloadguard.Confirm after a reload was held.
+type reloadConfirmMsg struct{ h *heldReload }
+
+// reloadChanged reloads after the watcher saw the files change. A version
+// that removes a route's authorizer (or its protection otherwise) may be
+// half a save, the authorizer line not written yet: it is held until the
+// file has stayed the same for reloadguard.Confirm, then applied with a
+// warning. A newer change replaces what is held.
+func (m *Model) reloadChanged(why string) tea.Cmd {
+	s := m.c.S
+	m.held = nil
+	if s.Engine == nil || s.Path == "" {
+		return m.reload(why)
+	}
+	g, err := s.Parse()
+	if err != nil {
+		return m.loaded(why, err, nil)
+	}
+	removed := reloadguard.Removed(s.Gateway, g)
+	if len(removed) == 0 {
+		return m.loaded(why, s.Install(g), nil)
+	}
+	h := &heldReload{g: g, why: why, removed: removed}
+	m.held = h
+	m.c.status(levelWarn, "%s: this version removes protection (%s); loading it once the file stays unchanged for %s",
+		why, removed[0], reloadguard.Confirm)
+	return tea.Tick(reloadguard.Confirm, func(time.Time) tea.Msg { return reloadConfirmMsg{h} })
+}
+
+// confirmReload applies a held reload if nothing changed since.
+func (m *Model) confirmReload(h *heldReload) tea.Cmd {
+	if m.held != h {
+		return nil // superseded by a newer change
+	}
+	m.held = nil
+	if !reloadguard.Unchanged(m.c.S.Path, h.g.Source) {
+		return nil // still being written: its next change reloads
+	}
+	return m.loaded(h.why, m.c.S.Install(h.g), h.removed)
+}
+
+// loaded reports a load's outcome: where the file is wrong, or what now
+// runs, and loudly any protection the new version took away.
+func (m *Model) loaded(why string, err error, removed []reloadguard.Removal) tea.Cmd {
+	s := m.c.S
+	hadEngine := s.Engine != nil
 	if m.watcher != nil {
 		m.watcher.Set(s.watchList())
 	}
@@ -235,6 +300,14 @@ func (m *Model) reload(why string) tea.Cmd {
 		m.overlay = ovNone
 	}
 	m.syncFocus()
+	m.unguarded = removed
+	if len(removed) > 0 {
+		more := ""
+		if len(removed) > 1 {
+			more = fmt.Sprintf(" (+%d more)", len(removed)-1)
+		}
+		return m.c.status(levelWarn, "WARNING: %s: loaded %s, which removed protection: %s%s", why, s.FileLabel(), removed[0], more)
+	}
 	g := s.Gateway
 	return m.c.status(levelInfo, "%s: loaded %s — %d %s, %d %s; caches start empty", why, s.FileLabel(),
 		len(g.Routes), plural(len(g.Routes), "route", "routes"), len(g.Authorizers), plural(len(g.Authorizers), "authorizer", "authorizers"))

@@ -152,11 +152,15 @@ func (m *Model) headerView() string {
 }
 
 // banner warns, on every tab, that the file on disk does not load while
-// the previous configuration keeps running.
+// the previous configuration keeps running, or else that the last reload
+// took protection away from a route.
 func (m *Model) banner() string {
 	s := m.c.S
-	if s.Engine == nil || s.LoadErr == nil || m.overlay == ovProblems {
+	if s.Engine == nil || m.overlay == ovProblems {
 		return ""
+	}
+	if s.LoadErr == nil {
+		return m.unguardedBanner()
 	}
 	st := m.c.Styles
 	first, more := s.FirstProblem()
@@ -168,6 +172,20 @@ func (m *Model) banner() string {
 	// says what to do, so the message is what gets cut.
 	msg := truncate("✗ "+first, max(10, m.w-lipgloss.Width(suffix)))
 	return fit(st.StatusError.Render(msg)+st.Dim.Render(suffix), m.w)
+}
+
+// unguardedBanner names the protection the last reload removed.
+func (m *Model) unguardedBanner() string {
+	if len(m.unguarded) == 0 {
+		return ""
+	}
+	st := m.c.Styles
+	suffix := ""
+	if n := len(m.unguarded); n > 1 {
+		suffix = fmt.Sprintf(" (+%d more)", n-1)
+	}
+	msg := truncate("⚠ reload removed protection: "+m.unguarded[0].String(), max(10, m.w-lipgloss.Width(suffix)))
+	return fit(st.StatusWarn.Render(msg)+st.Dim.Render(suffix), m.w)
 }
 
 func (m *Model) statusView() string {

@@ -92,6 +92,16 @@ func (s *Session) FileLabel() string {
 // An invalid file changes nothing but Problems: the engine keeps running
 // the previous configuration, as `serve` does.
 func (s *Session) Load() error {
+	g, err := s.Parse()
+	if err != nil {
+		return err
+	}
+	return s.Install(g)
+}
+
+// Parse reads and checks the gateway file (or the demo) without running
+// it; a failure is recorded as Load records it.
+func (s *Session) Parse() (*config.Gateway, error) {
 	var (
 		g     *config.Gateway
 		diags *config.Diagnostics
@@ -108,8 +118,14 @@ func (s *Session) Load() error {
 		if diags != nil && diags.HasErrors() {
 			s.Problems = diags
 		}
-		return err
+		return nil, err
 	}
+	return g, nil
+}
+
+// Install swaps a parsed gateway into the engine (starting the engine on
+// the first load).
+func (s *Session) Install(g *config.Gateway) error {
 	if s.Engine == nil {
 		e, err := engine.New(g, s.opts)
 		if err != nil {

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"bytes"
 	"path/filepath"
 	"sort"
 	"sync"
@@ -8,6 +9,9 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/fsnotify/fsnotify"
+
+	"github.com/authlab/authlab/engine/limits"
+	"github.com/authlab/authlab/engine/reloadguard"
 )
 
 // watcher reports edits to the gateway file and the files it names
@@ -89,6 +93,11 @@ func (w *watcher) loop() {
 				paths = append(paths, p)
 			}
 			sort.Strings(paths)
+			if !w.settled(paths) {
+				// Still being written: the next write's event starts the
+				// debounce again, and these stay pending.
+				continue
+			}
 			pending = map[string]bool{}
 			select {
 			case w.out <- paths:
@@ -100,6 +109,35 @@ func (w *watcher) loop() {
 			return
 		}
 	}
+}
+
+// settled reports whether the files hold the same bytes across two reads
+// reloadguard.Settle apart. A save may pause longer than the debounce; the
+// half written by then must not be loaded (it may parse, a route's
+// authorizer line not there yet). A file that cannot be read counts as
+// settled: the reload reports why it does not load.
+func (w *watcher) settled(paths []string) bool {
+	read := func(p string) []byte {
+		b, _ := limits.ReadFile(p, "watched file", limits.MaxConfigBytes)
+		return b
+	}
+	first := make([][]byte, len(paths))
+	for i, p := range paths {
+		first[i] = read(p)
+	}
+	t := time.NewTimer(reloadguard.Settle)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-w.done:
+		return false
+	}
+	for i, p := range paths {
+		if !bytes.Equal(first[i], read(p)) {
+			return false
+		}
+	}
+	return true
 }
 
 // Next is a command that waits for the next batch of changes. The root

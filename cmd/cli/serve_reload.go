@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/authlab/authlab/engine"
 	"github.com/authlab/authlab/engine/config"
 	"github.com/authlab/authlab/engine/redact"
+	"github.com/authlab/authlab/engine/reloadguard"
 )
 
 // watchGateway calls reload once after each burst of changes to path.
@@ -89,11 +89,24 @@ func (r *reloader) red() *redact.Redactor {
 }
 
 func (r *reloader) reload() {
-	src, err := os.ReadFile(r.path)
-	if err == nil && bytes.Equal(src, r.last) {
+	// A save that pauses longer than the debounce leaves a half-written
+	// file: load only bytes that stay the same across a short settle
+	// delay. If they changed, the write goes on and its next event brings
+	// us back here.
+	src, stable, diags, err := reloadguard.ReadSettled(r.path, reloadguard.Settle)
+	if err == nil && !stable {
 		return
 	}
-	g, diags, err := config.LoadFile(r.path)
+	if err == nil && bytes.Equal(config.Prepare(src), r.last) {
+		return
+	}
+	var g *config.Gateway
+	if err == nil {
+		var abs string
+		if abs, err = filepath.Abs(r.path); err == nil {
+			g, diags, err = config.Load(r.path, src, filepath.Dir(abs))
+		}
+	}
 	if err != nil {
 		if diags != nil && diags.HasErrors() {
 			diags.Reveal = r.reveal
@@ -104,11 +117,26 @@ func (r *reloader) reload() {
 		fmt.Fprintf(r.io.Err, "authlab serve: %s not reloaded; the previous configuration keeps serving\n", r.path)
 		return
 	}
+	// Taking protection away is never done quietly, nor on a file that
+	// may be half a save (the route's authorizer line not written yet):
+	// the file must stay as it is for a while longer first.
+	removed := reloadguard.Removed(r.e.Config(), g)
+	if len(removed) > 0 {
+		time.Sleep(reloadguard.Confirm)
+		if !reloadguard.Unchanged(r.path, src) {
+			fmt.Fprintf(r.io.Err, "authlab serve: %s is still changing; not loading a version of it that removes protection from route %s\n",
+				r.path, removed[0].Route)
+			return
+		}
+	}
 	if err := r.e.Reload(g); err != nil {
 		fmt.Fprintf(r.io.Err, "authlab serve: %s: %s\nauthlab serve: %s not reloaded; the previous configuration keeps serving\n", r.path, r.red().Error(err), r.path)
 		return
 	}
 	r.last = g.Source
+	for _, rm := range removed {
+		fmt.Fprintf(r.io.Err, "authlab serve: WARNING: reloading %s removed protection: %s\n", r.path, rm)
+	}
 	if diags != nil && len(diags.Warnings()) > 0 {
 		diags.Reveal = r.reveal
 		fmt.Fprint(r.io.Err, diags.Format(true))
