@@ -61,7 +61,7 @@ func (p *pickerModel) SetSize(w, h int) { p.w, p.h = w, h }
 
 func (p *pickerModel) ShortHelp() []key.Binding {
 	k := p.c.Keys
-	return []key.Binding{k.Up, k.Down, k.PickChoose, k.Back}
+	return []key.Binding{k.Up, k.Down, k.PickChoose, k.Reveal, k.Back}
 }
 
 // handle moves the cursor or ends the pick: done, the chosen value, and
@@ -75,6 +75,9 @@ func (p *pickerModel) handle(msg tea.KeyMsg) (done bool, value string, ok bool) 
 		p.cursor = min(len(p.items)-1, p.cursor+1)
 	case matches(msg, k.PickChoose):
 		return true, p.items[p.cursor].value, true
+	case matches(msg, k.Reveal):
+		// The picker holds the keys, so v works here too (ALL-2).
+		p.c.S.Reveal = !p.c.S.Reveal
 	case matches(msg, k.Back), matches(msg, k.Quit):
 		return true, "", false
 	}
