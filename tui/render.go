@@ -83,7 +83,7 @@ func (s *Styles) stageDetail(st *trace.Stage, red *report.Redactor, width int) s
 		b.WriteString(line + "\n")
 	}
 	if len(st.Rules) > 0 {
-		b.WriteString(s.Rule.Render("rules: "+strings.Join(st.Rules, " ")) + s.Dim.Render("  (see semantics.md)") + "\n")
+		b.WriteString(s.ruleNotes(st.Rules, width))
 	}
 	if len(st.Details) > 0 {
 		b.WriteString("\n")

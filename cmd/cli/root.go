@@ -22,7 +22,7 @@ tokens, or serve the gateway locally.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	// `authlab` alone opens the TUI (contract §1); without a terminal it
+	// `authlab` alone opens the TUI; without a terminal it
 	// says so and exits 2 instead of hanging a CI job.
 	tuiOpts := &TUIOptions{IO: io}
 	gatewayFlag(root, &tuiOpts.Gateway)
@@ -38,12 +38,18 @@ tokens, or serve the gateway locally.`,
 		newTUICmd(io),
 		newDemoCmd(io),
 		newFireCmd(io),
+		newProbeCmd(io),
 		newRunCmd(io),
 		newServeCmd(io),
 		newValidateCmd(io),
 		newTokenCmd(io),
 		newSchemaCmd(io),
+		newInitCmd(io),
+		newExplainCmd(io),
+		newVersionCmd(io),
 	)
+	root.Version = Build().String()
+	root.SetVersionTemplate("{{.Version}}\n")
 	return root
 }
 

@@ -103,7 +103,7 @@ otherwise, and warns when it is not.`,
 	gatewayFlag(c, &o.Gateway)
 	f := c.Flags()
 	f.StringVar(&o.Listen, "listen", defaultListen, "address to listen on (host:port; port 0 picks a free one)")
-	f.BoolVar(&o.JSON, "json", false, "print each request's full trace as a JSON line on stderr (contract §1)")
+	f.BoolVar(&o.JSON, "json", false, "print each request's full trace as a JSON line on stderr (the document of fire --json, described in docs/trace.md)")
 	f.BoolVar(&o.Reveal, "reveal", false, "show tokens and identity values in full in traces")
 	f.StringVar(&o.TraceDir, "trace-dir", "", "write each request's full trace to a JSON file in `DIR`")
 	f.IntVar(&o.Workers, "workers", 0, "warm workers per python / node / process authorizer whose file sets no pool (default 1)")
