@@ -14,7 +14,7 @@ import (
 func Schema() map[string]any {
 	s := config.SchemaOf(reflect.TypeOf(File{}))
 	s["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-	s["$id"] = "https://authlab.dev/schema/scenario.json"
+	s["$id"] = config.SchemaURL("scenario")
 	s["title"] = "authlab scenario file"
 	props := obj(s, "properties")
 

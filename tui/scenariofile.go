@@ -12,6 +12,7 @@ import (
 
 	"github.com/goccy/go-yaml"
 
+	"github.com/authlab/authlab/engine/config"
 	"github.com/authlab/authlab/engine/trace"
 	"github.com/authlab/authlab/fixtures"
 )
@@ -107,7 +108,7 @@ func buildScenario(entries []*Entry, file, gatewayPath, name string) ([]byte, er
 	if err != nil {
 		return nil, err
 	}
-	head := fmt.Sprintf("# yaml-language-server: $schema=https://authlab.dev/schema/scenario.json\n"+
+	head := fmt.Sprintf(config.Modeline("scenario")+"\n"+
 		"# Saved by authlab tui: %d %s and what was observed. Replay: authlab run %s\n", len(entries), plural(len(entries), "request", "requests"), filepath.Base(file))
 	return append([]byte(head), out...), nil
 }

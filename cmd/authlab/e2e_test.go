@@ -305,7 +305,7 @@ func TestSchema(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &s); err != nil {
 		t.Fatalf("not JSON: %v", err)
 	}
-	if s["$id"] != "https://authlab.dev/schema/gateway.json" || s["type"] != "object" {
+	if s["$id"] != config.SchemaURL("gateway") || s["type"] != "object" {
 		t.Errorf("$id %v type %v", s["$id"], s["type"])
 	}
 	if r.stdout != string(config.SchemaJSON()) {

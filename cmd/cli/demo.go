@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -64,7 +65,7 @@ demo when there is no ./authlab.yaml); print the demo file with --print.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			if p, _ := c.Flags().GetBool("print"); p {
-				_, err := io.Out.Write(fixtures.DemoGateway)
+				_, err := io.Out.Write(printableDemo())
 				return err
 			}
 			return runDemo(c.Context(), o)
@@ -117,4 +118,15 @@ func runDemo(ctx context.Context, o *DemoOptions) error {
 	fmt.Fprintf(o.IO.Out, "Calls per authorizer: %v\n", e.Calls())
 	fmt.Fprintln(o.IO.Out, "Next: authlab fire GET /orders/42 --token allow-alice --then 'GET /users/7'   (full trace of the gotcha)")
 	return nil
+}
+
+// printableDemo is the demo gateway as `demo --print` writes it: its
+// modeline, relative to the repository's fixtures folder, points at the
+// schema the repository publishes instead.
+func printableDemo() []byte {
+	src := fixtures.DemoGateway
+	if i := bytes.IndexByte(src, '\n'); i > 0 && bytes.HasPrefix(src, []byte("# yaml-language-server:")) {
+		src = src[i+1:]
+	}
+	return append([]byte(config.Modeline("gateway")+"\n"), src...)
 }

@@ -3,6 +3,7 @@ package config
 import (
 	"encoding/json"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -13,10 +14,29 @@ import (
 func Schema() map[string]any {
 	s := schemaOf(reflect.TypeOf(Gateway{}), "")
 	s["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-	s["$id"] = "https://authlab.dev/schema/gateway.json"
+	s["$id"] = SchemaURL("gateway")
 	s["title"] = "authlab gateway file"
+	// The validator, not the decoder, insists on version (with a better
+	// message than the decoder's), so its field has no required tag.
+	if req, _ := s["required"].([]string); !slices.Contains(req, "version") {
+		s["required"] = append([]string{"version"}, req...)
+	}
 	return s
 }
+
+// SchemaBaseURL is where the repository publishes the schemas of both file
+// formats (docs/schema/ on its main branch): the $id of each schema and the
+// yaml-language-server modeline of the files authlab writes. A test keeps
+// docs/schema/*.json equal to `authlab schema`.
+const SchemaBaseURL = "https://raw.githubusercontent.com/authlab/authlab/main/docs/schema/"
+
+// SchemaURL is the published schema of a file format: "gateway" or "scenario".
+func SchemaURL(kind string) string { return SchemaBaseURL + kind + ".json" }
+
+// Modeline is the first line of a gateway or scenario file written by authlab:
+// the YAML language server (VS Code, Neovim, ...) completes and checks the
+// file with the schema it names.
+func Modeline(kind string) string { return "# yaml-language-server: $schema=" + SchemaURL(kind) }
 
 // SchemaJSON is Schema, indented.
 func SchemaJSON() []byte {
