@@ -31,149 +31,193 @@ func (c *callCounter) get() int {
 	return c.n
 }
 
-// authorize runs identity → cache → authorizer → response-check → policy.
-func (p *pipeline) authorize() {
-	az := p.rt.auth
-	if az == nil {
-		p.skipAuth(0, "route has no authorizer")
-		return
-	}
-	d := az.dialect
+// authRun is one authorizer deciding one request: identity → cache
+// (concurrent misses coalesced) → invoke → check → decide. The route's
+// authorizer records each step as a stage of its own; a Huawei backend
+// authorizer (HW-B1) records them into its one stage. Both take the same
+// path, so both coalesce misses, honour expiry and record latency.
+type authRun struct {
+	p   *pipeline
+	az  *authorizer
+	rec recorder
 
-	st, start := p.stage(trace.Identity)
-	id, fl := d.Identity(p.f, st)
-	p.done(st, start)
+	id     Identity
+	cached *CachedDecision
+	dec    *Decision
+	fail   *Failure
+	done   bool // decided without calling (anonymous access)
+}
+
+// recorder opens the stages an authRun writes into.
+type recorder interface {
+	open(name string) (*trace.Stage, time.Time)
+	close(st *trace.Stage, start time.Time)
+	skip(name, why string)
+}
+
+// identity extracts the credential (identity stage).
+func (a *authRun) identity() {
+	d := a.az.dialect
+	st, start := a.rec.open(trace.Identity)
+	id, fl := d.Identity(a.p.f, st)
+	a.rec.close(st, start)
 	for _, v := range id.Secrets {
-		p.f.Trace.AddSecret(v)
+		a.p.f.Trace.AddSecret(v)
 	}
-	if fl != nil && id.Missing && az.cfg.IsAnonymousAccessAllowed && p.rt.authType == "ANONYMOUS" {
-		st.Status = trace.OK
-		st.Rule("OCI-A2")
-		st.Summary = "no credentials: anonymous access to an ANONYMOUS route, function not called"
-		p.skipAuth(1, "anonymous request (OCI-A2)")
-		return
+	a.id = id
+	if fl != nil && id.Missing {
+		if an, ok := d.(anonymousAllower); ok {
+			if rule, ok := an.Anonymous(a.p.rt); ok {
+				st.Status = trace.OK
+				st.Rule(rule)
+				st.Summary = "no credentials: anonymous access to an ANONYMOUS route, function not called"
+				a.done = true
+				for _, n := range []string{trace.Cache, trace.Authorizer, trace.ResponseCheck, trace.Policy} {
+					a.p.skipAs(n, "anonymous request ("+rule+")")
+				}
+				return
+			}
+		}
 	}
 	if fl != nil {
-		p.failed(st, fl)
-		p.skipAuth(1, "identity refused: function not called")
-		return
+		a.refuse(st, fl)
 	}
+}
 
-	var cached *CachedDecision
-	st, start = p.stage(trace.Cache)
+// lookup consults the result cache (cache stage).
+func (a *authRun) lookup() {
+	az, id := a.az, a.id
+	st, start := a.rec.open(trace.Cache)
+	defer a.rec.close(st, start)
 	switch {
 	case az.ttl == 0:
 		st.Status, st.Summary = trace.Skip, "caching off (ttl 0)"
-		st.Rule(cacheRules[az.cfg.Type][0])
+		st.Rule(az.spec.CacheRules[0])
+		return
 	case id.CacheKey == "":
 		st.Status, st.Summary = trace.Skip, "no cache key for this request"
-	default:
-		st.Add("key", id.CacheKey).Add("ttl", az.ttl.String())
-		st.Rule(cacheRules[az.cfg.Type][1])
-		if len(id.Secrets) > 0 {
-			p.f.Trace.AddSecret(id.CacheKey)
-		}
-		e, hit, expired := az.cache.Get(id.CacheKey)
-		if hit {
-			left := e.TTLLeft(p.f.Now)
-			cached = &CachedDecision{Key: id.CacheKey, Stored: e.Stored, TTLLeft: left}
-			p.dec = e.Value
-			st.Summary = fmt.Sprintf("hit: stored %s ago, %s left", p.f.Now.Sub(e.Stored).Round(time.Millisecond), left.Round(time.Millisecond))
-			st.Add("result", "hit").Add("stored", e.Stored.UTC().Format(time.RFC3339)).Add("ttlLeft", left.String())
-			if e.Value.IssuedFor != "" {
-				st.Add("issuedFor", e.Value.IssuedFor)
-			}
-		} else if expired != nil {
-			st.Summary = fmt.Sprintf("miss: entry expired %s ago", p.f.Now.Sub(expired.Expires).Round(time.Millisecond))
-			st.Add("result", "expired")
-		} else {
-			st.Summary = "miss"
-			st.Add("result", "miss")
-		}
-	}
-	p.done(st, start)
-
-	if cached != nil {
-		p.res.Outcome = Cached
-		p.skip(trace.Authorizer, "cached result used: function not called")
-		p.skip(trace.ResponseCheck, "cached result was checked when it was stored")
-	} else if az.ttl > 0 && id.CacheKey != "" {
-		// Concurrent misses for one key make one call; the others wait
-		// for its answer, as a gateway's cache fill would.
-		var late *cache.Entry[*Decision]
-		dec, _, shared := az.cache.Do(id.CacheKey, func() (*Decision, bool) {
-			// Another request may have stored an answer between the
-			// lookup above and here: use it rather than call again.
-			if e, hit, _ := az.cache.Get(id.CacheKey); hit {
-				late = &e
-				return e.Value, true
-			}
-			p.invoke(az, id)
-			return p.dec, p.fail == nil
-		})
-		if late != nil {
-			p.dec = late.Value
-			p.res.Outcome = Cached
-			st.Summary += "; a concurrent request stored an answer meanwhile"
-			st.Add("filledBy", "a concurrent request")
-			p.skip(trace.Authorizer, "a concurrent request with the same identity stored its answer just before: function not called")
-			p.skip(trace.ResponseCheck, "checked by the concurrent request")
-			cached = &CachedDecision{Key: id.CacheKey, Stored: late.Stored, TTLLeft: late.TTLLeft(p.f.Now)}
-		} else if shared {
-			p.dec = dec
-			p.res.Outcome = Cached
-			p.skip(trace.Authorizer, "a concurrent request with the same identity called the function; its answer was shared")
-			p.skip(trace.ResponseCheck, "checked by the concurrent request")
-			cached = &CachedDecision{Key: id.CacheKey, Stored: p.f.Now, TTLLeft: az.ttl}
-		} else if p.fail != nil {
-			return
-		}
-	} else {
-		p.invoke(az, id)
-		if p.fail != nil {
-			return
-		}
-	}
-
-	st, start = p.stage(trace.Policy)
-	fl = d.Authorize(p.f, p.dec, cached, st)
-	if fl == nil {
-		fl = p.checkScopes(st)
-	}
-	p.done(st, start)
-	if fl != nil {
-		p.failed(st, fl)
 		return
 	}
-	p.res.Principal = p.dec.Principal
+	st.Add("key", id.CacheKey).Add("ttl", az.ttl.String())
+	st.Rule(az.spec.CacheRules[1])
+	if len(id.Secrets) > 0 {
+		a.p.f.Trace.AddSecret(id.CacheKey)
+	}
+	e, hit, expired := az.cache.Get(id.CacheKey)
+	now := a.p.f.Now
+	switch {
+	case hit:
+		left := e.TTLLeft(now)
+		a.cached = &CachedDecision{Key: id.CacheKey, Stored: e.Stored, TTLLeft: left}
+		a.dec = e.Value
+		st.Summary = fmt.Sprintf("hit: stored %s ago, %s left", now.Sub(e.Stored).Round(time.Millisecond), left.Round(time.Millisecond))
+		st.Add("result", "hit").Add("stored", e.Stored.UTC().Format(time.RFC3339)).Add("ttlLeft", left.String())
+		if e.Value.IssuedFor != "" {
+			st.Add("issuedFor", e.Value.IssuedFor)
+		}
+		a.rec.skip(trace.Authorizer, "cached result used: function not called")
+		a.rec.skip(trace.ResponseCheck, "cached result was checked when it was stored")
+	case expired != nil:
+		st.Summary = fmt.Sprintf("miss: entry expired %s ago", now.Sub(expired.Expires).Round(time.Millisecond))
+		st.Add("result", "expired")
+	default:
+		st.Summary = "miss"
+		st.Add("result", "miss")
+	}
 }
 
-// invoke calls the function and checks its answer (authorizer and
-// response-check stages), caching a good decision.
-func (p *pipeline) invoke(az *authorizer, id Identity) {
+// call invokes the function and checks its answer (authorizer and
+// response-check stages); concurrent misses for one key make one call and
+// the others wait for its answer, as a gateway's cache fill would.
+func (a *authRun) call() {
+	az, id := a.az, a.id
+	if az.ttl == 0 || id.CacheKey == "" {
+		a.invoke()
+		return
+	}
+	var late *cache.Entry[*Decision]
+	dec, _, shared := az.cache.Do(id.CacheKey, func() (*Decision, bool) {
+		// Another request may have stored an answer between the lookup
+		// and here: use it rather than call again.
+		if e, hit, _ := az.cache.Get(id.CacheKey); hit {
+			late = &e
+			return e.Value, true
+		}
+		a.invoke()
+		return a.dec, a.fail == nil
+	})
+	switch {
+	case late != nil:
+		a.dec = late.Value
+		a.cached = &CachedDecision{Key: id.CacheKey, Stored: late.Stored, TTLLeft: late.TTLLeft(a.p.f.Now)}
+		a.note("filledBy", "a concurrent request")
+		a.rec.skip(trace.Authorizer, "a concurrent request with the same identity stored its answer just before: function not called")
+		a.rec.skip(trace.ResponseCheck, "checked by the concurrent request")
+	case shared:
+		a.dec = dec
+		a.cached = &CachedDecision{Key: id.CacheKey, Stored: a.p.f.Now, TTLLeft: az.ttl}
+		a.rec.skip(trace.Authorizer, "a concurrent request with the same identity called the function; its answer was shared")
+		a.rec.skip(trace.ResponseCheck, "checked by the concurrent request")
+	}
+}
+
+// note adds a detail to the cache stage, for a result that changed after
+// the lookup.
+func (a *authRun) note(k, v string) {
+	if st := a.p.f.Trace.Stage(trace.Cache); st != nil && a.rec == a.p.front() {
+		st.Summary += "; a concurrent request stored an answer meanwhile"
+		st.Add(k, v)
+	}
+}
+
+// invoke calls the function (or the built-in verifier) once and checks the
+// answer, caching a good decision.
+func (a *authRun) invoke() {
+	az, id, f := a.az, a.id, a.p.f
 	d := az.dialect
-	st, start := p.stage(trace.Authorizer)
-	event, err := d.Event(p.f, id)
+	a.p.res.Outcome = Called
+	st, start := a.rec.open(trace.Authorizer)
+	var res runtime.Result
+	var invokeErr error
+	if b, ok := d.(decider); ok {
+		// A built-in authorizer decides in process: a typed decision,
+		// no event or answer to encode and parse again.
+		st.Add("function", "built-in "+az.cfg.Type)
+		dec, fl := b.Decide(a.p.ctx, f, id, st)
+		a.rec.close(st, start)
+		st.Add("latency", st.Duration.String())
+		az.calls.inc()
+		st2, start2 := a.rec.open(trace.ResponseCheck)
+		if fl != nil {
+			st2.Summary = fl.Reason
+			a.rec.close(st2, start2)
+			a.refuse(st2, fl)
+			return
+		}
+		st2.Summary = st.Summary
+		a.rec.close(st2, start2)
+		a.store(dec, st2)
+		return
+	}
+	fd := d.(functionDialect)
+	event, err := fd.Event(f, id)
 	if err != nil {
-		p.done(st, start)
-		p.failed(st, &Failure{Reason: "building the event: " + err.Error(), Status: 500})
-		p.skip(trace.ResponseCheck, "no answer")
-		p.skip(trace.Policy, "no answer")
+		a.rec.close(st, start)
+		a.refuse(st, &Failure{Reason: "building the event: " + err.Error(), Status: 500})
 		return
 	}
 	st.Add("function", runtimeName(az)+functionTarget(az))
 	st.AddJSON("event", event)
-	p.res.Outcome = Called
 	az.calls.inc()
-	ctx := p.ctx
+	ctx := a.p.ctx
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	res, invokeErr := az.fn.Invoke(ctx, runtime.Invocation{
-		Event: event, RequestID: p.f.RequestID, FunctionName: az.cfg.Name,
-		Timeout: az.timeout, Identity: id.Values, Now: p.f.Now,
+	res, invokeErr = az.fn.Invoke(ctx, runtime.Invocation{
+		Event: event, RequestID: f.RequestID, FunctionName: az.cfg.Name,
+		Timeout: az.timeout, Identity: id.Values, Now: f.Now,
 	})
-	p.done(st, start)
+	a.rec.close(st, start)
 	st.Add("latency", st.Duration.String())
 	if res.ColdStart {
 		st.Add("coldStart", res.ColdStartCost.String())
@@ -202,26 +246,168 @@ func (p *pipeline) invoke(az *authorizer, id Identity) {
 		st.Add("logs", res.Logs)
 	}
 
-	st2, start2 := p.stage(trace.ResponseCheck)
-	dec, fl := d.Interpret(p.f, res, invokeErr, st2)
-	p.done(st2, start2)
+	st2, start2 := a.rec.open(trace.ResponseCheck)
+	dec, fl := fd.Interpret(f, res, invokeErr, st2)
+	a.rec.close(st2, start2)
 	if fl != nil {
-		p.failed(st2, fl)
-		p.skip(trace.Policy, "answer rejected: "+fl.Rule)
+		a.refuse(st2, fl)
 		return
 	}
-	p.dec = dec
-	if az.ttl > 0 && id.CacheKey != "" {
-		ttl := az.ttl
-		if !dec.Expires.IsZero() {
-			ttl = dec.Expires.Sub(p.f.Now)
+	a.store(dec, st2)
+}
+
+// store keeps a checked decision, and caches it under the identity key.
+func (a *authRun) store(dec *Decision, st *trace.Stage) {
+	a.dec = dec
+	az, id, now := a.az, a.id, a.p.f.Now
+	if az.ttl <= 0 || id.CacheKey == "" {
+		return
+	}
+	ttl := az.ttl
+	if !dec.Expires.IsZero() {
+		ttl = dec.Expires.Sub(now)
+	}
+	if ttl > 0 {
+		az.cache.Put(id.CacheKey, dec, ttl)
+		st.Add("cached", fmt.Sprintf("for %s under the identity key", ttl))
+	} else {
+		st.Add("cached", "no: the answer has already expired")
+	}
+}
+
+// decide applies the decision to this request (policy stage).
+func (a *authRun) decide() {
+	st, start := a.rec.open(trace.Policy)
+	fl := a.az.dialect.Authorize(a.p.f, a.dec, a.cached, st)
+	if fl == nil && a.rec == a.p.front() {
+		fl = a.p.checkScopes(st)
+	}
+	a.rec.close(st, start)
+	if fl != nil {
+		a.refuse(st, fl)
+	}
+}
+
+func (a *authRun) refuse(st *trace.Stage, fl *Failure) {
+	a.fail = fl
+	a.p.failed(st, fl)
+}
+
+// The route's authorizer: one stage per step.
+
+func (p *pipeline) identity() {
+	if p.rt.auth == nil {
+		for _, n := range []string{trace.Cache, trace.Authorizer, trace.ResponseCheck, trace.Policy} {
+			p.skipAs(n, "route has no authorizer")
 		}
-		if ttl > 0 {
-			az.cache.Put(id.CacheKey, dec, ttl)
-			st2.Add("cached", fmt.Sprintf("for %s under the identity key", ttl))
-		} else {
-			st2.Add("cached", "no: the answer has already expired")
+		p.skip(trace.Identity, "route has no authorizer")
+		return
+	}
+	p.auth = &authRun{p: p, az: p.rt.auth, rec: p.front()}
+	p.auth.identity()
+}
+
+func (p *pipeline) cacheLookup() {
+	p.auth.lookup()
+	if p.auth.cached != nil {
+		p.res.Outcome = Cached
+	}
+}
+
+func (p *pipeline) callAuthorizer() {
+	p.auth.call()
+	if p.auth.cached != nil {
+		p.res.Outcome = Cached
+	}
+}
+
+func (p *pipeline) policy() {
+	p.dec = p.auth.dec
+	p.auth.decide()
+	if p.fail == nil {
+		p.res.Principal = p.dec.Principal
+	}
+}
+
+// backendAuthorizer runs a Huawei backend authorizer (HW-B1) before the
+// request transformations that may read its context, as one stage.
+func (p *pipeline) backendAuthorizer() {
+	st, start := p.stage(trace.BackendAuthorizer)
+	sub := &subRecorder{st: st}
+	run := &authRun{p: p, az: p.rt.backAuth, rec: sub}
+	outcome := p.res.Outcome
+	defer func() {
+		p.res.Outcome = outcome // the route's authorizer's outcome, not this one's
+		sub.flush()
+		p.done(st, start)
+		st.Rule("HW-B1")
+		if p.fail == nil {
+			p.back = run.dec
+			st.Summary = "allowed by " + run.az.cfg.Name
+			if run.cached != nil {
+				st.Summary += " (cached)"
+			}
 		}
+	}()
+	st.Add("authorizer", run.az.cfg.Name+" ("+run.az.cfg.Type+")")
+	run.identity()
+	if run.fail == nil && !run.done {
+		run.lookup()
+	}
+	if run.fail == nil && !run.done && run.cached == nil {
+		run.call()
+	}
+	if run.fail == nil && !run.done {
+		run.decide()
+	}
+	if run.fail != nil {
+		// the refusal belongs to this stage, whichever step made it
+		p.failed(st, run.fail)
+	}
+}
+
+// front records the route's authorizer steps as stages of their own.
+func (p *pipeline) front() recorder { return (*stageRecorder)(p) }
+
+type stageRecorder pipeline
+
+func (r *stageRecorder) open(name string) (*trace.Stage, time.Time) {
+	return (*pipeline)(r).stage(name)
+}
+
+func (r *stageRecorder) close(st *trace.Stage, start time.Time) { (*pipeline)(r).done(st, start) }
+
+func (r *stageRecorder) skip(name, why string) { (*pipeline)(r).skipAs(name, why) }
+
+// subRecorder records an authorizer's steps as details of one stage; the
+// steps are merged when the stage ends (flush), after each has said all.
+type subRecorder struct {
+	st   *trace.Stage
+	subs []*trace.Stage
+}
+
+func (r *subRecorder) open(name string) (*trace.Stage, time.Time) {
+	sub := &trace.Stage{Name: name, Status: trace.OK}
+	r.subs = append(r.subs, sub)
+	return sub, time.Now()
+}
+
+func (r *subRecorder) close(*trace.Stage, time.Time) {}
+
+func (r *subRecorder) skip(name, why string) {
+	r.subs = append(r.subs, &trace.Stage{Name: name, Status: trace.Skip, Summary: why})
+}
+
+func (r *subRecorder) flush() {
+	for _, sub := range r.subs {
+		if sub.Summary != "" {
+			r.st.Add(sub.Name, sub.Summary)
+		}
+		for _, d := range sub.Details {
+			d.Key = sub.Name + "." + d.Key
+			r.st.Details = append(r.st.Details, d)
+		}
+		r.st.Rule(sub.Rules...)
 	}
 }
 
@@ -246,8 +432,9 @@ func (p *pipeline) checkScopes(st *trace.Stage) *Failure {
 	if p.rt.authType != "ANY_OF" {
 		return nil
 	}
-	if t := p.rt.auth.cfg.Type; t != "oci" && t != "jwt" {
-		st.Add("allowedScope", "ignored: "+t+" authorizers return no scopes (validate warns)")
+	az := p.rt.auth
+	if az.spec.ScopeRule == "" {
+		st.Add("allowedScope", "ignored: "+az.cfg.Type+" authorizers return no scopes (validate warns)")
 		return nil
 	}
 	want := p.rt.cfg.Authorization.AllowedScope
@@ -260,10 +447,7 @@ func (p *pipeline) checkScopes(st *trace.Stage) *Failure {
 			}
 		}
 	}
-	rule := "OCI-A1"
-	if p.rt.auth.cfg.Type == "jwt" {
-		rule = "JWT-2"
-	}
+	rule := az.spec.ScopeRule
 	st.Rule(rule)
 	st.Summary = fmt.Sprintf("authenticated as %q, but none of the allowed scopes %v was granted (granted: %v)", p.dec.Principal, want, p.dec.Scopes)
 	return p.g.platform.Forbidden(p.f, rule, fmt.Sprintf("none of the allowed scopes %v was granted (granted: %v)", want, p.dec.Scopes))
@@ -283,16 +467,4 @@ func runtimeName(az *authorizer) string {
 		return ""
 	}
 	return az.cfg.Function.Runtime
-}
-
-// cacheRules names, per authorizer type, the rule for the cache switch and
-// for the cache key.
-var cacheRules = map[string][2]string{
-	"aws-token":   {"AWS-C1", "AWS-C2"},
-	"aws-request": {"AWS-C1", "AWS-C2"},
-	"aws-http":    {"AWSH-C1", "AWSH-C1"},
-	"oci":         {"OCI-C1", "OCI-C1"},
-	"huawei":      {"HW-C1", "HW-C1"},
-	"jwt":         {"JWT-1", "JWT-1"},
-	"forward":     {"FWD-1", "FWD-1"},
 }

@@ -227,7 +227,7 @@ func (d *awsHTTP) Interpret(f *Flow, res runtime.Result, invokeErr error, st *tr
 		if !ok || json.Unmarshal(raw, &allowed) != nil {
 			return nil, httpError("AWSH-R1", "simple response: isAuthorized missing or not a boolean")
 		}
-		dec.Policy = allowed
+		dec.Policy = simpleAnswer(allowed)
 		st.Rule("AWSH-R1")
 		st.Summary = fmt.Sprintf("simple response: isAuthorized %v, %d context value(s)", allowed, len(dec.Context))
 		return dec, nil
@@ -240,7 +240,7 @@ func (d *awsHTTP) Interpret(f *Flow, res runtime.Result, invokeErr error, st *tr
 	if err != nil {
 		return nil, httpError("AWSH-R2", "policyDocument: "+err.Error())
 	}
-	dec.Policy = doc
+	dec.Policy = iamPolicy{doc}
 	if raw, ok := top["principalId"]; ok {
 		_ = json.Unmarshal(raw, &dec.Principal)
 	}
@@ -282,7 +282,7 @@ func (d *awsHTTP) Authorize(f *Flow, dec *Decision, cached *CachedDecision, st *
 		st.Rule("AWSH-C1")
 		st.Add("cachedFrom", dec.IssuedFor)
 	}
-	if allowed, ok := dec.Policy.(bool); ok {
+	if allowed, ok := dec.Policy.(simpleAnswer); ok {
 		if allowed {
 			st.Summary = "isAuthorized: true"
 			return nil
@@ -291,7 +291,7 @@ func (d *awsHTTP) Authorize(f *Flow, dec *Decision, cached *CachedDecision, st *
 		return httpForbidden("AWSH-R1", "the function answered isAuthorized: false")
 	}
 	st.Add("routeArn", arn)
-	v := evaluatePolicy(st, dec.Policy.(*policy.Document), dec, cached, arn)
+	v := evaluatePolicy(st, dec.Policy.(iamPolicy).Document, dec, cached, arn)
 	if v.Allowed {
 		return nil
 	}
@@ -299,3 +299,12 @@ func (d *awsHTTP) Authorize(f *Flow, dec *Decision, cached *CachedDecision, st *
 }
 
 func (d *awsHTTP) TokenSlot() (TokenSlot, bool) { return d.rest.TokenSlot() }
+
+// The HTTP API Lambda authorizer (AWSH-*).
+var awsHTTPSpec = &Spec{Type: "aws-http", New: newAWSHTTP, CacheRules: [2]string{"AWSH-C1", "AWSH-C1"},
+	Flavor: "lambda", Fixture: "aws-http.yaml"}
+
+// simpleAnswer is a simple response's isAuthorized (AWSH-R1).
+type simpleAnswer bool
+
+func (a simpleAnswer) Describe() string { return fmt.Sprintf("isAuthorized: %v", bool(a)) }

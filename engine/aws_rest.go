@@ -391,7 +391,7 @@ func (d *awsREST) Interpret(f *Flow, res runtime.Result, invokeErr error, st *tr
 		}
 		return nil, awsConfigError(rule, "policyDocument: "+err.Error())
 	}
-	dec.Policy = doc
+	dec.Policy = iamPolicy{doc}
 	st.Add("statements", strconv.Itoa(len(doc.Statements)))
 	if raw, ok := top["principalId"]; ok {
 		var s string
@@ -470,7 +470,7 @@ func (d *awsREST) readContext(raw json.RawMessage, dec *Decision, st *trace.Stag
 }
 
 func (d *awsREST) Authorize(f *Flow, dec *Decision, cached *CachedDecision, st *trace.Stage) *Failure {
-	doc := dec.Policy.(*policy.Document)
+	doc := dec.Policy.(iamPolicy).Document
 	arn := d.methodArn(f)
 	st.Add("methodArn", arn)
 	if cached != nil {
@@ -508,3 +508,19 @@ func evaluatePolicy(st *trace.Stage, doc *policy.Document, dec *Decision, cached
 // TokenSlot: a TOKEN authorizer reads its one header; a REQUEST one, its
 // first header or query source.
 func (d *awsREST) TokenSlot() (TokenSlot, bool) { return slotOf(d.sources) }
+
+// The REST API TOKEN and REQUEST Lambda authorizers (AWS-*).
+var (
+	awsTokenSpec = &Spec{Type: "aws-token", New: newAWSREST, CacheRules: [2]string{"AWS-C1", "AWS-C2"},
+		Flavor: "lambda", Fixture: "aws-rest.yaml"}
+	awsRequestSpec = &Spec{Type: "aws-request", New: newAWSREST, CacheRules: [2]string{"AWS-C1", "AWS-C2"},
+		Flavor: "lambda", Fixture: "aws-rest.yaml"}
+)
+
+// iamPolicy is the policy document a Lambda authorizer returned, evaluated
+// against each request's methodArn (AWS-P1), cached ones included (AWS-C3).
+type iamPolicy struct{ *policy.Document }
+
+func (p iamPolicy) Describe() string {
+	return fmt.Sprintf("IAM policy, %d statement(s)", len(p.Statements))
+}

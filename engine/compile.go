@@ -21,6 +21,7 @@ import (
 // authorizer is a compiled authorizer: its dialect, function and cache.
 type authorizer struct {
 	cfg     *config.Authorizer
+	spec    *Spec
 	dialect Dialect
 	fn      runtime.Function
 	ttl     time.Duration
@@ -67,20 +68,20 @@ func compile(g *config.Gateway, clk clock.Clock, ff FunctionFactory) (*gateway, 
 	}
 	cg := &gateway{cfg: g, platform: pf(g), authorizers: map[string]*authorizer{}, secrets: g.Secrets()}
 	for _, a := range g.Authorizers {
-		mk, ok := dialects[a.Type]
-		if !ok {
+		spec := SpecOf(a.Type)
+		if spec == nil {
 			return nil, fmt.Errorf("authorizer %q: unknown type %q", a.Name, a.Type)
 		}
-		d, err := mk(g, a)
+		d, err := spec.New(g, a)
 		if err != nil {
 			cg.close()
 			return nil, fmt.Errorf("authorizer %q: %w", a.Name, err)
 		}
 		var fn runtime.Function
-		if bf, ok := d.(builtinFunction); ok {
-			fn = bf.Function()
-		} else {
-			fn, err = buildFunction(a.Name, g, a.Function, d.MaxResponse(), ff)
+		if fd, ok := d.(functionDialect); ok {
+			fn, err = buildFunction(a.Name, g, a.Function, fd.MaxResponse(), ff)
+		} else if _, ok := d.(decider); !ok {
+			err = fmt.Errorf("type %s neither calls a function nor decides itself", a.Type)
 		}
 		if err != nil {
 			cg.close()
@@ -90,7 +91,7 @@ func compile(g *config.Gateway, clk clock.Clock, ff FunctionFactory) (*gateway, 
 		if dt, ok := d.(defaultTTLer); ok {
 			ttl = dt.DefaultTTL()
 		}
-		cg.authorizers[a.Name] = &authorizer{cfg: a, dialect: d, fn: fn, ttl: ttl,
+		cg.authorizers[a.Name] = &authorizer{cfg: a, spec: spec, dialect: d, fn: fn, ttl: ttl,
 			timeout: timeoutOf(a), cache: cache.New[*Decision](clk)}
 		cg.order = append(cg.order, a.Name)
 	}
@@ -258,11 +259,9 @@ func workerFunction(name string, g *config.Gateway, f *config.Function, maxRespo
 	}
 	spec.ContextFlavor = f.Flavor
 	if a := g.Authorizer(name); a != nil && spec.ContextFlavor == "" {
-		switch a.Type {
-		case "huawei":
-			spec.ContextFlavor = "functiongraph"
-		case "oci":
-			spec.ContextFlavor = "oci" // Fn FDK handlers: handler(ctx, data) / fdk.handle
+		if s := SpecOf(a.Type); s != nil && s.Flavor != "lambda" {
+			// Huawei FunctionGraph, OCI Fn FDK: handler(ctx, data) / fdk.handle
+			spec.ContextFlavor = s.Flavor
 		}
 	}
 	if g.AWS.Region != "" || g.AWS.Account != "" {

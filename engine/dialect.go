@@ -21,12 +21,19 @@ import (
 type Dialect interface {
 	// Identity extracts the identity and the cache key.
 	Identity(f *Flow, st *trace.Stage) (Identity, *Failure)
+	// Authorize decides this request from a fresh or cached decision.
+	Authorize(f *Flow, d *Decision, cached *CachedDecision, st *trace.Stage) *Failure
+}
+
+// functionDialect is a dialect whose decision comes from a function the
+// user writes (Lambda, OCI Fn, FunctionGraph): an event goes in, an answer
+// comes back to be checked. Built-in authorizers are deciders instead.
+type functionDialect interface {
+	Dialect
 	// Event builds the exact JSON event sent to the function.
 	Event(f *Flow, id Identity) ([]byte, error)
 	// Interpret checks the function's answer (or its breakage, invokeErr).
 	Interpret(f *Flow, res runtime.Result, invokeErr error, st *trace.Stage) (*Decision, *Failure)
-	// Authorize decides this request from a fresh or cached decision.
-	Authorize(f *Flow, d *Decision, cached *CachedDecision, st *trace.Stage) *Failure
 	// MaxResponse is the gateway's limit on the function's answer, in bytes.
 	MaxResponse() int
 }
@@ -53,14 +60,19 @@ type Decision struct {
 	// ContextOrder lists Context keys in the order the function returned them.
 	ContextOrder []string
 	Scopes       []string
-	// Policy is dialect-specific (the IAM document for AWS).
-	Policy any
+	// Policy is what the dialect applies to each request (an IAM document,
+	// isAuthorized, forwarded headers); nil when the decision is all.
+	Policy Policy
 	// IssuedFor is what the decision was issued for (AWS: the methodArn).
 	IssuedFor string
 	Raw       json.RawMessage
 	// Expires bounds the cache lifetime when set (OCI expiresAt).
 	Expires time.Time
 }
+
+// Policy is the part of a decision its dialect applies later. Each dialect
+// owns its concrete type; the pipeline and the surfaces only describe it.
+type Policy interface{ Describe() string }
 
 // CachedDecision says a decision came from the cache.
 type CachedDecision struct {
@@ -91,18 +103,6 @@ type defaultTTLer interface {
 
 // dialectFactory builds a dialect for one authorizer of a gateway.
 type dialectFactory func(g *config.Gateway, a *config.Authorizer) (Dialect, error)
-
-// dialects maps authorizer types to their dialect. Adding a gateway means
-// adding one file that registers here.
-var dialects = map[string]dialectFactory{
-	"aws-token":   newAWSREST,
-	"aws-request": newAWSREST,
-	"aws-http":    newAWSHTTP,
-	"oci":         newOCI,
-	"huawei":      newHuawei,
-	"jwt":         newJWT,
-	"forward":     newForward,
-}
 
 // headerInjector is implemented by dialects that put the authorizer's
 // answer onto the upstream request themselves (forward auth, FWD-3).

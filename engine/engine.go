@@ -238,8 +238,93 @@ type pipeline struct {
 	ctx  context.Context
 	rt   *compiledRoute
 	fail *Failure
-	dec  *Decision
+	auth *authRun  // the route's authorizer at work
+	dec  *Decision // its decision
 	back *Decision // Huawei backend authorizer answer
+	// skips holds why a later stage does not apply, set by an earlier one
+	// (a cache hit: the function is not called).
+	skips map[string]string
+}
+
+// stageDef is one step of the pipeline. The table below is the pipeline:
+// adding a stage is one entry, and the runner records what did not run.
+type stageDef struct {
+	name string
+	run  func(*pipeline)
+	// applies, when set, says whether the stage exists for this request at
+	// all; a stage that does not apply is not recorded (most routes have
+	// no backend authorizer, and their traces do not list one).
+	applies func(*pipeline) bool
+	// refused says why the stage does not run once an earlier stage has
+	// refused the request; nil means it runs anyway.
+	refused func(*pipeline) string
+}
+
+var stageTable = []stageDef{
+	{name: trace.Route, run: (*pipeline).route},
+	{name: trace.Identity, run: (*pipeline).identity, refused: authRefused},
+	{name: trace.Cache, run: (*pipeline).cacheLookup, refused: authRefused},
+	{name: trace.Authorizer, run: (*pipeline).callAuthorizer, refused: authRefused},
+	// response-check is recorded by the authorizer stage, which checks the
+	// answer it got; it appears here for its place and its skip reason.
+	{name: trace.ResponseCheck, refused: authRefused},
+	{name: trace.Policy, run: (*pipeline).policy, refused: authRefused},
+	{name: trace.BackendAuthorizer, run: (*pipeline).backendAuthorizer, refused: refusedAt,
+		applies: func(p *pipeline) bool { return p.rt != nil && p.rt.backAuth != nil }},
+	{name: trace.RequestTransform, run: (*pipeline).requestTransform, refused: refusedAt},
+	{name: trace.Backend, run: (*pipeline).backend, refused: func(p *pipeline) string { return "not called: " + refusedAt(p) }},
+	{name: trace.FailureResponse, run: (*pipeline).failureResponse},
+	{name: trace.ResponseTransform, run: (*pipeline).responseTransform},
+}
+
+// authRefused is why an authorizer step did not run after a refusal, in
+// the words of the step that refused.
+func authRefused(p *pipeline) string {
+	switch p.fail.Stage {
+	case trace.Route:
+		return "no route matched"
+	case trace.Identity:
+		return "identity refused: function not called"
+	case trace.ResponseCheck:
+		return "answer rejected: " + p.fail.Rule
+	}
+	return "no answer"
+}
+
+func refusedAt(p *pipeline) string { return "request refused at " + p.fail.Stage }
+
+func (p *pipeline) run() {
+	for _, s := range stageTable {
+		switch {
+		case s.applies != nil && !s.applies(p):
+		case p.recorded(s.name):
+			// recorded by an earlier stage (response-check by authorizer)
+		case p.skips[s.name] != "":
+			p.skip(s.name, p.skips[s.name])
+		case p.fail != nil && s.refused != nil:
+			p.skip(s.name, s.refused(p))
+		case s.run != nil:
+			s.run(p)
+		}
+	}
+	p.registerSecrets()
+}
+
+// skipAs marks a later stage as not applying, and why.
+func (p *pipeline) skipAs(name, why string) {
+	if p.skips == nil {
+		p.skips = make(map[string]string, 4)
+	}
+	p.skips[name] = why
+}
+
+func (p *pipeline) recorded(name string) bool {
+	for _, st := range p.f.Trace.Stages {
+		if st.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // stage starts a stage; finish it with done.
@@ -269,29 +354,6 @@ func (p *pipeline) failed(st *trace.Stage, fl *Failure) {
 	}
 	fl.Stage = st.Name
 	p.fail = fl
-}
-
-func (p *pipeline) run() {
-	p.route()
-	if p.fail == nil {
-		p.authorize()
-	} else {
-		p.skipAuth(0, "no route matched")
-	}
-	if p.fail == nil {
-		p.requestTransform()
-	}
-	if p.fail == nil {
-		p.backend()
-	} else if p.f.Trace.Stage(trace.RequestTransform) != nil {
-		p.skip(trace.Backend, "not called: request refused at "+p.fail.Stage)
-	} else {
-		p.skip(trace.RequestTransform, "request refused at "+p.fail.Stage)
-		p.skip(trace.Backend, "not called: request refused at "+p.fail.Stage)
-	}
-	p.failureResponse()
-	p.responseTransform()
-	p.registerSecrets()
 }
 
 func (p *pipeline) route() {
@@ -381,9 +443,3 @@ func methodsOf(r *config.Route) string {
 	return s
 }
 
-func (p *pipeline) skipAuth(from int, why string) {
-	names := []string{trace.Identity, trace.Cache, trace.Authorizer, trace.ResponseCheck, trace.Policy}
-	for _, n := range names[from:] {
-		p.skip(n, why)
-	}
-}

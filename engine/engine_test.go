@@ -63,14 +63,22 @@ func stageRules(res *engine.Result) string {
 
 func TestTraceHasEveryStageInOrder(t *testing.T) {
 	e, _ := newTestEngine(t, awsGateway(allowAliceExact))
+	// every stage but those that apply only to some routes (a Huawei
+	// backend authorizer: TestHuaweiBackendAuthorizerStage)
+	var want []string
+	for _, name := range trace.Stages {
+		if !trace.Optional(name) {
+			want = append(want, name)
+		}
+	}
 	for _, target := range []string{"/orders/1", "/nowhere"} {
 		res := fire(t, e, "GET", target, "Authorization: Bearer alice")
-		if len(res.Trace.Stages) != len(trace.Stages) {
-			t.Fatalf("%s: %d stages, want %d", target, len(res.Trace.Stages), len(trace.Stages))
+		if len(res.Trace.Stages) != len(want) {
+			t.Fatalf("%s: %d stages, want %d", target, len(res.Trace.Stages), len(want))
 		}
 		for i, s := range res.Trace.Stages {
-			if s.Name != trace.Stages[i] {
-				t.Errorf("%s: stage %d is %s, want %s", target, i, s.Name, trace.Stages[i])
+			if s.Name != want[i] {
+				t.Errorf("%s: stage %d is %s, want %s", target, i, s.Name, want[i])
 			}
 			if s.Status == trace.Skip && s.Summary == "" {
 				t.Errorf("%s: skipped stage %s does not say why", target, s.Name)

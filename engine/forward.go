@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -37,9 +36,7 @@ func newForward(g *config.Gateway, a *config.Authorizer) (Dialect, error) {
 	return d, nil
 }
 
-func (d *forward) MaxResponse() int           { return runtime.DefaultMaxResponse }
-func (d *forward) DefaultTTL() time.Duration  { return 0 }
-func (d *forward) Function() runtime.Function { return d.caller }
+func (d *forward) DefaultTTL() time.Duration { return 0 }
 
 // subrequest is the event: the request the auth service receives.
 type subrequest struct {
@@ -66,7 +63,8 @@ func (d *forward) Identity(f *Flow, st *trace.Stage) (Identity, *Failure) {
 	return id, nil
 }
 
-func (d *forward) Event(f *Flow, id Identity) ([]byte, error) {
+// subrequestOf is the request the auth service receives (FWD-1, FWD-2).
+func (d *forward) subrequestOf(f *Flow) subrequest {
 	r := f.Req
 	h := http.Header{}
 	for name, vals := range r.Header {
@@ -89,7 +87,27 @@ func (d *forward) Event(f *Flow, id Identity) ([]byte, error) {
 		h.Set("X-Original-URI", r.Target()) // FWD-1
 		h.Set("X-Original-Method", r.Method)
 	}
-	return marshalEvent(subrequest{Method: method, URL: d.caller.url, Headers: h})
+	return subrequest{Method: method, URL: d.caller.url, Headers: h}
+}
+
+// Decide sends the subrequest and decides from the auth service's answer,
+// recording both as the trace's event and answer.
+func (d *forward) Decide(ctx context.Context, f *Flow, id Identity, st *trace.Stage) (*Decision, *Failure) {
+	sr := d.subrequestOf(f)
+	if b, err := marshalEvent(sr); err == nil {
+		st.AddJSON("subrequest", b)
+	}
+	ans, err := d.caller.call(ctx, sr)
+	if err != nil {
+		st.Status, st.Summary = trace.Fail, "auth service broke: "+err.Error()
+		st.Add("error", err.Error())
+		return nil, d.unreachable(err)
+	}
+	if b, err := marshalEvent(ans); err == nil {
+		st.AddJSON("answer", b)
+	}
+	st.Summary = fmt.Sprintf("auth service answered %d", ans.Status)
+	return d.decide(ans, st)
 }
 
 func containsFold(list []string, s string) bool {
@@ -117,23 +135,21 @@ func nginxFailure(rule, reason string, status int) *Failure {
 	return &Failure{Rule: rule, Reason: reason, Status: status, Header: h, Body: []byte(nginxPage(status))}
 }
 
-func (d *forward) Interpret(f *Flow, res runtime.Result, invokeErr error, st *trace.Stage) (*Decision, *Failure) {
-	if invokeErr != nil {
-		if d.traefik {
-			fl := jsonFailure("", "FWD-2", "auth service unreachable: "+invokeErr.Error(), 500, "Internal Server Error")
-			fl.Header.Set("Content-Type", "text/plain; charset=utf-8")
-			return nil, fl
-		}
-		return nil, nginxFailure("FWD-1", "auth service gave no answer: "+invokeErr.Error(), 500)
+func (d *forward) unreachable(err error) *Failure {
+	if d.traefik {
+		fl := jsonFailure("", "FWD-2", "auth service unreachable: "+err.Error(), 500, "Internal Server Error")
+		fl.Header.Set("Content-Type", "text/plain; charset=utf-8")
+		return fl
 	}
-	var ans subanswer
-	if err := json.Unmarshal(res.Payload, &ans); err != nil {
-		return nil, nginxFailure("FWD-1", "auth answer unreadable", 500)
-	}
+	return nginxFailure("FWD-1", "auth service gave no answer: "+err.Error(), 500)
+}
+
+// decide reads the auth service's answer as nginx or Traefik does.
+func (d *forward) decide(ans subanswer, st *trace.Stage) (*Decision, *Failure) {
 	h := http.Header(ans.Headers)
 	st.Add("status", fmt.Sprint(ans.Status))
 	if ans.Status >= 200 && ans.Status < 300 {
-		dec := &Decision{Context: map[string]string{}, Policy: h}
+		dec := &Decision{Context: map[string]string{}, Policy: forwardAnswer(h)}
 		names := make([]string, 0, len(h))
 		for k := range h {
 			names = append(names, k)
@@ -188,12 +204,12 @@ func (d *forward) Authorize(f *Flow, dec *Decision, cached *CachedDecision, st *
 // then sets it from the auth answer if there (FWD-3): a forged X-User from
 // the client never survives.
 func (d *forward) Inject(dec *Decision, h http.Header) []trace.Change {
-	answer, _ := dec.Policy.(http.Header)
+	answer, _ := dec.Policy.(forwardAnswer)
 	var ch []trace.Change
 	for _, name := range d.responseHeaders {
 		old, had := h[http.CanonicalHeaderKey(name)]
 		h.Del(name)
-		vals := answer.Values(name)
+		vals := http.Header(answer).Values(name)
 		c := trace.Change{Target: "header", Name: http.CanonicalHeaderKey(name), Old: old, Note: "authResponseHeaders (FWD-3)"}
 		switch {
 		case len(vals) > 0 && had:
@@ -219,31 +235,36 @@ type forwardCaller struct {
 	timeout time.Duration
 }
 
-func (c *forwardCaller) Close() error { return nil }
-
-func (c *forwardCaller) Invoke(ctx context.Context, inv runtime.Invocation) (runtime.Result, error) {
-	var sr subrequest
-	if err := json.Unmarshal(inv.Event, &sr); err != nil {
-		return runtime.Result{}, err
-	}
+func (c *forwardCaller) call(ctx context.Context, sr subrequest) (subanswer, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	resp, err := backend.Send(ctx, sr.Method, sr.URL, http.Header(sr.Headers))
 	if err != nil {
 		var ne net.Error
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
-			return runtime.Result{}, runtime.TimeoutError(c.timeout)
+			return subanswer{}, runtime.TimeoutError(c.timeout)
 		}
-		return runtime.Result{}, err
+		return subanswer{}, err
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	h := resp.Header.Clone()
 	backend.StripHopByHop(h)
-	out, err := json.Marshal(subanswer{Status: resp.StatusCode, Headers: h, Body: string(body)})
-	return runtime.Result{Payload: out}, err
+	return subanswer{Status: resp.StatusCode, Headers: h, Body: string(body)}, nil
+}
+
+// forwardAnswer is the auth service's answer headers, kept with the
+// decision so the transformation stage can copy authResponseHeaders.
+type forwardAnswer http.Header
+
+func (a forwardAnswer) Describe() string {
+	return fmt.Sprintf("%d header(s) from the auth service", len(a))
 }
 
 // TokenSlot: the auth service sees the client's headers; Authorization is
 // where clients put a bearer token.
 func (d *forward) TokenSlot() (TokenSlot, bool) { return DefaultTokenSlot, true }
+
+// nginx auth_request and Traefik ForwardAuth (FWD-*).
+var forwardSpec = &Spec{Type: "forward", New: newForward, CacheRules: [2]string{"FWD-1", "FWD-1"},
+	Fixture: "forward.yaml"}

@@ -204,7 +204,7 @@ func (d *huawei) Interpret(f *Flow, res runtime.Result, invokeErr error, st *tra
 		}
 		return nil, conf("HW-R1", "body status is "+got+"; it must be allow or deny")
 	}
-	dec := &Decision{Raw: json.RawMessage(payload), Context: map[string]string{}, Policy: *body.Status}
+	dec := &Decision{Raw: json.RawMessage(payload), Context: map[string]string{}, Policy: huaweiStatus(*body.Status)}
 	keys := make([]string, 0, len(body.Context))
 	for k := range body.Context {
 		keys = append(keys, k)
@@ -240,7 +240,7 @@ func (d *huawei) Authorize(f *Flow, dec *Decision, cached *CachedDecision, st *t
 	if cached != nil {
 		st.Rule("HW-C1")
 	}
-	if dec.Policy == "allow" {
+	if dec.Policy == huaweiStatus("allow") {
 		st.Summary = "status allow"
 		return nil
 	}
@@ -257,3 +257,13 @@ func (d *huawei) Authorize(f *Flow, dec *Decision, cached *CachedDecision, st *t
 }
 
 func (d *huawei) TokenSlot() (TokenSlot, bool) { return slotOf(d.sources) }
+
+// The Huawei APIG custom authorizer (HW-*).
+var huaweiSpec = &Spec{Type: "huawei", New: newHuawei, CacheRules: [2]string{"HW-C1", "HW-C1"},
+	Flavor: "functiongraph", Fixture: "huawei.yaml"}
+
+// huaweiStatus is the function's allow or deny (HW-R1); a deny is answered
+// when applied, so a cached deny is answered the same way (HW-C1).
+type huaweiStatus string
+
+func (s huaweiStatus) Describe() string { return "status " + string(s) }

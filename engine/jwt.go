@@ -12,7 +12,6 @@ import (
 
 	"github.com/authlab/authlab/engine/config"
 	"github.com/authlab/authlab/engine/jose"
-	"github.com/authlab/authlab/engine/runtime"
 	"github.com/authlab/authlab/engine/trace"
 )
 
@@ -24,10 +23,6 @@ type jwtDialect struct {
 	verifier *jwtVerifier
 }
 
-// builtinFunction is implemented by dialects that bring their own function.
-type builtinFunction interface {
-	Function() runtime.Function
-}
 
 func newJWT(g *config.Gateway, a *config.Authorizer) (Dialect, error) {
 	src := config.IdentitySource{Kind: config.SrcHeader, Name: "Authorization"}
@@ -59,9 +54,7 @@ func newJWT(g *config.Gateway, a *config.Authorizer) (Dialect, error) {
 	return &jwtDialect{source: src, verifier: v}, nil
 }
 
-func (d *jwtDialect) MaxResponse() int           { return runtime.DefaultMaxResponse }
 func (d *jwtDialect) DefaultTTL() time.Duration  { return 0 }
-func (d *jwtDialect) Function() runtime.Function { return d.verifier }
 func jwtUnauthorized(reason, desc string) *Failure {
 	fl := jsonFailure("", "JWT-2", reason, 401, `{"message":"Unauthorized"}`)
 	v := `Bearer error="invalid_token"`
@@ -98,42 +91,43 @@ func (d *jwtDialect) Identity(f *Flow, st *trace.Stage) (Identity, *Failure) {
 	return Identity{Values: []string{tok}, Secrets: []string{raw, tok}}, nil
 }
 
-func (d *jwtDialect) Event(f *Flow, id Identity) ([]byte, error) {
-	return marshalEvent(map[string]any{"token": id.Values[0], "now": f.Now.UTC().Format(time.RFC3339)})
-}
-
-// jwtAnswer is what the verifier "function" answers.
-type jwtAnswer struct {
-	Valid   bool           `json:"valid"`
-	Reason  string         `json:"reason"`
-	Message string         `json:"message"`
-	Alg     string         `json:"alg,omitempty"`
-	KID     string         `json:"kid,omitempty"`
-	Claims  map[string]any `json:"claims,omitempty"`
-}
-
-func (d *jwtDialect) Interpret(f *Flow, res runtime.Result, invokeErr error, st *trace.Stage) (*Decision, *Failure) {
-	if invokeErr != nil {
-		// The key could not be had (JWKS URL down): the gateway cannot verify.
-		return nil, jwtUnauthorized("cannot verify: "+invokeErr.Error(), "key unavailable")
-	}
-	var ans jwtAnswer
-	if err := json.Unmarshal(res.Payload, &ans); err != nil {
-		return nil, jwtUnauthorized("verifier answer unreadable", "")
+// Decide verifies the token in process (JWT-1) and returns the claims as
+// the decision, or the 401 (JWT-2). No event or answer is encoded: the trace
+// records the token checked and the verdict.
+func (d *jwtDialect) Decide(ctx context.Context, f *Flow, id Identity, st *trace.Stage) (*Decision, *Failure) {
+	var logs strings.Builder
+	verdict, err := d.verifier.check(ctx, id.Values[0], f.Now, false, &logs)
+	if logs.Len() > 0 {
+		defer st.Add("logs", logs.String())
 	}
 	st.Rule("JWT-1", "JWT-2")
-	if !ans.Valid {
-		st.Summary = fmt.Sprintf("rejected (%s): %s", ans.Reason, ans.Message)
-		return nil, jwtUnauthorized(fmt.Sprintf("token rejected (%s): %s", ans.Reason, ans.Message), publicDescription(ans))
+	if err != nil {
+		// The key could not be had (JWKS URL down): the gateway cannot verify.
+		st.Status, st.Summary = trace.Fail, "cannot verify: "+err.Error()
+		return nil, jwtUnauthorized("cannot verify: "+err.Error(), "key unavailable")
 	}
-	dec := &Decision{Raw: res.Payload, Context: map[string]string{}}
-	keys := make([]string, 0, len(ans.Claims))
-	for k := range ans.Claims {
+	st.Add("alg", verdict.Alg)
+	if verdict.KID != "" {
+		st.Add("kid", verdict.KID)
+	}
+	if !verdict.Valid {
+		st.Summary = fmt.Sprintf("rejected (%s): %s", verdict.Reason, verdict.Message)
+		st.Add("verdict", string(verdict.Reason)+": "+verdict.Message)
+		return nil, jwtUnauthorized(fmt.Sprintf("token rejected (%s): %s", verdict.Reason, verdict.Message), publicDescription(verdict.Reason))
+	}
+	claims := verdict.Token.Claims
+	st.Add("verdict", "valid: "+verdict.Message)
+	if b, err := marshalEvent(claims); err == nil {
+		st.AddJSON("claims", b)
+	}
+	dec := &Decision{Context: make(map[string]string, len(claims))}
+	keys := make([]string, 0, len(claims))
+	for k := range claims {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		switch v := ans.Claims[k].(type) {
+		switch v := claims[k].(type) {
 		case string:
 			dec.Context[k] = v
 		default:
@@ -143,8 +137,8 @@ func (d *jwtDialect) Interpret(f *Flow, res runtime.Result, invokeErr error, st 
 		dec.ContextOrder = append(dec.ContextOrder, k)
 	}
 	dec.Principal = dec.Context["sub"]
-	dec.Scopes = claimScopes(ans.Claims)
-	st.Summary = fmt.Sprintf("valid %s token for %q, %d scope(s)", ans.Alg, dec.Principal, len(dec.Scopes))
+	dec.Scopes = claimScopes(claims)
+	st.Summary = fmt.Sprintf("valid %s token for %q, %d scope(s)", verdict.Alg, dec.Principal, len(dec.Scopes))
 	return dec, nil
 }
 
@@ -186,7 +180,6 @@ type jwtVerifier struct {
 // minRefresh rate-limits JWKS refreshes triggered by unknown kids.
 const minRefresh = 30 * time.Second
 
-func (v *jwtVerifier) Close() error { return nil }
 
 // errNotFetched: the keys live at a JWKS URL not fetched yet, and the
 // caller asked not to wait on the network.
@@ -265,26 +258,6 @@ func (v *jwtVerifier) check(ctx context.Context, raw string, now time.Time, noFe
 	return verdict, nil
 }
 
-func (v *jwtVerifier) Invoke(ctx context.Context, inv runtime.Invocation) (runtime.Result, error) {
-	var ev struct {
-		Token string `json:"token"`
-	}
-	if err := json.Unmarshal(inv.Event, &ev); err != nil {
-		return runtime.Result{}, err
-	}
-	var logs strings.Builder
-	verdict, err := v.check(ctx, ev.Token, inv.Now, false, &logs)
-	if err != nil {
-		return runtime.Result{Logs: logs.String()}, err
-	}
-	ans := jwtAnswer{Valid: verdict.Valid, Reason: string(verdict.Reason), Message: verdict.Message, Alg: verdict.Alg, KID: verdict.KID}
-	if verdict.Valid && verdict.Token != nil {
-		ans.Claims = verdict.Token.Claims
-	}
-	out, err := json.Marshal(ans)
-	return runtime.Result{Payload: out, Logs: logs.String()}, err
-}
-
 // CheckToken answers as this authorizer would for raw at now.
 func (d *jwtDialect) CheckToken(ctx context.Context, raw string, now time.Time, noFetch bool) (jose.Verdict, error) {
 	var logs strings.Builder
@@ -293,8 +266,8 @@ func (d *jwtDialect) CheckToken(ctx context.Context, raw string, now time.Time, 
 
 // publicDescription is the error_description a client sees (RFC 6750): the
 // reason without the details that belong in the trace only (key files, kids).
-func publicDescription(ans jwtAnswer) string {
-	switch ans.Reason {
+func publicDescription(r jose.Reason) string {
+	switch r {
 	case "expired":
 		return "The access token expired"
 	case "not-yet-valid", "issued-in-future":
@@ -320,3 +293,7 @@ func publicDescription(ans jwtAnswer) string {
 func (d *jwtDialect) TokenSlot() (TokenSlot, bool) {
 	return slotOf([]config.IdentitySource{d.source})
 }
+
+// The built-in JWT verifier (JWT-*).
+var jwtSpec = &Spec{Type: "jwt", New: newJWT, CacheRules: [2]string{"JWT-1", "JWT-1"}, ScopeRule: "JWT-2",
+	Fixture: "jwt.yaml"}

@@ -364,3 +364,13 @@ func ociSlot(table, key string) (TokenSlot, bool) {
 	}
 	return headerSlot(key), true
 }
+
+// The OCI API Gateway authorizer function (OCI-*).
+var ociSpec = &Spec{Type: "oci", New: newOCI, CacheRules: [2]string{"OCI-C1", "OCI-C1"}, ScopeRule: "OCI-A1",
+	Flavor: "oci", Fixture: "oci.yaml"}
+
+// Anonymous lets a request without credentials through to an ANONYMOUS
+// route when the authorizer allows anonymous access (OCI-A2).
+func (d *oci) Anonymous(rt *compiledRoute) (string, bool) {
+	return "OCI-A2", d.cfg.IsAnonymousAccessAllowed && rt.authType == "ANONYMOUS"
+}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/authlab/authlab/engine/backend"
 	"github.com/authlab/authlab/engine/expr"
-	"github.com/authlab/authlab/engine/runtime"
 	"github.com/authlab/authlab/engine/trace"
 )
 
@@ -80,12 +79,6 @@ func (p *pipeline) requestTransform() {
 		Upgrade: backend.UpgradeType(req.Header), Trailer: req.Trailer}
 	backend.StripHopByHop(up.Header)
 	p.res.Upstream = up
-	if p.rt.backAuth != nil {
-		if fl := p.backendAuthorize(st); fl != nil {
-			p.failed(st, fl)
-			return
-		}
-	}
 	if inj, ok := p.rt.authDialect().(headerInjector); ok && p.dec != nil {
 		st.Changes = append(st.Changes, inj.Inject(p.dec, up.Header)...)
 	}
@@ -212,53 +205,3 @@ func (r *compiledRoute) authDialect() Dialect {
 // backendAuthorize runs a Huawei backend authorizer (HW-B1) before the
 // backend call; what it did is recorded on the request-transform stage
 // under "backendAuthorizer.*" keys.
-func (p *pipeline) backendAuthorize(st *trace.Stage) *Failure {
-	az := p.rt.backAuth
-	d := az.dialect
-	sub := &trace.Stage{}
-	defer func() {
-		for _, det := range sub.Details {
-			det.Key = "backendAuthorizer." + det.Key
-			st.Details = append(st.Details, det)
-		}
-		st.Rule(sub.Rules...)
-		st.Rule("HW-B1")
-	}()
-	id, fl := d.Identity(p.f, sub)
-	for _, v := range id.Secrets {
-		p.f.Trace.AddSecret(v)
-	}
-	if fl != nil {
-		return fl
-	}
-	if az.ttl > 0 && id.CacheKey != "" {
-		if e, hit, _ := az.cache.Get(id.CacheKey); hit {
-			sub.Add("cache", "hit")
-			p.back = e.Value
-			return d.Authorize(p.f, e.Value, &CachedDecision{Key: id.CacheKey}, sub)
-		}
-	}
-	event, err := d.Event(p.f, id)
-	if err != nil {
-		return &Failure{Reason: "building the backend authorizer event: " + err.Error(), Status: 500}
-	}
-	sub.AddJSON("event", event)
-	az.calls.inc()
-	res, invokeErr := az.fn.Invoke(p.ctx, runtime.Invocation{Event: event, RequestID: p.f.RequestID,
-		FunctionName: az.cfg.Name, Timeout: az.timeout, Identity: id.Values, Now: p.f.Now})
-	if invokeErr == nil && res.Err == nil {
-		sub.AddJSON("response", res.Payload)
-	}
-	if res.Logs != "" {
-		sub.Add("logs", res.Logs)
-	}
-	dec, fl := d.Interpret(p.f, res, invokeErr, sub)
-	if fl != nil {
-		return fl
-	}
-	if az.ttl > 0 && id.CacheKey != "" {
-		az.cache.Put(id.CacheKey, dec, az.ttl)
-	}
-	p.back = dec
-	return d.Authorize(p.f, dec, nil, sub)
-}

@@ -24,6 +24,8 @@ const (
 	Authorizer        = "authorizer"
 	ResponseCheck     = "response-check"
 	Policy            = "policy"
+	// BackendAuthorizer is recorded only on routes that have one (HW-B1).
+	BackendAuthorizer = "backend-authorizer"
 	RequestTransform  = "request-transform"
 	Backend           = "backend"
 	FailureResponse   = "failure-response"
@@ -32,7 +34,10 @@ const (
 
 // Stages lists every stage name in the order the pipeline runs them.
 var Stages = []string{Route, Identity, Cache, Authorizer, ResponseCheck, Policy,
-	RequestTransform, Backend, FailureResponse, ResponseTransform}
+	BackendAuthorizer, RequestTransform, Backend, FailureResponse, ResponseTransform}
+
+// Optional reports a stage recorded only on requests it applies to.
+func Optional(name string) bool { return name == BackendAuthorizer }
 
 // Detail is one fact a stage recorded. Exactly one of Value or JSON is set.
 type Detail struct {
