@@ -3,6 +3,7 @@ package docs_test
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -219,5 +220,48 @@ func TestMarkdownYAMLParses(t *testing.T) {
 	}
 	if blocks < 5 {
 		t.Errorf("only %d yaml blocks found", blocks)
+	}
+}
+
+// TestActionYAML: the reusable GitHub Action is valid YAML, a composite
+// action that installs authlab, runs the scenarios and uploads the report.
+func TestActionYAML(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(root, "action.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a struct {
+		Name   string                    `yaml:"name"`
+		Inputs map[string]map[string]any `yaml:"inputs"`
+		Runs   struct {
+			Using string           `yaml:"using"`
+			Steps []map[string]any `yaml:"steps"`
+		} `yaml:"runs"`
+	}
+	if err := yaml.Unmarshal(b, &a); err != nil {
+		t.Fatalf("action.yml: %v", err)
+	}
+	if a.Runs.Using != "composite" || a.Name == "" {
+		t.Fatalf("action.yml: using %q, name %q", a.Runs.Using, a.Name)
+	}
+	for name, in := range a.Inputs {
+		if in["description"] == nil {
+			t.Errorf("input %s has no description", name)
+		}
+	}
+	var all strings.Builder
+	for _, s := range a.Runs.Steps {
+		fmt.Fprintf(&all, "%v\n", s)
+		if s["uses"] == nil && s["shell"] == nil {
+			t.Errorf("a run step of a composite action needs shell: %v", s)
+		}
+		if run, _ := s["run"].(string); strings.Contains(run, "${{") {
+			t.Errorf("inputs go through env, not into the script (injection): %q", run)
+		}
+	}
+	for _, want := range []string{"go install", "github.com/authlab/authlab/cmd/authlab@", "authlab run --junit", "actions/upload-artifact"} {
+		if !strings.Contains(all.String(), want) {
+			t.Errorf("action.yml lacks %q", want)
+		}
 	}
 }

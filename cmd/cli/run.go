@@ -55,7 +55,11 @@ The last lines are the summary: "N passed, M failed" (request steps) alone
 on its line, then the number of scenarios and the time taken.
 
 Exit code: 0 all passed, 1 a step failed, 2 a file is invalid (every problem
-is printed as file:line:col before any step runs).`,
+is printed as file:line:col before any step runs).
+
+In GitHub Actions (GITHUB_ACTIONS=true) each failed step and each error of
+an invalid file is also printed on stderr as an ::error workflow command,
+which GitHub shows as an annotation on the scenario file's line.`,
 		Example: `  authlab run scenarios/                       # every scenario under scenarios/
   authlab run --junit report.xml scenarios/    # JUnit XML for the CI's test tab
   authlab run --run 'cache' -v scenarios/      # scenarios or steps whose name matches
@@ -167,6 +171,11 @@ func loadScenarios(o *RunOptions, files []string) ([]*scenario.Scenario, error) 
 			return nil, err
 		}
 	}
+	if gh, ok := o.github(); ok {
+		if err := scenario.WriteGitHubDiagnostics(o.IO.Err, all.Shown(), gh); err != nil {
+			return nil, err
+		}
+	}
 	if o.JSON {
 		if err := scenario.WriteJSON(o.IO.Out, &scenario.JSONReport{Scenarios: []scenario.JSONScenario{}, Errors: errs}); err != nil {
 			return nil, err
@@ -191,6 +200,13 @@ func replayScenarios(ctx context.Context, o *RunOptions, scs []*scenario.Scenari
 	rep := scenario.Run(ctx, scs, opts)
 	if writeErr != nil {
 		return writeErr
+	}
+	if gh, ok := o.github(); ok {
+		// On stderr: stdout stays the report (--json included); the
+		// runner reads workflow commands from both.
+		if err := scenario.WriteGitHubAnnotations(o.IO.Err, rep, gh); err != nil {
+			return err
+		}
 	}
 	if o.JUnit != "" {
 		if err := writeJUnit(o.JUnit, scenario.JUnit(rep, o.Reveal)); err != nil {
@@ -226,4 +242,13 @@ func writeJUnit(path string, doc *scenario.JUnitSuites) error {
 		return fmt.Errorf("--junit %s: %w", path, err)
 	}
 	return nil
+}
+
+// github reports whether the run is a GitHub Actions step (GITHUB_ACTIONS
+// is "true"), where failed steps are also printed as ::error annotations.
+func (o *RunOptions) github() (scenario.GitHubOptions, bool) {
+	if o.IO.Getenv == nil || o.IO.Getenv("GITHUB_ACTIONS") != "true" {
+		return scenario.GitHubOptions{}, false
+	}
+	return scenario.GitHubOptions{Reveal: o.Reveal, Workspace: o.IO.Getenv("GITHUB_WORKSPACE")}, true
 }
