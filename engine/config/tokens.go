@@ -52,6 +52,17 @@ func (t *TokenSpec) signingKey(g *Gateway) (*jose.Key, error) {
 	return nil, fmt.Errorf("nothing to sign with: give key (a private key file), secret or secretFile (or alg: none)")
 }
 
+// SigningKey loads the key the named token is signed with (nil for alg
+// none), so that other tokens can be signed as the gateway's token would be
+// (authlab probe re-signs altered claims with it).
+func (g *Gateway) SigningKey(name string) (*jose.Key, error) {
+	t := g.Token(name)
+	if t == nil {
+		return nil, fmt.Errorf("no token %q in %s", name, g.File)
+	}
+	return t.signingKey(g)
+}
+
 // MintToken signs the named token at now.
 func (g *Gateway) MintToken(name string, now time.Time) (string, error) {
 	t := g.Token(name)
