@@ -251,17 +251,17 @@ type prober struct {
 	o   Options
 	r   *Report
 
-	slot     engine.TokenSlot
-	cred     Credential
-	token    string // the baseline credential, without the slot's scheme
-	jwt      *jwtParts
-	key      *jose.Key // signing key the authorizer trusts (control passed)
-	keyAlg   string
-	pub      *PublicKey
-	mine     *ownKey // authlab's own key, made on first use
-	srv      *keyServer
-	done     int
-	total    int
+	slot   engine.TokenSlot
+	cred   Credential
+	token  string // the baseline credential, without the slot's scheme
+	jwt    *jwtParts
+	key    *jose.Key // signing key the authorizer trusts (control passed)
+	keyAlg string
+	pub    *PublicKey
+	mine   *ownKey // authlab's own key, made on first use
+	srv    *keyServer
+	done   int
+	total  int
 }
 
 func (p *prober) close() {
