@@ -434,7 +434,7 @@ func TestAWSREST_HTTPRuntimeAnswers(t *testing.T) {
 			w.Header().Set("X-Amz-Function-Error", "Unhandled")
 			fmt.Fprint(w, `{"errorMessage":"Unauthorized","errorType":"Error"}`)
 		case "Bearer crash":
-			http.Error(w, "boom", 502)
+			http.Error(w, "boom", http.StatusBadGateway)
 		case "Bearer slow":
 			time.Sleep(500 * time.Millisecond)
 		default:

@@ -31,6 +31,7 @@ tokens, or serve the gateway locally.`,
 	root.SetOut(io.Out)
 	root.SetErr(io.Err)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		//lint:ignore ST1005 the hint is a sentence of its own, on its own line
 		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("%w\nSee '%s --help'.", err, c.CommandPath())}
 	})
 	// Explicit and ordered: this is the order of `authlab --help`.

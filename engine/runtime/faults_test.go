@@ -199,8 +199,7 @@ func TestPoolConcurrency(t *testing.T) {
 				t.Error(err)
 				return
 			}
-			var m map[string]any
-			m = decode(t, res.Payload)
+			m := decode(t, res.Payload)
 			mu.Lock()
 			pids[m["pid"].(float64)]++
 			if res.ColdStart {
