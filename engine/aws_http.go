@@ -27,7 +27,7 @@ func newAWSHTTP(g *config.Gateway, a *config.Authorizer) (Dialect, error) {
 	if g.AWS.Stage == "" {
 		info.stage = "$default" // HTTP APIs deploy to $default unless told otherwise
 	}
-	d := &awsHTTP{rest: &awsREST{request: true, sources: a.Sources(), aws: info}, format: a.PayloadFormat, simple: a.SimpleResponses}
+	d := &awsHTTP{rest: &awsREST{request: true, sources: a.Sources(), aws: info}, format: awsHTTPOptions(a).PayloadFormat, simple: awsHTTPOptions(a).SimpleResponses}
 	if d.format == "" {
 		d.format = "2.0"
 	}
@@ -302,7 +302,41 @@ func (d *awsHTTP) TokenSlot() (TokenSlot, bool) { return d.rest.TokenSlot() }
 
 // The HTTP API Lambda authorizer (AWSH-*).
 var awsHTTPSpec = &Spec{Type: "aws-http", New: newAWSHTTP, CacheRules: [2]string{"AWSH-C1", "AWSH-C1"},
-	Flavor: "lambda", Fixture: "aws-http.yaml"}
+	Flavor: "lambda", Fixture: "aws-http.yaml",
+	Config: config.TypeSpec{Platform: "aws-http", NeedsFunction: true,
+		Common:           []string{"identitySource", "ttl", "function"},
+		ContextVariables: []string{"routeKey"}, // $context.routeKey (AWSH-C1)
+		Options:          func() any { return &AWSHTTPOptions{} },
+		Validate:         validateAWSHTTP,
+		CachesPolicy:     func(a *config.Authorizer) bool { return !awsHTTPOptions(a).SimpleResponses }}}
+
+// AWSHTTPOptions are an aws-http authorizer's own keys.
+type AWSHTTPOptions struct {
+	PayloadFormat   string `yaml:"payloadFormat" doc:"Event format, \"1.0\" or \"2.0\" (default 2.0)." enum:"1.0,2.0"`
+	SimpleResponses bool   `yaml:"simpleResponses" doc:"The function answers {isAuthorized, context} instead of an IAM policy (payloadFormat 2.0 only)."`
+}
+
+func awsHTTPOptions(a *config.Authorizer) *AWSHTTPOptions {
+	if o, ok := a.Options.(*AWSHTTPOptions); ok {
+		return o
+	}
+	return &AWSHTTPOptions{}
+}
+
+func validateAWSHTTP(c *config.Check) {
+	a, o := c.A, awsHTTPOptions(c.A)
+	if o.SimpleResponses && o.PayloadFormat == "1.0" {
+		c.Err("simpleResponses", "authorizer %q: simpleResponses needs payloadFormat \"2.0\" (AWSH-R1)", a.Name)
+	}
+	for i, s := range c.Sources {
+		if s.Kind == config.SrcPath {
+			c.Err(fmt.Sprintf("identitySource[%d]", i), "authorizer %q: path parameters cannot be identity sources", a.Name)
+		}
+	}
+	if a.TTLValue() > 0 && len(a.IdentitySource) == 0 {
+		c.Warn("", "AWSH-C1", "authorizer %q has ttl %gs but no identitySource: HTTP APIs cache only with at least one identity source, so every request calls the function; add an identity source or set ttl: 0", a.Name, a.TTLValue().Seconds())
+	}
+}
 
 // simpleAnswer is a simple response's isAuthorized (AWSH-R1).
 type simpleAnswer bool

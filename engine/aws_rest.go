@@ -512,10 +512,57 @@ func (d *awsREST) TokenSlot() (TokenSlot, bool) { return slotOf(d.sources) }
 // The REST API TOKEN and REQUEST Lambda authorizers (AWS-*).
 var (
 	awsTokenSpec = &Spec{Type: "aws-token", New: newAWSREST, CacheRules: [2]string{"AWS-C1", "AWS-C2"},
-		Flavor: "lambda", Fixture: "aws-rest.yaml"}
+		Flavor: "lambda", Fixture: "aws-rest.yaml",
+		Config: config.TypeSpec{Platform: "aws", NeedsFunction: true,
+			Common:   []string{"identitySource", "validationRegex", "ttl", "function"},
+			Validate: validateAWSToken, CachesPolicy: func(*config.Authorizer) bool { return true }}}
 	awsRequestSpec = &Spec{Type: "aws-request", New: newAWSREST, CacheRules: [2]string{"AWS-C1", "AWS-C2"},
-		Flavor: "lambda", Fixture: "aws-rest.yaml"}
+		Flavor: "lambda", Fixture: "aws-rest.yaml",
+		Config: config.TypeSpec{Platform: "aws", NeedsFunction: true,
+			Common:   []string{"identitySource", "ttl", "function"},
+			Validate: validateAWSRequest, CachesPolicy: func(*config.Authorizer) bool { return true }}}
 )
+
+// validateAWSToken: one header carries the token (AWS-I1), and the
+// validation expression compiles (AWS-I2).
+func validateAWSToken(c *config.Check) {
+	a := c.A
+	switch {
+	case len(a.IdentitySource) == 0:
+		if !c.Reported("identitySource") {
+			c.ErrAtKey("", "authorizer %q: aws-token needs identitySource: header:NAME (the token header, e.g. header:Authorization)", a.Name)
+		}
+	case len(a.IdentitySource) > 1:
+		c.Err("identitySource", "authorizer %q: aws-token takes exactly one identity source (a header); use aws-request for several", a.Name)
+	case len(c.Sources) == 1 && c.Sources[0].Kind != config.SrcHeader:
+		c.Err("identitySource", "authorizer %q: aws-token reads its token from a header, not %s; use aws-request for query, stage or context sources", a.Name, c.Sources[0].Kind)
+	}
+	validateRegex(c)
+}
+
+// validateRegex checks a validationRegex (AWS-I2, HW-I1).
+func validateRegex(c *config.Check) {
+	if c.A.ValidationRegex == "" {
+		return
+	}
+	if _, err := regexp.Compile(c.A.ValidationRegex); err != nil {
+		c.Err("validationRegex", "authorizer %q: invalid validationRegex: %v", c.A.Name, config.RegexError(err))
+	}
+}
+
+// validateAWSRequest: no path parameters as sources, and caching needs a
+// source (AWS-I3).
+func validateAWSRequest(c *config.Check) {
+	a := c.A
+	for i, s := range c.Sources {
+		if s.Kind == config.SrcPath {
+			c.Err(fmt.Sprintf("identitySource[%d]", i), "authorizer %q: path parameters cannot be identity sources (AWS-I3)", a.Name)
+		}
+	}
+	if ttl := a.TTLValue(); ttl > 0 && len(a.IdentitySource) == 0 && !c.Reported("identitySource") {
+		c.ErrAtKey("", "authorizer %q: caching is on (ttl %gs) but there is no identitySource; AWS requires at least one when caching (AWS-I3) — add identitySource or set ttl: 0", a.Name, ttl.Seconds())
+	}
+}
 
 // iamPolicy is the policy document a Lambda authorizer returned, evaluated
 // against each request's methodArn (AWS-P1), cached ones included (AWS-C3).

@@ -55,9 +55,11 @@ func Check(g *config.Gateway, ff FunctionFactory) error {
 func authorizerPath(g *config.Gateway, a *config.Authorizer, err error) string {
 	base := "authorizers." + a.Name
 	msg := err.Error()
-	for _, f := range []struct{ key, file string }{{"jwks", a.JWKS}, {"publicKey", a.PublicKey}} {
-		if f.file != "" && strings.Contains(msg, g.Abs(f.file)) {
-			return base + "." + f.key
+	if kf, ok := a.Options.(interface{ KeyFiles() map[string]string }); ok {
+		for key, file := range kf.KeyFiles() {
+			if strings.Contains(msg, g.Abs(file)) {
+				return base + "." + key
+			}
 		}
 	}
 	if a.Function != nil {

@@ -442,4 +442,3 @@ func methodsOf(r *config.Route) string {
 	}
 	return s
 }
-

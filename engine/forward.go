@@ -13,6 +13,7 @@ import (
 
 	"github.com/authlab/authlab/engine/backend"
 	"github.com/authlab/authlab/engine/config"
+	"github.com/authlab/authlab/engine/redact"
 	"github.com/authlab/authlab/engine/runtime"
 	"github.com/authlab/authlab/engine/trace"
 )
@@ -31,8 +32,9 @@ func newForward(g *config.Gateway, a *config.Authorizer) (Dialect, error) {
 	if a.Timeout != nil {
 		timeout = a.Timeout.Duration
 	}
-	d := &forward{traefik: a.Mode == "traefik", requestHeaders: a.AuthRequestHeaders, responseHeaders: a.AuthResponseHeaders,
-		caller: &forwardCaller{url: a.URL, timeout: timeout}}
+	o := forwardOptions(a)
+	d := &forward{traefik: o.Mode == "traefik", requestHeaders: o.AuthRequestHeaders, responseHeaders: o.AuthResponseHeaders,
+		caller: &forwardCaller{url: o.URL, timeout: timeout}}
 	return d, nil
 }
 
@@ -267,4 +269,42 @@ func (d *forward) TokenSlot() (TokenSlot, bool) { return DefaultTokenSlot, true 
 
 // nginx auth_request and Traefik ForwardAuth (FWD-*).
 var forwardSpec = &Spec{Type: "forward", New: newForward, CacheRules: [2]string{"FWD-1", "FWD-1"},
-	Fixture: "forward.yaml"}
+	Fixture: "forward.yaml",
+	Config: config.TypeSpec{Platform: "generic", Common: []string{"timeout"},
+		Options: func() any { return &ForwardOptions{} }, Validate: validateForward}}
+
+// ForwardOptions are a forward authorizer's own keys.
+type ForwardOptions struct {
+	Mode                string            `yaml:"mode" doc:"nginx (auth_request, default) or traefik (ForwardAuth)." enum:"nginx,traefik"`
+	URL                 string            `yaml:"url" doc:"The auth service URL." format:"uri"`
+	AuthRequestHeaders  config.StringList `yaml:"authRequestHeaders" doc:"Client headers sent to the auth service (default: all)."`
+	AuthResponseHeaders config.StringList `yaml:"authResponseHeaders" doc:"Auth-answer headers copied onto the upstream request (client values removed first)."`
+}
+
+// Secrets: a password in the auth service URL.
+func (o *ForwardOptions) Secrets() []string { return redact.URLSecrets(o.URL) }
+
+// ForwardOptionsOf returns a forward authorizer's options (empty for other
+// types).
+func ForwardOptionsOf(a *config.Authorizer) *ForwardOptions { return forwardOptions(a) }
+
+func forwardOptions(a *config.Authorizer) *ForwardOptions {
+	if o, ok := a.Options.(*ForwardOptions); ok {
+		return o
+	}
+	return &ForwardOptions{}
+}
+
+func validateForward(c *config.Check) {
+	a, o := c.A, forwardOptions(c.A)
+	if o.URL == "" {
+		c.ErrAtKey("", "authorizer %q: forward needs url: the auth service", a.Name)
+	} else if !config.IsHTTPURL(o.URL) {
+		c.Err("url", "url %q: expected an absolute http:// or https:// URL", o.URL)
+	}
+	for i, h := range o.AuthResponseHeaders {
+		if !config.ValidHeaderName(h) {
+			c.Err(fmt.Sprintf("authResponseHeaders[%d]", i), "invalid header name %q", h)
+		}
+	}
+}

@@ -38,7 +38,7 @@ const (
 )
 
 func newHuawei(g *config.Gateway, a *config.Authorizer) (Dialect, error) {
-	d := &huawei{responses: g.Huawei.GatewayResponses, sources: a.Sources(), userData: a.UserData, sendBody: a.SendBody, backend: a.Stage == "backend"}
+	d := &huawei{responses: g.Huawei.GatewayResponses, sources: a.Sources(), userData: huaweiOptions(a).UserData, sendBody: huaweiOptions(a).SendBody, backend: huaweiOptions(a).Stage == "backend"}
 	if a.ValidationRegex != "" {
 		re, err := regexp.Compile(`^(?:` + a.ValidationRegex + `)$`)
 		if err != nil {
@@ -260,7 +260,39 @@ func (d *huawei) TokenSlot() (TokenSlot, bool) { return slotOf(d.sources) }
 
 // The Huawei APIG custom authorizer (HW-*).
 var huaweiSpec = &Spec{Type: "huawei", New: newHuawei, CacheRules: [2]string{"HW-C1", "HW-C1"},
-	Flavor: "functiongraph", Fixture: "huawei.yaml"}
+	Flavor: "functiongraph", Fixture: "huawei.yaml",
+	Config: config.TypeSpec{Platform: "huawei", NeedsFunction: true,
+		Common:      []string{"identitySource", "validationRegex", "ttl", "function"},
+		Options:     func() any { return &HuaweiOptions{} },
+		Validate:    validateHuawei,
+		BackendOnly: func(a *config.Authorizer) bool { return huaweiOptions(a).Stage == "backend" }}}
+
+// HuaweiOptions are a huawei authorizer's own keys.
+type HuaweiOptions struct {
+	Stage    string `yaml:"stage" doc:"frontend (authenticates the client) or backend (runs before the backend call, HW-B1)." enum:"frontend,backend"`
+	UserData string `yaml:"userData" doc:"Passed to the function as user_data (at most 2048 characters)."`
+	SendBody bool   `yaml:"sendBody" doc:"Include the request body in the event."`
+}
+
+func huaweiOptions(a *config.Authorizer) *HuaweiOptions {
+	if o, ok := a.Options.(*HuaweiOptions); ok {
+		return o
+	}
+	return &HuaweiOptions{}
+}
+
+func validateHuawei(c *config.Check) {
+	a, o := c.A, huaweiOptions(c.A)
+	if len(o.UserData) > 2048 {
+		c.Err("userData", "authorizer %q: userData is %d characters; Huawei allows at most 2048 (HW-E1)", a.Name, len(o.UserData))
+	}
+	for i, s := range c.Sources {
+		if s.Kind != config.SrcHeader && s.Kind != config.SrcQuery {
+			c.Err(fmt.Sprintf("identitySource[%d]", i), "authorizer %q: Huawei identity sources are located in a header or the query, not %s (HW-I1)", a.Name, s.Kind)
+		}
+	}
+	validateRegex(c)
+}
 
 // huaweiStatus is the function's allow or deny (HW-R1); a deny is answered
 // when applied, so a cached deny is answered the same way (HW-C1).

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/authlab/authlab/engine/config"
 	"github.com/authlab/authlab/engine/jose"
+	"github.com/authlab/authlab/engine/redact"
 	"github.com/authlab/authlab/engine/trace"
 )
 
@@ -23,30 +25,30 @@ type jwtDialect struct {
 	verifier *jwtVerifier
 }
 
-
 func newJWT(g *config.Gateway, a *config.Authorizer) (Dialect, error) {
 	src := config.IdentitySource{Kind: config.SrcHeader, Name: "Authorization"}
 	if s := a.Sources(); len(s) > 0 {
 		src = s[0]
 	}
-	v := &jwtVerifier{opts: jose.VerifyOptions{Issuer: a.Issuer, Audience: a.Audience, Algs: a.Algorithms}, required: a.RequiredClaims,
+	o := JWTOptionsOf(a)
+	v := &jwtVerifier{opts: jose.VerifyOptions{Issuer: o.Issuer, Audience: o.Audience, Algs: o.Algorithms}, required: o.RequiredClaims,
 		timeout: 3 * time.Second}
-	if a.Leeway != nil {
-		v.opts.Leeway = a.Leeway.Duration
+	if o.Leeway != nil {
+		v.opts.Leeway = o.Leeway.Duration
 	}
 	if a.Timeout != nil {
 		v.timeout = a.Timeout.Duration
 	}
 	var err error
 	switch {
-	case a.Secret != "":
-		v.keys = jose.NewKeySet("secret", jose.NewSecretKey([]byte(a.Secret), "secret"))
-	case a.JWKS != "":
-		v.keys, err = jose.LoadKeys(g.Abs(a.JWKS))
-	case a.PublicKey != "":
-		v.keys, err = jose.LoadKeys(g.Abs(a.PublicKey))
-	case a.JWKSURL != "":
-		v.url = a.JWKSURL // fetched on first use, refreshed on unknown kid
+	case o.Secret != "":
+		v.keys = jose.NewKeySet("secret", jose.NewSecretKey([]byte(o.Secret), "secret"))
+	case o.JWKS != "":
+		v.keys, err = jose.LoadKeys(g.Abs(o.JWKS))
+	case o.PublicKey != "":
+		v.keys, err = jose.LoadKeys(g.Abs(o.PublicKey))
+	case o.JWKSURL != "":
+		v.url = o.JWKSURL // fetched on first use, refreshed on unknown kid
 	}
 	if err != nil {
 		return nil, fmt.Errorf("loading the JWT key: %w", err)
@@ -54,7 +56,7 @@ func newJWT(g *config.Gateway, a *config.Authorizer) (Dialect, error) {
 	return &jwtDialect{source: src, verifier: v}, nil
 }
 
-func (d *jwtDialect) DefaultTTL() time.Duration  { return 0 }
+func (d *jwtDialect) DefaultTTL() time.Duration { return 0 }
 func jwtUnauthorized(reason, desc string) *Failure {
 	fl := jsonFailure("", "JWT-2", reason, 401, `{"message":"Unauthorized"}`)
 	v := `Bearer error="invalid_token"`
@@ -180,7 +182,6 @@ type jwtVerifier struct {
 // minRefresh rate-limits JWKS refreshes triggered by unknown kids.
 const minRefresh = 30 * time.Second
 
-
 // errNotFetched: the keys live at a JWKS URL not fetched yet, and the
 // caller asked not to wait on the network.
 var errNotFetched = errors.New("keys not fetched yet")
@@ -296,4 +297,108 @@ func (d *jwtDialect) TokenSlot() (TokenSlot, bool) {
 
 // The built-in JWT verifier (JWT-*).
 var jwtSpec = &Spec{Type: "jwt", New: newJWT, CacheRules: [2]string{"JWT-1", "JWT-1"}, ScopeRule: "JWT-2",
-	Fixture: "jwt.yaml"}
+	Fixture: "jwt.yaml",
+	Config: config.TypeSpec{Platform: "generic", Scopes: true,
+		Common:  []string{"identitySource", "timeout"},
+		Options: func() any { return &JWTOptions{} }, Validate: validateJWT}}
+
+// JWTOptions are a jwt authorizer's own keys.
+type JWTOptions struct {
+	Issuer         string            `yaml:"issuer" doc:"Required iss."`
+	Audience       config.StringList `yaml:"audience" doc:"Accepted aud values (one must match)."`
+	JWKS           string            `yaml:"jwks" doc:"A JWKS file, relative to this file."`
+	JWKSURL        string            `yaml:"jwksUrl" doc:"A JWKS URL, fetched and refreshed (an unknown kid triggers one rate-limited refresh)." format:"uri"`
+	Secret         string            `yaml:"secret" doc:"An HMAC secret (HS256/384/512)."`
+	PublicKey      string            `yaml:"publicKey" doc:"A PEM public key or certificate file."`
+	Algorithms     config.StringList `yaml:"algorithms" doc:"Allowed algorithms (default: the key's own family; never none)."`
+	Leeway         *config.Duration  `yaml:"leeway" doc:"Clock skew allowed on exp / nbf / iat (default 0)."`
+	RequiredClaims map[string]string `yaml:"requiredClaims" doc:"Claims that must be present with these values (empty value: present with any value)."`
+}
+
+// JWTOptionsOf returns a jwt authorizer's options (empty for other types),
+// for surfaces that mint or check tokens against it.
+func JWTOptionsOf(a *config.Authorizer) *JWTOptions {
+	if o, ok := a.Options.(*JWTOptions); ok {
+		return o
+	}
+	return &JWTOptions{}
+}
+
+// Secrets: the HMAC secret, a password in the JWKS URL.
+func (o *JWTOptions) Secrets() []string {
+	out := redact.URLSecrets(o.JWKSURL)
+	if o.Secret != "" {
+		out = append(out, o.Secret)
+	}
+	return out
+}
+
+// KeyFiles are the files the authorizer reads its keys from, relative to
+// the gateway file (watched for live reload, named in load errors).
+func (o *JWTOptions) KeyFiles() map[string]string {
+	out := map[string]string{}
+	if o.JWKS != "" {
+		out["jwks"] = o.JWKS
+	}
+	if o.PublicKey != "" {
+		out["publicKey"] = o.PublicKey
+	}
+	return out
+}
+
+// JWTAlgorithms lists the algorithms a jwt authorizer accepts in a list.
+var JWTAlgorithms = []string{"HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
+
+func validateJWT(c *config.Check) {
+	a, o := c.A, JWTOptionsOf(c.A)
+	var keys []string
+	for _, k := range []struct{ name, val string }{{"jwks", o.JWKS}, {"jwksUrl", o.JWKSURL}, {"secret", o.Secret}, {"publicKey", o.PublicKey}} {
+		if k.val != "" {
+			keys = append(keys, k.name)
+		}
+	}
+	switch {
+	case len(keys) == 0:
+		c.ErrAtKey("", "authorizer %q: jwt needs a key: jwks (file), jwksUrl, secret or publicKey", a.Name)
+	case len(keys) > 1:
+		c.ErrAtKey(keys[1], "authorizer %q: give one key source, not %s", a.Name, strings.Join(keys, " and "))
+	}
+	c.File("jwks", o.JWKS)
+	c.File("publicKey", o.PublicKey)
+	if o.JWKSURL != "" && !config.IsHTTPURL(o.JWKSURL) {
+		c.Err("jwksUrl", "jwksUrl %q: expected an absolute http:// or https:// URL", o.JWKSURL)
+	}
+	for i, alg := range o.Algorithms {
+		key := fmt.Sprintf("algorithms[%d]", i)
+		if !c.Has(key) {
+			key = "algorithms"
+		}
+		if strings.EqualFold(alg, "none") {
+			c.Err(key, "algorithm none is never accepted (JWT-1)")
+			continue
+		}
+		if !slices.Contains(JWTAlgorithms, alg) {
+			c.Err(key, "unknown algorithm %q; expected one of %s%s", alg, strings.Join(JWTAlgorithms, ", "), config.Suggest(alg, JWTAlgorithms))
+		}
+		if o.Secret == "" && strings.HasPrefix(alg, "HS") && len(keys) == 1 {
+			c.Err(key, "algorithm %s needs a secret; with a public key it would let anyone sign tokens (JWT-1)", alg)
+		}
+	}
+	if len(o.Audience) == 0 && len(keys) > 0 {
+		c.Warn("", "JWT-2", "authorizer %q has no audience: tokens issued for any other API of the same issuer are accepted; set audience", a.Name)
+	}
+	if o.Secret != "" {
+		need := 32
+		for _, alg := range o.Algorithms {
+			switch alg {
+			case "HS384":
+				need = max(need, 48)
+			case "HS512":
+				need = max(need, 64)
+			}
+		}
+		if len(o.Secret) < need {
+			c.Warn("secret", "JWT-1", "authorizer %q: the HMAC secret is %d bytes; RFC 7518 wants at least %d for the hash size (brute-forceable otherwise)", a.Name, len(o.Secret), need)
+		}
+	}
+}

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -21,10 +23,10 @@ import (
 // oci is OCI API Gateway authorizer functions, single- and multi-argument
 // (semantics.md §3).
 type oci struct {
-	cfg        *config.Authorizer
+	opts       *OCIOptions
 	tokenTable string // single-argument: headers | query
 	tokenKey   string
-	args       []config.OCIArgument // multi-argument, by name
+	args       []OCIArgument // multi-argument, by name
 	cacheKey   []string
 	vfp        *ociVFP
 }
@@ -41,17 +43,18 @@ type ociVFP struct {
 const ociDefaultTTL = time.Hour
 
 func newOCI(g *config.Gateway, a *config.Authorizer) (Dialect, error) {
-	d := &oci{cfg: a, args: a.OCIArguments()}
-	if a.Token != "" {
-		t, k, err := config.ParseOCIVariable(a.Token)
+	o := ociOptions(a)
+	d := &oci{opts: o, args: o.ParsedArguments()}
+	if o.Token != "" {
+		t, k, err := ParseOCIVariable(o.Token)
 		if err != nil {
 			return nil, err
 		}
 		d.tokenTable, d.tokenKey = t, k
 	} else {
-		d.cacheKey = a.OCICacheKey()
+		d.cacheKey = o.CacheKeyNames()
 	}
-	if p := a.ValidationFailurePolicy; p != nil {
+	if p := o.ValidationFailurePolicy; p != nil {
 		v := &ociVFP{}
 		var err error
 		if p.ResponseCode != "" {
@@ -340,7 +343,7 @@ func (d *oci) TokenSlot() (TokenSlot, bool) {
 	if d.tokenTable != "" {
 		return ociSlot(d.tokenTable, d.tokenKey)
 	}
-	var first *config.OCIArgument
+	var first *OCIArgument
 	for i, a := range d.args {
 		if a.Table != expr.Headers && a.Table != expr.Query {
 			continue
@@ -367,10 +370,165 @@ func ociSlot(table, key string) (TokenSlot, bool) {
 
 // The OCI API Gateway authorizer function (OCI-*).
 var ociSpec = &Spec{Type: "oci", New: newOCI, CacheRules: [2]string{"OCI-C1", "OCI-C1"}, ScopeRule: "OCI-A1",
-	Flavor: "oci", Fixture: "oci.yaml"}
+	Flavor: "oci", Fixture: "oci.yaml",
+	Config: config.TypeSpec{Platform: "oci", NeedsFunction: true, Scopes: true,
+		Common:    []string{"function"},
+		Options:   func() any { return &OCIOptions{} },
+		Validate:  validateOCI,
+		Anonymous: func(a *config.Authorizer) bool { return ociOptions(a).IsAnonymousAccessAllowed }}}
+
+// OCIOptions are an oci authorizer's own keys.
+type OCIOptions struct {
+	Token                    string                          `yaml:"token" doc:"Single-argument: where the token is, request.headers[NAME] or request.query[NAME] (also header:NAME / query:NAME)."`
+	Arguments                map[string]string               `yaml:"arguments" doc:"Multi-argument: argument name to context variable (request.headers[X], request.query[X], request.host, request.cert, request.body)."`
+	CacheKey                 config.StringList               `yaml:"cacheKey" doc:"The arguments whose values key the cache (default: every argument except those from request.body)."`
+	IsAnonymousAccessAllowed bool                            `yaml:"isAnonymousAccessAllowed" doc:"Requests without credentials reach ANONYMOUS routes without calling the function."`
+	ValidationFailurePolicy  *config.ValidationFailurePolicy `yaml:"validationFailurePolicy" doc:"What the client gets when the function answers active: false."`
+}
+
+func ociOptions(a *config.Authorizer) *OCIOptions {
+	if o, ok := a.Options.(*OCIOptions); ok {
+		return o
+	}
+	return &OCIOptions{}
+}
+
+// ociVariable matches the context variables an OCI argument may read.
+var ociVariable = regexp.MustCompile(`^request\.(headers|query)\[([^\]]+)\]$|^request\.(host|cert|body)$`)
+
+// OCIArgument is a parsed multi-argument source.
+type OCIArgument struct {
+	Name  string
+	Table string // headers | query | host | cert | body
+	Key   string // header or query name
+}
+
+// ParseOCIVariable reads request.headers[X], request.query[X],
+// request.host, request.cert, request.body (and header:X / query:X).
+func ParseOCIVariable(s string) (table, key string, err error) {
+	if k, v, ok := strings.Cut(s, ":"); ok && (k == "header" || k == "query") && v != "" {
+		if k == "header" {
+			return "headers", v, nil
+		}
+		return "query", v, nil
+	}
+	m := ociVariable.FindStringSubmatch(s)
+	if m == nil {
+		return "", "", fmt.Errorf("%q: expected request.headers[NAME], request.query[NAME], request.host, request.cert or request.body", s)
+	}
+	if m[1] != "" {
+		return m[1], m[2], nil
+	}
+	return m[3], "", nil
+}
+
+// ParsedArguments returns the arguments sorted by name (the event's data keys).
+func (o *OCIOptions) ParsedArguments() []OCIArgument {
+	names := make([]string, 0, len(o.Arguments))
+	for n := range o.Arguments {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	out := make([]OCIArgument, 0, len(names))
+	for _, n := range names {
+		if t, k, err := ParseOCIVariable(o.Arguments[n]); err == nil {
+			out = append(out, OCIArgument{Name: n, Table: t, Key: k})
+		}
+	}
+	return out
+}
+
+// CacheKeyNames returns the arguments that key the cache (OCI-C1).
+func (o *OCIOptions) CacheKeyNames() []string {
+	if len(o.CacheKey) > 0 {
+		return o.CacheKey
+	}
+	var out []string
+	for _, arg := range o.ParsedArguments() {
+		if arg.Table != "body" {
+			out = append(out, arg.Name)
+		}
+	}
+	return out
+}
+
+func validateOCI(c *config.Check) {
+	a, o := c.A, ociOptions(c.A)
+	switch {
+	case o.Token == "" && len(o.Arguments) == 0:
+		c.ErrAtKey("", "authorizer %q: oci needs token: (single-argument) or arguments: (multi-argument)", a.Name)
+	case o.Token != "" && len(o.Arguments) > 0:
+		c.Err("token", "authorizer %q: give token: (single-argument) or arguments: (multi-argument), not both", a.Name)
+	}
+	if o.Token != "" {
+		if t, _, err := ParseOCIVariable(o.Token); err != nil || (t != "headers" && t != "query") {
+			c.Err("token", "authorizer %q: token must come from one header or query parameter: request.headers[NAME] or request.query[NAME] (OCI-E1)", a.Name)
+		}
+		if len(o.CacheKey) > 0 {
+			c.Err("cacheKey", "authorizer %q: cacheKey applies to multi-argument authorizers; a single-argument one is keyed by its token", a.Name)
+		}
+	}
+	names := make([]string, 0, len(o.Arguments))
+	for n, src := range o.Arguments {
+		names = append(names, n)
+		if _, _, err := ParseOCIVariable(src); err != nil {
+			c.Err("arguments."+n, "argument %q: %v (OCI-E2)", n, err)
+		}
+	}
+	sort.Strings(names)
+	for i, k := range o.CacheKey {
+		if !slices.Contains(names, k) {
+			key := fmt.Sprintf("cacheKey[%d]", i)
+			if !c.Has(key) {
+				key = "cacheKey"
+			}
+			c.Err(key, "authorizer %q: cacheKey names %q, which is not an argument%s; arguments: %s (OCI-C1)", a.Name, k, config.Suggest(k, names), config.ListOrNone(names))
+		}
+	}
+	if len(o.CacheKey) > 0 {
+		var dropped []string
+		for _, arg := range o.ParsedArguments() {
+			if !slices.Contains(o.CacheKey, arg.Name) && arg.Table != "body" {
+				dropped = append(dropped, arg.Name)
+			}
+		}
+		if len(dropped) > 0 {
+			c.Warn("cacheKey", "OCI-C2", "authorizer %q: cacheKey leaves out %s: a request with an invalid %s can match a valid cached answer (the OCI docs warn); include every argument unless you are sure",
+				a.Name, strings.Join(dropped, ", "), strings.Join(dropped, "/"))
+		}
+	}
+	if p := o.ValidationFailurePolicy; p != nil {
+		if p.ResponseCode != "" {
+			if strings.Contains(p.ResponseCode, "${") || strings.HasPrefix(p.ResponseCode, "context.") {
+				policyExpr(c, "validationFailurePolicy.responseCode", p.ResponseCode)
+			} else if n, err := strconv.Atoi(p.ResponseCode); err != nil || n < 100 || n > 599 {
+				c.Err("validationFailurePolicy.responseCode", "responseCode %q: expected a status code (100-599) or ${request.auth[NAME]}", p.ResponseCode)
+			}
+		}
+		if p.ResponseMessage != "" {
+			policyExpr(c, "validationFailurePolicy.responseMessage", p.ResponseMessage)
+		}
+		c.Transforms("validationFailurePolicy.responseHeaderTransformations", p.ResponseHeaderTransformations)
+	}
+}
+
+// policyExpr checks an expression of a validation failure policy: it may
+// read the failed answer's context and the request, but not its body (OCI-V1).
+func policyExpr(c *config.Check, key, src string) {
+	t, err := expr.Compile(src)
+	if err != nil {
+		c.Err(key, "%v", err)
+		return
+	}
+	for _, r := range t.Refs() {
+		if r.Table == expr.Body {
+			c.Err(key, "%s: a validation failure policy cannot read request.body (OCI-V1)", r)
+		}
+	}
+}
 
 // Anonymous lets a request without credentials through to an ANONYMOUS
 // route when the authorizer allows anonymous access (OCI-A2).
 func (d *oci) Anonymous(rt *compiledRoute) (string, bool) {
-	return "OCI-A2", d.cfg.IsAnonymousAccessAllowed && rt.authType == "ANONYMOUS"
+	return "OCI-A2", d.opts.IsAnonymousAccessAllowed && rt.authType == "ANONYMOUS"
 }

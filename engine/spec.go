@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 
+	"github.com/authlab/authlab/engine/config"
 	"github.com/authlab/authlab/engine/trace"
 )
 
@@ -27,6 +28,9 @@ type Spec struct {
 	// Fixture is a gateway under fixtures/gateways that exercises the type;
 	// a test fails when it is missing.
 	Fixture string
+	// Config is what the gateway-file loader knows of the type: its keys
+	// (its options struct), its checks, its platform. Config.Type is Type.
+	Config config.TypeSpec
 }
 
 // specs is every authorizer type, in the order documentation lists them.
@@ -39,6 +43,14 @@ var specByType = func() map[string]*Spec {
 	}
 	return m
 }()
+
+// The loader learns each type from its dialect, in the order of specs.
+func init() {
+	for _, s := range specs {
+		s.Config.Type = s.Type
+		config.RegisterType(&s.Config)
+	}
+}
 
 // SpecOf returns the spec of an authorizer type, nil when unknown.
 func SpecOf(typ string) *Spec { return specByType[typ] }

@@ -224,8 +224,11 @@ func (s *Session) watchList() []string {
 		}
 	}
 	for _, a := range g.Authorizers {
-		add(a.JWKS)
-		add(a.PublicKey)
+		if kf, ok := a.Options.(interface{ KeyFiles() map[string]string }); ok {
+			for _, f := range kf.KeyFiles() {
+				add(f)
+			}
+		}
 		if f := a.Function; f != nil {
 			if f.Handler != "" {
 				add(handlerFile(f.Handler))

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/authlab/authlab/engine"
 	"github.com/authlab/authlab/engine/jose"
 )
 
@@ -95,9 +96,10 @@ func (m *mintModel) reset() {
 	m.inputs[mIss].SetValue("")
 	if as := jwtAuthorizers(g); len(as) > 0 {
 		a := as[0]
-		m.inputs[mIss].SetValue(a.Issuer)
-		if len(a.Audience) > 0 {
-			m.inputs[mAud].SetValue(a.Audience[0])
+		o := engine.JWTOptionsOf(a)
+		m.inputs[mIss].SetValue(o.Issuer)
+		if len(o.Audience) > 0 {
+			m.inputs[mAud].SetValue(o.Audience[0])
 		}
 		for _, r := range g.Routes {
 			if r.Authorizer == a.Name && r.Authorization != nil && len(r.Authorization.AllowedScope) > 0 {

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/authlab/authlab/engine"
 	"github.com/authlab/authlab/engine/config"
 	"github.com/authlab/authlab/engine/jose"
 )
@@ -24,7 +25,7 @@ func jwtAuthorizers(g *config.Gateway) []*config.Authorizer {
 	}
 	var out []*config.Authorizer
 	for _, a := range g.Authorizers {
-		if a.Type == "jwt" {
+		if _, ok := a.Options.(*engine.JWTOptions); ok {
 			out = append(out, a)
 		}
 	}
@@ -38,13 +39,14 @@ func keyChoices(g *config.Gateway) []keyChoice {
 	var out []keyChoice
 	seen := map[string]bool{}
 	for _, a := range jwtAuthorizers(g) {
-		if a.Secret != "" && !seen["secret:"+a.Secret] {
-			seen["secret:"+a.Secret] = true
-			out = append(out, keyChoice{Spec: "secret:" + a.Secret, Label: "secret of " + a.Name})
+		o := engine.JWTOptionsOf(a)
+		if o.Secret != "" && !seen["secret:"+o.Secret] {
+			seen["secret:"+o.Secret] = true
+			out = append(out, keyChoice{Spec: "secret:" + o.Secret, Label: "secret of " + a.Name})
 		}
-		file := a.JWKS
+		file := o.JWKS
 		if file == "" {
-			file = a.PublicKey
+			file = o.PublicKey
 		}
 		if file == "" {
 			continue

@@ -292,6 +292,30 @@ func (d *decoder) decodeStruct(n ast.Node, v reflect.Value, path string) {
 		return
 	}
 	t := v.Type()
+	opt := -1 // a kind:"options" field takes the keys the struct lacks
+	for i := 0; i < t.NumField(); i++ {
+		if t.Field(i).Tag.Get("kind") == "options" {
+			opt = i
+		}
+	}
+	var rest []*ast.MappingValueNode
+	d.decodeFields(n, pairs, v, path, func(mv *ast.MappingValueNode, key string, kp Pos, names []string) {
+		if opt >= 0 {
+			rest = append(rest, mv)
+			return
+		}
+		d.unknownKey(key, kp, path, names)
+	})
+	if opt >= 0 {
+		d.decodeOptions(rest, v, opt, path)
+	}
+}
+
+// decodeFields decodes pairs into the tagged fields of struct v, handing
+// keys it has no field for to unknown.
+func (d *decoder) decodeFields(n ast.Node, pairs []*ast.MappingValueNode, v reflect.Value, path string,
+	unknown func(mv *ast.MappingValueNode, key string, kp Pos, names []string)) {
+	t := v.Type()
 	fields := map[string]int{}
 	var names []string
 	for i := 0; i < t.NumField(); i++ {
@@ -312,19 +336,14 @@ func (d *decoder) decodeStruct(n ast.Node, v reflect.Value, path string) {
 		seen[key] = true
 		i, ok := fields[key]
 		if !ok {
-			if len(names) > 12 {
-				// A list of thirty keys buries the suggestion; the schema
-				// lists them all.
-				d.errAt(kp, "unknown key %q in %s%s ('authlab schema' lists every key)", key, d.describe(path), suggest(key, names))
-			} else {
-				d.errAt(kp, "unknown key %q in %s%s; expected one of: %s", key, d.describe(path), suggest(key, names), strings.Join(names, ", "))
-			}
+			unknown(mv, key, kp, names)
 			continue
 		}
 		fp := join(path, key)
 		d.keyPos[fp] = kp
 		before := len(d.diags.List)
-		d.decode(mv.Value, v.Field(i), fp, t.Field(i).Tag.Get("kind"))
+		kind := t.Field(i).Tag.Get("kind")
+		d.decode(mv.Value, v.Field(i), fp, kind)
 		if len(d.diags.List) > before {
 			continue // the value was rejected; its zero value proves nothing
 		}
@@ -336,6 +355,9 @@ func (d *decoder) decodeStruct(n ast.Node, v reflect.Value, path string) {
 		if enum := t.Field(i).Tag.Get("enum"); enum != "" {
 			d.checkEnum(v.Field(i), fp, strings.Split(enum, ","))
 		}
+		if kind == "authorizerType" {
+			d.checkEnum(v.Field(i), fp, AuthorizerTypes())
+		}
 	}
 	for _, name := range names {
 		f := t.Field(fields[name])
@@ -343,6 +365,70 @@ func (d *decoder) decodeStruct(n ast.Node, v reflect.Value, path string) {
 			d.errAt(d.posOf(path, n), "%s: missing required key %q", orRoot(path), name)
 		}
 	}
+}
+
+func (d *decoder) unknownKey(key string, kp Pos, path string, names []string) {
+	if len(names) > 12 {
+		// A list of thirty keys buries the suggestion; the schema lists
+		// them all.
+		d.errAt(kp, "unknown key %q in %s%s ('authlab schema' lists every key)", key, d.describe(path), suggest(key, names))
+		return
+	}
+	d.errAt(kp, "unknown key %q in %s%s; expected one of: %s", key, d.describe(path), suggest(key, names), strings.Join(names, ", "))
+}
+
+// decodeOptions decodes an authorizer's own keys into the options struct of
+// its type (TypeSpec.Options). A key that belongs to another type is named
+// as such; one that belongs to none is unknown.
+func (d *decoder) decodeOptions(rest []*ast.MappingValueNode, v reflect.Value, opt int, path string) {
+	typ := ""
+	for i := 0; i < v.NumField(); i++ {
+		if v.Type().Field(i).Tag.Get("kind") == "authorizerType" {
+			typ = v.Field(i).String()
+		}
+	}
+	spec := TypeSpecOf(typ)
+	if spec == nil {
+		return // the type is missing or unknown, and was reported: its keys are moot
+	}
+	name := path[strings.LastIndex(path, ".")+1:]
+	common := append([]string{"type"}, spec.Common...)
+	misplaced := func(key string, kp Pos, own []string) {
+		if others := typesReading(key); len(others) > 0 {
+			d.errAt(kp, "authorizer %q: %s is not used by type %s (only by %s)", name, key, typ, strings.Join(others, ", "))
+			return
+		}
+		d.unknownKey(key, kp, path, append(common, own...))
+	}
+	if spec.Options == nil {
+		for _, mv := range rest {
+			key, kp := d.keyOf(mv)
+			misplaced(key, kp, nil)
+		}
+		return
+	}
+	o := reflect.ValueOf(spec.Options())
+	if len(rest) > 0 {
+		d.decodeFields(nil, rest, o.Elem(), path, func(mv *ast.MappingValueNode, key string, kp Pos, names []string) {
+			misplaced(key, kp, names)
+		})
+	}
+	v.Field(opt).Set(o)
+}
+
+// yamlKeys lists the YAML keys of a tagged struct (or pointer to one).
+func yamlKeys(x any) []string {
+	t := reflect.TypeOf(x)
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	var out []string
+	for i := 0; i < t.NumField(); i++ {
+		if tag := t.Field(i).Tag.Get("yaml"); tag != "" && tag != "-" {
+			out = append(out, tag)
+		}
+	}
+	return out
 }
 
 // isEmptyValue reports a null or an empty string.

@@ -98,6 +98,13 @@ func schemaOf(t reflect.Type, kind string) map[string]any {
 			if doc := f.Tag.Get("doc"); doc != "" {
 				ps["description"] = doc
 			}
+			if f.Tag.Get("kind") == "authorizerType" {
+				var vals []any
+				for _, t := range AuthorizerTypes() {
+					vals = append(vals, t)
+				}
+				ps["enum"] = vals
+			}
 			if enum := f.Tag.Get("enum"); enum != "" {
 				var vals []any
 				for _, v := range strings.Split(enum, ",") {
@@ -131,7 +138,66 @@ func schemaOf(t reflect.Type, kind string) map[string]any {
 		if len(required) > 0 {
 			out["required"] = required
 		}
+		if hasOptions(t) {
+			// Each authorizer type adds its own keys: an editor offers only
+			// those of the type written (if/then per type).
+			delete(out, "additionalProperties")
+			out["unevaluatedProperties"] = false
+			var cases []any
+			for _, typ := range AuthorizerTypes() {
+				spec := TypeSpecOf(typ)
+				own := map[string]any{}
+				if spec.Options != nil {
+					own, _ = schemaOf(reflect.TypeOf(spec.Options()), "")["properties"].(map[string]any)
+				}
+				allowed := map[string]any{"type": true}
+				for _, k := range spec.Common {
+					allowed[k] = true
+				}
+				for k := range own {
+					allowed[k] = true
+				}
+				var others []any
+				for k := range props {
+					if allowed[k] == nil {
+						others = append(others, k)
+					}
+				}
+				then := map[string]any{"properties": own}
+				if len(others) > 0 {
+					sortAny(others)
+					then["not"] = map[string]any{"anyOf": requiredEach(others)}
+				}
+				cases = append(cases, map[string]any{
+					"if":   map[string]any{"properties": map[string]any{"type": map[string]any{"const": typ}}, "required": []string{"type"}},
+					"then": then,
+				})
+			}
+			out["allOf"] = cases
+		}
 		return out
 	}
 	return map[string]any{}
+}
+
+func hasOptions(t reflect.Type) bool {
+	for i := 0; i < t.NumField(); i++ {
+		if t.Field(i).Tag.Get("kind") == "options" {
+			return true
+		}
+	}
+	return false
+}
+
+// requiredEach is [{required: [k]} ...]: "any of these keys is present".
+func requiredEach(keys []any) []any {
+	out := make([]any, len(keys))
+	for i, k := range keys {
+		out[i] = map[string]any{"required": []any{k}}
+	}
+	return out
+}
+
+func sortAny(v []any) {
+	slices.SortFunc(v, func(a, b any) int { return strings.Compare(a.(string), b.(string)) })
 }

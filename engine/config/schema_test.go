@@ -115,6 +115,8 @@ routes:
 		{"unknown authorizer key", "    identitySource:", "    identitySorce:", "identitySorce"},
 		{"unknown backend key", "{echo: true}", "{echo: true, colour: blue}", "colour"},
 		{"bad authorizer type", "type: aws-token", "type: aws-tokn", "/authorizers/a/type"},
+		{"another type's own key", "    identitySource:", "    issuer: https://x\n    identitySource:", "issuer"},
+		{"another type's common key", "    identitySource:", "    timeout: 3s\n    identitySource:", "/authorizers/a"},
 		{"bad runtime", "runtime: mock", "runtime: lambda", "/authorizers/a/function/runtime"},
 		{"bad version", "version: 1", "version: 2", "version"},
 		{"version as a string", "version: 1", `version: "1"`, "version"},
@@ -220,7 +222,28 @@ func walkSchema(t *testing.T, typ reflect.Type, kind string, s map[string]any, p
 		}
 	case reflect.Struct:
 		wantType(t, at, s, "object")
-		if s["additionalProperties"] != false {
+		if options := optionsField(typ); options {
+			// An authorizer: the common keys here, each type's own keys in
+			// its if/then case; nothing else is evaluated.
+			if s["unevaluatedProperties"] != false {
+				t.Errorf("%s: unevaluatedProperties must be false (the loader rejects unknown keys)", at)
+			}
+			cases, _ := s["allOf"].([]any)
+			if len(cases) != len(config.AuthorizerTypes()) {
+				t.Errorf("%s: %d type cases, want one per type %v", at, len(cases), config.AuthorizerTypes())
+			}
+			for _, c := range cases {
+				cm := c.(map[string]any)
+				typ := cm["if"].(map[string]any)["properties"].(map[string]any)["type"].(map[string]any)["const"].(string)
+				spec := config.TypeSpecOf(typ)
+				if spec == nil || spec.Options == nil {
+					continue
+				}
+				own := cm["then"].(map[string]any)["properties"].(map[string]any)
+				walkSchema(t, reflect.TypeOf(spec.Options()), "", map[string]any{"type": "object", "properties": own, "additionalProperties": false},
+					path+"("+typ+")", fields, seen)
+			}
+		} else if s["additionalProperties"] != false {
 			t.Errorf("%s: additionalProperties must be false (the loader rejects unknown keys)", at)
 		}
 		props, _ := s["properties"].(map[string]any)
@@ -311,8 +334,8 @@ func TestSchemaEnumsMatchTheLoader(t *testing.T) {
 	s := config.Schema()
 	az := s["properties"].(map[string]any)["authorizers"].(map[string]any)["additionalProperties"].(map[string]any)
 	azProps := az["properties"].(map[string]any)
-	if got := toStrings(azProps["type"].(map[string]any)["enum"]); !reflect.DeepEqual(got, config.AuthorizerTypes) {
-		t.Errorf("schema authorizer types %v, loader %v", got, config.AuthorizerTypes)
+	if got := toStrings(azProps["type"].(map[string]any)["enum"]); !reflect.DeepEqual(got, config.AuthorizerTypes()) {
+		t.Errorf("schema authorizer types %v, loader %v", got, config.AuthorizerTypes())
 	}
 	fn := azProps["function"].(map[string]any)["properties"].(map[string]any)
 	if got := toStrings(fn["runtime"].(map[string]any)["enum"]); !reflect.DeepEqual(got, config.Runtimes) {
@@ -331,4 +354,13 @@ func toStrings(v any) []string {
 		out = l
 	}
 	return out
+}
+
+func optionsField(t reflect.Type) bool {
+	for i := 0; i < t.NumField(); i++ {
+		if t.Field(i).Tag.Get("kind") == "options" {
+			return true
+		}
+	}
+	return false
 }

@@ -27,9 +27,10 @@ func (g *Gateway) Secrets() []string {
 		}
 	}
 	for _, a := range g.Authorizers {
-		add(a.Secret)
-		add(redact.URLSecrets(a.URL)...)
-		add(redact.URLSecrets(a.JWKSURL)...)
+		if o, ok := a.Options.(interface{ Secrets() []string }); ok {
+			// a type's own keys: an HMAC secret, a JWKS or auth-service URL
+			add(o.Secrets()...)
+		}
 		if f := a.Function; f != nil {
 			add(redact.URLSecrets(f.URL)...)
 			named(f.Headers)

@@ -39,48 +39,21 @@ type AWS struct {
 	ResourceID     string            `yaml:"resourceId" doc:"requestContext.resourceId in REQUEST events. Default derived from the route."`
 }
 
-// Authorizer is one named authorizer.
+// Authorizer is one named authorizer: the keys its types share here, and
+// the keys of its own type in Options, decoded into the options struct that
+// the type's dialect declares (engine/<dialect>.go; see TypeSpec).
 type Authorizer struct {
 	Name            string     `yaml:"-"`
-	Type            string     `yaml:"type" doc:"Authorizer kind." enum:"aws-token,aws-request,aws-http,oci,huawei,jwt,forward" required:"true"`
+	Type            string     `yaml:"type" doc:"Authorizer kind." required:"true" kind:"authorizerType"`
 	IdentitySource  StringList `yaml:"identitySource" doc:"Where the identity comes from: header:NAME, query:NAME, stageVariable:NAME, context:NAME (AWS spellings method.request.header.NAME, method.request.querystring.NAME, stageVariables.NAME, context.NAME also accepted)."`
 	ValidationRegex string     `yaml:"validationRegex" doc:"aws-token and huawei: the token header (huawei: every identity source value) must match this regex as a whole, or the answer is 401 without calling the function (AWS-I2, HW-I1)." format:"regex"`
 	TTL             *Duration  `yaml:"ttl" doc:"Result cache TTL (AWS-C1): default 300s, 0 disables, at most 3600s. A bare number means seconds."`
 	Function        *Function  `yaml:"function" doc:"The authorizer function (every type but jwt and forward)."`
+	Timeout         *Duration  `yaml:"timeout" doc:"forward / jwt jwksUrl: request limit (default 3s)."`
 
-	// aws-http
-	PayloadFormat   string `yaml:"payloadFormat" doc:"aws-http: event format, \"1.0\" or \"2.0\" (default 2.0)." enum:"1.0,2.0"`
-	SimpleResponses bool   `yaml:"simpleResponses" doc:"aws-http: the function answers {isAuthorized, context} instead of an IAM policy (payloadFormat 2.0 only)."`
-
-	// oci
-	Token                    string                   `yaml:"token" doc:"oci single-argument: where the token is, request.headers[NAME] or request.query[NAME] (also header:NAME / query:NAME)."`
-	Arguments                map[string]string        `yaml:"arguments" doc:"oci multi-argument: argument name to context variable (request.headers[X], request.query[X], request.host, request.cert, request.body)."`
-	CacheKey                 StringList               `yaml:"cacheKey" doc:"oci: the arguments whose values key the cache (default: every argument except those from request.body)."`
-	IsAnonymousAccessAllowed bool                     `yaml:"isAnonymousAccessAllowed" doc:"oci: requests without credentials reach ANONYMOUS routes without calling the function."`
-	ValidationFailurePolicy  *ValidationFailurePolicy `yaml:"validationFailurePolicy" doc:"oci: what the client gets when the function answers active: false."`
-
-	// huawei
-	Stage    string `yaml:"stage" doc:"huawei: frontend (authenticates the client) or backend (runs before the backend call)." enum:"frontend,backend"`
-	UserData string `yaml:"userData" doc:"huawei: passed to the function as user_data (at most 2048 characters)."`
-	SendBody bool   `yaml:"sendBody" doc:"huawei: include the request body in the event."`
-
-	// jwt
-	Issuer         string            `yaml:"issuer" doc:"jwt: required iss."`
-	Audience       StringList        `yaml:"audience" doc:"jwt: accepted aud values (one must match)."`
-	JWKS           string            `yaml:"jwks" doc:"jwt: a JWKS file, relative to this file."`
-	JWKSURL        string            `yaml:"jwksUrl" doc:"jwt: a JWKS URL, fetched and refreshed (an unknown kid triggers one rate-limited refresh)." format:"uri"`
-	Secret         string            `yaml:"secret" doc:"jwt: an HMAC secret (HS256/384/512)."`
-	PublicKey      string            `yaml:"publicKey" doc:"jwt: a PEM public key or certificate file."`
-	Algorithms     StringList        `yaml:"algorithms" doc:"jwt: allowed algorithms (default: the key's own family; never none)."`
-	Leeway         *Duration         `yaml:"leeway" doc:"jwt: clock skew allowed on exp / nbf / iat (default 0)."`
-	RequiredClaims map[string]string `yaml:"requiredClaims" doc:"jwt: claims that must be present with these values (empty value: present with any value)."`
-
-	// forward
-	Mode                string     `yaml:"mode" doc:"forward: nginx (auth_request, default) or traefik (ForwardAuth)." enum:"nginx,traefik"`
-	URL                 string     `yaml:"url" doc:"forward: the auth service URL." format:"uri"`
-	AuthRequestHeaders  StringList `yaml:"authRequestHeaders" doc:"forward: client headers sent to the auth service (default: all)."`
-	AuthResponseHeaders StringList `yaml:"authResponseHeaders" doc:"forward: auth-answer headers copied onto the upstream request (client values removed first)."`
-	Timeout             *Duration  `yaml:"timeout" doc:"forward / jwt jwksUrl: request limit (default 3s)."`
+	// Options holds the type's own keys: a pointer to the options struct of
+	// the type's dialect (nil for a type without keys of its own).
+	Options any `yaml:"-" kind:"options"`
 }
 
 // ValidationFailurePolicy is OCI's MODIFY_RESPONSE policy.

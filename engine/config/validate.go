@@ -13,9 +13,6 @@ import (
 	"github.com/authlab/authlab/engine/route"
 )
 
-// AuthorizerTypes lists the authorizer types this build knows.
-var AuthorizerTypes = []string{"aws-token", "aws-request", "aws-http", "oci", "huawei", "jwt", "forward"}
-
 // Runtimes lists the function runtimes.
 var Runtimes = []string{"mock", "http", "python", "node", "process"}
 
@@ -114,7 +111,8 @@ func (v *validator) run() {
 
 func (v *validator) authorizer(a *Authorizer) {
 	base := "authorizers." + a.Name
-	// An unknown type was reported by the decoder (enum); nothing more to add.
+	// An unknown type was reported by the decoder; its keys are moot.
+	spec := TypeSpecOf(a.Type)
 	var sources []IdentitySource
 	for i, s := range a.IdentitySource {
 		p := fmt.Sprintf("%s.identitySource[%d]", base, i)
@@ -128,8 +126,10 @@ func (v *validator) authorizer(a *Authorizer) {
 			v.errf(p, "%v", err)
 			continue
 		}
-		if src.Kind == SrcContext && src.Name == "routeKey" && a.Type != "aws-http" {
-			v.errf(p, "identity source %q: $context.routeKey is an HTTP API (aws-http) variable", s)
+		if src.Kind == SrcContext && !slices.Contains(ContextVariables, src.Name) && spec != nil && slices.Contains(spec.ContextVariables, src.Name) {
+			// a variable of this type's own (an HTTP API's routeKey)
+		} else if others := typesWithContext(src.Name); src.Kind == SrcContext && len(others) > 0 && !slices.Contains(ContextVariables, src.Name) {
+			v.errf(p, "identity source %q: $context.%s is a variable of type %s only", s, src.Name, strings.Join(others, ", "))
 		} else if src.Kind == SrcContext && !slices.Contains(ContextVariables, src.Name) {
 			v.errf(p, "identity source %q: unknown context variable %q; expected one of %s%s", s, src.Name, strings.Join(ContextVariables, ", "), suggest(src.Name, ContextVariables))
 		}
@@ -144,46 +144,46 @@ func (v *validator) authorizer(a *Authorizer) {
 	if a.TTL != nil && ttl > MaxTTL {
 		v.errf(base+".ttl", "authorizer %q: ttl %gs is over the maximum of 3600s (AWS-C1)", a.Name, ttl.Seconds())
 	}
-	switch a.Type {
-	case "aws-token":
-		if len(a.IdentitySource) == 0 {
-			if !v.reported(base + ".identitySource") {
-				v.errAtKey(base, "authorizer %q: aws-token needs identitySource: header:NAME (the token header, e.g. header:Authorization)", a.Name)
-			}
-		} else if len(a.IdentitySource) > 1 {
-			v.errf(base+".identitySource", "authorizer %q: aws-token takes exactly one identity source (a header); use aws-request for several", a.Name)
-		} else if len(sources) == 1 && sources[0].Kind != SrcHeader {
-			v.errf(base+".identitySource", "authorizer %q: aws-token reads its token from a header, not %s; use aws-request for query, stage or context sources", a.Name, sources[0].Kind)
+	if spec != nil {
+		v.typeKeysCheck(a, spec, base)
+		if spec.NeedsFunction && a.Function == nil {
+			v.errAtKey(base, "authorizer %q: type %s needs function: {runtime: ...}", a.Name, a.Type)
 		}
-		if a.ValidationRegex != "" {
-			if _, err := regexp.Compile(a.ValidationRegex); err != nil {
-				v.errf(base+".validationRegex", "authorizer %q: invalid validationRegex: %v", a.Name, unwrapRegexErr(err))
-			}
-		}
-	case "aws-request":
-		for i, s := range sources {
-			if s.Kind == SrcPath {
-				v.errf(fmt.Sprintf("%s.identitySource[%d]", base, i), "authorizer %q: path parameters cannot be identity sources (AWS-I3)", a.Name)
-			}
-		}
-		if ttl > 0 && len(a.IdentitySource) == 0 && !v.reported(base+".identitySource") {
-			v.errAtKey(base, "authorizer %q: caching is on (ttl %gs) but there is no identitySource; AWS requires at least one when caching (AWS-I3) — add identitySource or set ttl: 0", a.Name, ttl.Seconds())
+		if spec.Validate != nil {
+			spec.Validate(&Check{A: a, Sources: sources, v: v, base: base})
 		}
 	}
-	v.dialectChecks(a, base, sources)
 	if a.Function != nil {
 		v.function(base+".function", a.Function)
 	}
+}
+
+// backendOnly reports an authorizer that runs before the backend (HW-B1).
+func backendOnly(a *Authorizer) bool {
+	spec := TypeSpecOf(a.Type)
+	return spec != nil && spec.BackendOnly != nil && spec.BackendOnly(a)
+}
+
+// typesWithContext lists the types that add a $context variable of their own.
+func typesWithContext(name string) []string {
+	var out []string
+	for _, t := range AuthorizerTypes() {
+		if slices.Contains(TypeSpecOf(t).ContextVariables, name) {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // defaultPlatform is the platform the authorizer types agree on, else aws.
 func defaultPlatform(g *Gateway) string {
 	seen := ""
 	for _, a := range g.Authorizers {
-		p, ok := platformOf[a.Type]
-		if !ok {
+		spec := TypeSpecOf(a.Type)
+		if spec == nil {
 			continue
 		}
+		p := spec.Platform
 		if seen != "" && seen != p {
 			return "aws"
 		}
@@ -332,11 +332,11 @@ func (v *validator) route(i int, r *Route, shapes map[string][]int) {
 		switch {
 		case ba == nil:
 			v.errf(base+".backendAuthorizer", "route %s: unknown authorizer %q", r.Path, r.BackendAuthorizer)
-		case ba.Type != "huawei" || ba.Stage != "backend":
+		case !backendOnly(ba):
 			v.errf(base+".backendAuthorizer", "route %s: backendAuthorizer must name a huawei authorizer with stage: backend (HW-B1)", r.Path)
 		}
 	}
-	if az != nil && az.Type == "huawei" && az.Stage == "backend" {
+	if az != nil && backendOnly(az) {
 		v.errf(base+".authorizer", "route %s: authorizer %q has stage: backend; use it as backendAuthorizer (HW-B1)", r.Path, az.Name)
 	}
 	v.transforms(base+".requestTransformations", r.RequestTransformations, r, tpl)
@@ -376,7 +376,11 @@ func (v *validator) authorization(base string, r *Route, az *Authorizer) {
 		v.errf(base+".authorization", "authorization %s needs an authorizer on the route", au.Type)
 		return
 	}
-	scopes := az != nil && (az.Type == "oci" || az.Type == "jwt")
+	var spec *TypeSpec
+	if az != nil {
+		spec = TypeSpecOf(az.Type)
+	}
+	scopes := spec != nil && spec.Scopes
 	switch au.Type {
 	case "ANY_OF":
 		if len(au.AllowedScope) == 0 {
@@ -388,9 +392,9 @@ func (v *validator) authorization(base string, r *Route, az *Authorizer) {
 			v.warnf(base+".authorization.type", "", "authorization ANY_OF checks scopes, but %s authorizer %q returns none (oci and jwt do): the gateway ignores allowedScope here and so does authlab — the route only authenticates", az.Type, az.Name)
 		}
 	case "ANONYMOUS":
-		if az != nil && az.Type != "oci" {
+		if spec != nil && spec.Anonymous == nil {
 			v.errf(base+".authorization.type", "authorization ANONYMOUS is an OCI route policy; %s authorizer %q always requires its identity", az.Type, az.Name)
-		} else if az != nil && !az.IsAnonymousAccessAllowed {
+		} else if spec != nil && !spec.Anonymous(az) {
 			v.warnf(base+".authorization.type", "OCI-A1", "route %s is ANONYMOUS but authorizer %q does not set isAnonymousAccessAllowed: true, so the route still requires authentication", r.Path, az.Name)
 		}
 	}
@@ -490,7 +494,8 @@ func (v *validator) lint() {
 		}
 	}
 	for _, a := range v.g.Authorizers {
-		if !strings.HasPrefix(a.Type, "aws-") || a.SimpleResponses || a.TTLValue() == 0 || len(users[a.Name]) < 2 {
+		spec := TypeSpecOf(a.Type)
+		if spec == nil || spec.CachesPolicy == nil || !spec.CachesPolicy(a) || a.TTLValue() == 0 || len(users[a.Name]) < 2 {
 			continue
 		}
 		if a.Function != nil && a.Function.Runtime == "mock" && !mockHasNarrowResource(a.Function) {

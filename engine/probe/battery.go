@@ -634,8 +634,8 @@ func (p *prober) gatewayDefs() []def {
 			}
 		}
 	}
-	if a := p.authorizerConfig(); a != nil && a.Type == "forward" {
-		for _, h := range a.AuthResponseHeaders {
+	if a := p.authorizerConfig(); a != nil {
+		for _, h := range engine.ForwardOptionsOf(a).AuthResponseHeaders {
 			if !slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(n, h) }) {
 				names = append(names, h)
 			}

@@ -50,16 +50,17 @@ func MintFor(e *engine.Engine, method, target string, key *jose.Key, alg, kid st
 	g := e.Config()
 	if err == nil {
 		for _, a := range g.Authorizers {
-			if a.Name != slot.Authorizer || a.Type != "jwt" {
+			if a.Name != slot.Authorizer {
 				continue
 			}
-			if a.Issuer != "" {
-				c["iss"] = a.Issuer
+			o := engine.JWTOptionsOf(a) // empty for other types
+			if o.Issuer != "" {
+				c["iss"] = o.Issuer
 			}
-			if len(a.Audience) > 0 {
-				c["aud"] = a.Audience[0]
+			if len(o.Audience) > 0 {
+				c["aud"] = o.Audience[0]
 			}
-			for k, v := range a.RequiredClaims {
+			for k, v := range o.RequiredClaims {
 				if v != "" {
 					c[k] = v
 				}

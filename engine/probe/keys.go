@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/authlab/authlab/engine"
 	"github.com/authlab/authlab/engine/config"
 	"github.com/authlab/authlab/engine/jose"
 )
@@ -89,9 +90,11 @@ func (p *prober) gatewayKey() *PublicKey {
 			a = x
 		}
 	}
-	if a == nil || a.Type != "jwt" {
+	if a == nil {
 		return nil
 	}
+	o := engine.JWTOptionsOf(a) // empty for other types
+
 	var (
 		ks     *jose.KeySet
 		err    error
@@ -99,18 +102,18 @@ func (p *prober) gatewayKey() *PublicKey {
 		raw    []byte
 	)
 	switch {
-	case a.PublicKey != "":
-		source = "the authorizer's publicKey " + a.PublicKey
-		path := g.Abs(a.PublicKey)
+	case o.PublicKey != "":
+		source = "the authorizer's publicKey " + o.PublicKey
+		path := g.Abs(o.PublicKey)
 		ks, err = jose.LoadKeys(path)
 		raw, _ = os.ReadFile(path)
-	case a.JWKS != "":
-		source = "the authorizer's JWKS " + a.JWKS
-		ks, err = jose.LoadKeys(g.Abs(a.JWKS))
-	case a.JWKSURL != "":
-		source = "the authorizer's JWKS " + a.JWKSURL
+	case o.JWKS != "":
+		source = "the authorizer's JWKS " + o.JWKS
+		ks, err = jose.LoadKeys(g.Abs(o.JWKS))
+	case o.JWKSURL != "":
+		source = "the authorizer's JWKS " + o.JWKSURL
 		ctx, cancel := context.WithTimeout(p.ctx, 3*time.Second)
-		ks, err = jose.FetchJWKS(ctx, a.JWKSURL, 3*time.Second)
+		ks, err = jose.FetchJWKS(ctx, o.JWKSURL, 3*time.Second)
 		cancel()
 	default:
 		return nil

@@ -18,12 +18,12 @@ const (
 
 // Stage names, in pipeline order.
 const (
-	Route             = "route"
-	Identity          = "identity"
-	Cache             = "cache"
-	Authorizer        = "authorizer"
-	ResponseCheck     = "response-check"
-	Policy            = "policy"
+	Route         = "route"
+	Identity      = "identity"
+	Cache         = "cache"
+	Authorizer    = "authorizer"
+	ResponseCheck = "response-check"
+	Policy        = "policy"
 	// BackendAuthorizer is recorded only on routes that have one (HW-B1).
 	BackendAuthorizer = "backend-authorizer"
 	RequestTransform  = "request-transform"

@@ -1,0 +1,4 @@
+package reloadguard
+
+// The engine registers the authorizer types with the loader.
+import _ "github.com/authlab/authlab/engine"
