@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/authlab/authlab/engine/config"
+	"github.com/authlab/authlab/engine/probe"
 	"github.com/authlab/authlab/engine/report"
 )
 
@@ -36,7 +37,7 @@ type JSONStep struct {
 	Index      int         `json:"index"` // 1-based, as in the text report
 	Name       string      `json:"name"`
 	Line       int         `json:"line"`
-	Kind       string      `json:"kind"` // request | advance
+	Kind       string      `json:"kind"` // request | probe | advance
 	Status     Status      `json:"status"`
 	Clock      *time.Time  `json:"clock,omitempty"`
 	Advance    string      `json:"advance,omitempty"`
@@ -44,6 +45,8 @@ type JSONStep struct {
 	Note       string      `json:"note,omitempty"`
 	Failures   []Failure   `json:"failures,omitempty"`
 	Result     *report.Doc `json:"result,omitempty"`
+	// Probe is a probe step's report, as authlab probe --json prints it.
+	Probe *probe.Doc `json:"probe,omitempty"`
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -63,8 +66,14 @@ func NewJSONReport(r *Report, reveal bool) *JSONReport {
 		for _, st := range s.Steps {
 			step := JSONStep{Index: st.Plan.Index + 1, Name: st.Plan.Name, Line: st.Plan.Line, Kind: "request",
 				Status: st.Status, DurationMs: ms(st.Duration), Note: st.Note, Failures: shownFailures(st, reveal)}
-			if st.Plan.Request == nil {
+			switch {
+			case st.Plan.Probe != nil:
+				step.Kind = "probe"
+			case st.Plan.Request == nil:
 				step.Kind = "advance"
+			}
+			if st.Probe != nil {
+				step.Probe = probe.NewDoc(st.Probe, reveal)
 			}
 			if st.Plan.Advance > 0 {
 				step.Advance = st.Plan.Advance.String()

@@ -83,7 +83,7 @@ func JUnit(r *Report, reveal bool) *JUnitSuites {
 				Time: "0.000", Error: &JUnitProblem{Message: shownError(s.Err, reveal), Type: "setup"}})
 		}
 		for _, st := range s.Steps {
-			if st.Plan.Request == nil {
+			if st.Plan.Request == nil && st.Plan.Probe == nil {
 				continue // a clock move is not a test
 			}
 			c := JUnitCase{Name: st.Plan.Name, ClassName: s.Scenario.Name, File: s.Scenario.File, Line: st.Plan.Line, Time: seconds(st.Duration)}

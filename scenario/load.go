@@ -10,6 +10,7 @@ import (
 
 	"github.com/authlab/authlab/engine"
 	"github.com/authlab/authlab/engine/config"
+	"github.com/authlab/authlab/engine/jose"
 )
 
 // LoadOptions are what loading reads besides the file.
@@ -73,6 +74,9 @@ type loader struct {
 	// mint is still declared, so references to it are not reported twice.
 	vars   map[string]string
 	tokens map[string]string
+	// tokenKeys are the keys the tokens were signed with (probe steps
+	// re-sign altered claims with them).
+	tokenKeys map[string]*jose.Key
 }
 
 func (l *loader) load() {

@@ -79,13 +79,13 @@ var invalidCases = map[string][]string{
 	"structure": {
 		`structure.yaml:2:8: clock "next tuesday": expected an RFC 3339 time`,
 		`structure.yaml:4:3: steps[0]: empty list item`,
-		`structure.yaml:5:5: steps[1]: a step needs request (with expect) or advance`,
+		`structure.yaml:5:5: steps[1]: a step needs request (with expect), probe or advance`,
 		`structure.yaml:6:5: steps[2]: expect without a request`,
 		`structure.yaml:9:15: steps[3].expect.status: expected an integer, found a string`,
 		`structure.yaml:10:19: steps[3].expect.authorizer: "maybe" is not one of called, cached, skipped`,
 		`structure.yaml:11:17: upstream: expected none or a mapping`,
 		`structure.yaml:12:22: steps[3].expect.headers.X-A: invalid regular expression after ~`,
-		`structure.yaml:13:15: rules: "aws-c3" is not a semantics.md rule id`,
+		`structure.yaml:13:15: rules: "aws-c3" is not a rule id such as AWS-C3`,
 		`structure.yaml:14:34: request: invalid path "orders": must start with /`,
 	},
 	"missing_keys": {

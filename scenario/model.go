@@ -33,6 +33,7 @@ type StepPlan struct {
 	Line    int
 	Advance time.Duration
 	Request *RequestPlan // nil for a clock move alone
+	Probe   *ProbePlan   // a probe step (authlab probe's battery)
 	Checks  []check
 }
 

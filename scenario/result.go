@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/authlab/authlab/engine"
+	"github.com/authlab/authlab/engine/probe"
 )
 
 // Status of a step or a scenario. One result model feeds the text, JSON
@@ -67,7 +68,7 @@ type ScenarioResult struct {
 func (s *ScenarioResult) Counts() Counts {
 	var c Counts
 	for _, st := range s.Steps {
-		if st.Plan.Request == nil {
+		if st.Plan.Request == nil && st.Plan.Probe == nil {
 			continue
 		}
 		switch st.Status {
@@ -114,4 +115,7 @@ type StepResult struct {
 	Duration time.Duration
 	// Note says why a step was skipped.
 	Note string
+	// Probe is a probe step's report (Result is then the trace of its
+	// first accepted attack, or of the refused baseline).
+	Probe *probe.Report
 }

@@ -142,7 +142,15 @@ func replay(ctx context.Context, sc *Scenario, o Options, stop *atomic.Bool) *Sc
 			skipAll(i, note)
 			break
 		}
-		st := step(ctx, e, clk, p)
+		var st *StepResult
+		if p.Probe != nil {
+			if p.Advance > 0 {
+				clk.Advance(p.Advance)
+			}
+			st = probeStep(ctx, sc, o, clk, p)
+		} else {
+			st = step(ctx, e, clk, p)
+		}
 		res.Steps = append(res.Steps, st)
 		if st.Status == Failed {
 			if o.FailFast {

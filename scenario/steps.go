@@ -10,11 +10,12 @@ import (
 
 	"github.com/goccy/go-yaml/ast"
 
+	"github.com/authlab/authlab/docs"
 	"github.com/authlab/authlab/engine/config"
 	"github.com/authlab/authlab/engine/route"
 )
 
-// ruleID is the shape of a semantics.md rule id: AWS-C3, AWSH-R1, JWT-2.
+// ruleID is the shape of a rule id (docs/rules): AWS-C3, AWSH-R1, JWT-2.
 var ruleID = regexp.MustCompile(`^[A-Z]+-[A-Z]?[0-9]+$`)
 
 func (l *loader) loadSteps() {
@@ -30,15 +31,21 @@ func (l *loader) loadSteps() {
 			p.Advance = st.Advance.Duration
 		}
 		switch {
+		case st.Probe != nil && (st.Request != nil || st.Expect != nil):
+			l.errKey(base+".probe", "%s: probe is a step of its own: move request and expect to another step", base)
+		case st.Probe != nil:
+			p.Probe = l.probe(sc, base+".probe", st.Probe)
 		case st.Request == nil && st.Expect != nil:
 			l.errKey(base+".expect", "%s: expect without a request; add request: {method, path}", base)
 		case st.Request == nil && st.Advance == nil:
-			l.errf(base, "%s: a step needs request (with expect) or advance", base)
+			l.errf(base, "%s: a step needs request (with expect), probe or advance", base)
 		case st.Request != nil:
 			p.Request = l.request(sc, base+".request", st.Request)
 		}
 		if p.Name == "" {
 			switch {
+			case p.Probe != nil:
+				p.Name = p.Probe.String()
 			case p.Request != nil:
 				p.Name = p.Request.String()
 			default:
@@ -51,6 +58,12 @@ func (l *loader) loadSteps() {
 			p.Checks = l.expect(sc, base+".expect", st.Expect)
 		}
 		wantsNoRoute := st.Expect != nil && st.Expect.Route == routeNone
+		if pp := p.Probe; pp != nil && l.gw != nil {
+			if rp := (&RequestPlan{Method: pp.Method, Target: pp.Target}); l.routeFor(rp) == "" {
+				l.errf(base+".probe.route", "probe %s %s matches no route of the gateway%s; routes: %s",
+					pp.Method, pp.Target, suggestName(pathOnly(pp.Target), l.routePaths()), strings.Join(l.routePaths(), ", "))
+			}
+		}
 		if p.Request != nil && l.gw != nil && !wantsNoRoute && l.routeFor(p.Request) == "" {
 			l.errf(base+".request.path", "request %s matches no route of the gateway%s; routes: %s (to test the no-route answer, add route: none to expect)",
 				p.Request, suggestName(pathOnly(p.Request.Target), l.routePaths()), strings.Join(l.routePaths(), ", "))
@@ -229,12 +242,14 @@ func (l *loader) expect(sc *scope, base string, e *Expect) []check {
 	}
 	if len(e.Rules) > 0 {
 		for i, id := range e.Rules {
-			if !ruleID.MatchString(id) {
-				path := fmt.Sprintf("%s.rules[%d]", base, i)
-				if _, ok := l.pos[0].Value(path); !ok {
-					path = base + ".rules"
-				}
-				l.errf(path, "rules: %q is not a semantics.md rule id such as AWS-C3 or JWT-2", id)
+			path := fmt.Sprintf("%s.rules[%d]", base, i)
+			if _, ok := l.pos[0].Value(path); !ok {
+				path = base + ".rules"
+			}
+			if _, known := docs.Lookup(id); !ruleID.MatchString(id) {
+				l.errf(path, "rules: %q is not a rule id such as AWS-C3 or JWT-2 ('authlab explain' lists them)", id)
+			} else if !known {
+				l.errf(path, "rules: unknown rule %q%s; 'authlab explain' lists them", id, suggestName(id, docs.IDs()))
 			}
 		}
 		checks = append(checks, rulesCheck(e.Rules))

@@ -80,7 +80,11 @@ func WriteScenario(w io.Writer, r *ScenarioResult, o TextOptions) error {
 				mark = st.skip.Render("·")
 			}
 			line := fmt.Sprintf("    %s %d. %s", mark, s.Plan.Index+1, s.Plan.Name)
-			if s.Result != nil {
+			switch {
+			case s.Probe != nil:
+				c := s.Probe.Counts()
+				line += st.dim.Render(fmt.Sprintf("  → %d refused, %d accepted, %d note%s, %d skipped", c.Refused, c.Accepted, c.Notes, plural(c.Notes), c.Skipped))
+			case s.Result != nil:
 				line += st.dim.Render(fmt.Sprintf("  → %d, authorizer %s", s.Result.Response.Status, s.Result.Outcome))
 			}
 			if s.Note != "" {

@@ -12,6 +12,7 @@ import (
 // token exactly as time would.
 func (l *loader) loadTokens() {
 	l.tokens = map[string]string{}
+	l.tokenKeys = map[string]*jose.Key{}
 	sc := &scope{vars: l.vars, getenv: l.opts.Getenv, allowed: []string{nsVars, nsEnv}}
 	for _, t := range l.f.Tokens {
 		base := "tokens." + t.Name
@@ -43,6 +44,9 @@ func (l *loader) loadTokens() {
 			continue
 		}
 		l.tokens[t.Name] = tok
+		if key != nil {
+			l.tokenKeys[t.Name] = key
+		}
 	}
 }
 

@@ -16,7 +16,7 @@ import (
 // File is a scenario file as written.
 type File struct {
 	Name    string            `yaml:"name" doc:"A name for the scenario, shown in reports (default: the file name)."`
-	Gateway ast.Node          `yaml:"gateway" doc:"The gateway file, relative to this file, or an inline gateway mapping (contract §2)." kind:"node" required:"true"`
+	Gateway ast.Node          `yaml:"gateway" doc:"The gateway file, relative to this file, or an inline gateway mapping (docs/gateway-file.md)." kind:"node" required:"true"`
 	Clock   string            `yaml:"clock" doc:"Start of virtual time, RFC 3339 (default 2026-01-01T00:00:00Z, never now)."`
 	Vars    map[string]string `yaml:"vars" doc:"Values for ${vars.NAME} in tokens and steps; may use ${env.NAME}."`
 	Tokens  []*Token          `yaml:"tokens" doc:"JWTs minted at the virtual clock's start, for ${tokens.NAME}." kind:"namedmap"`
@@ -43,6 +43,7 @@ type Step struct {
 	Name    string           `yaml:"name" doc:"Shown in reports (default: METHOD PATH)."`
 	Advance *config.Duration `yaml:"advance" doc:"Move the virtual clock forward (cache TTLs, token expiry), e.g. 301s or 6m."`
 	Request *Request         `yaml:"request" doc:"The request sent through the gateway."`
+	Probe   *ProbeStep       `yaml:"probe" doc:"Fire authlab probe's token attacks at a route's authorizer; every attack accepted fails the step (docs/probe.md)."`
 	Expect  *Expect          `yaml:"expect" doc:"What must hold of the result; every listed key is checked."`
 }
 
@@ -67,7 +68,7 @@ type Expect struct {
 	Headers    map[string]*string `yaml:"headers" doc:"Response headers: exact value (repeated values joined with \", \"), ~REGEX to match, null = absent."`
 	Body       *Body              `yaml:"body" doc:"Response body checks."`
 	Calls      map[string]int     `yaml:"calls" doc:"Authorizer invocations since the scenario began, by authorizer name."`
-	Rules      config.StringList  `yaml:"rules" doc:"semantics.md rule ids the trace must cite (e.g. AWS-C3)."`
+	Rules      config.StringList  `yaml:"rules" doc:"Rule ids the trace must cite (e.g. AWS-C3; authlab explain lists them)."`
 }
 
 // Upstream lists what must hold of the request that reached the backend.
