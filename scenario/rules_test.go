@@ -1,0 +1,29 @@
+package scenario_test
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/authlab/authlab/scenario"
+)
+
+// TestUnknownRuleID: an expectation on a rule id that does not exist can
+// never pass (or passes for the wrong reason once a typo'd id appears), so
+// it is a file error with a suggestion, at its position.
+func TestUnknownRuleID(t *testing.T) {
+	src := `gateway: gateway.yaml
+steps:
+  - request: {method: GET, path: /health}
+    expect: {status: 200, rules: [AWS-C9, AWS-C3]}
+`
+	_, diags, err := scenario.Load(filepath.Join("testdata", "t.yaml"), []byte(src), testLoad)
+	if err == nil {
+		t.Fatal("a scenario expecting rule AWS-C9 loaded")
+	}
+	got := diags.Format(false)
+	if !strings.Contains(got, `t.yaml:4:35: rules: unknown rule "AWS-C9" (did you mean "AWS-C`) ||
+		!strings.Contains(got, "'authlab explain' lists them") || strings.Contains(got, `"AWS-C3"; 'authlab`) {
+		t.Errorf("diagnostics:\n%s", got)
+	}
+}
