@@ -22,7 +22,7 @@ steps:
 `
 	_, diags, err := scenario.Load(filepath.Join("testdata", "t.yaml"), []byte(src), testLoad)
 	if err == nil {
-		t.Fatal("a scenario expecting rule AWS-C9 loaded")
+		t.Fatalf("a scenario expecting rule %s loaded", unknown)
 	}
 	got := diags.Format(false)
 	if !strings.Contains(got, `t.yaml:4:35: rules: unknown rule "`+unknown+`" (did you mean "AWS-C`) ||
