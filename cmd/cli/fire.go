@@ -4,14 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/authlab/authlab/engine"
+	"github.com/authlab/authlab/engine/limits"
 	"github.com/authlab/authlab/engine/report"
 )
 
@@ -82,22 +81,23 @@ func readBody(io *IO, data string) ([]byte, error) {
 	case data == "":
 		return nil, nil
 	case data == "-":
-		return readAll(io.In)
+		if io.In == nil {
+			return nil, nil
+		}
+		b, err := limits.ReadAll(io.In, "stdin", "request body", limits.MaxBodyBytes)
+		if err != nil {
+			return nil, usageError("reading body: %v", err)
+		}
+		return b, nil
 	case strings.HasPrefix(data, "@"):
-		b, err := os.ReadFile(data[1:])
+		// Bounded: the gateways refuse a larger payload anyway (AWS-E6).
+		b, err := limits.ReadFile(data[1:], "request body", limits.MaxBodyBytes)
 		if err != nil {
 			return nil, usageError("reading body: %v", err)
 		}
 		return b, nil
 	}
 	return []byte(data), nil
-}
-
-func readAll(r io.Reader) ([]byte, error) {
-	if r == nil {
-		return nil, nil
-	}
-	return io.ReadAll(r)
 }
 
 func runFire(ctx context.Context, o *FireOptions) error {

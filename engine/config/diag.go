@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 	"strings"
@@ -165,10 +166,10 @@ func (ds *Diagnostics) Format(withWarnings bool) string {
 		}
 		b.WriteByte('\n')
 		if line, ok := sourceLine(ds.sources[d.File], d.Line); ok && d.Col > 0 {
-			line = red.Block(line)
+			line, col := window(red.Block(line), d.Col)
 			num := fmt.Sprintf("%5d", d.Line)
 			fmt.Fprintf(&b, "%s | %s\n", num, line)
-			fmt.Fprintf(&b, "%s | %s^\n", strings.Repeat(" ", len(num)), caretPad(line, d.Col))
+			fmt.Fprintf(&b, "%s | %s^\n", strings.Repeat(" ", len(num)), caretPad(line, col))
 		}
 	}
 	return b.String()
@@ -178,11 +179,43 @@ func sourceLine(src []byte, line int) (string, bool) {
 	if src == nil || line < 1 {
 		return "", false
 	}
-	lines := strings.Split(string(src), "\n")
-	if line > len(lines) {
-		return "", false
+	for n := 1; ; n++ {
+		i := bytes.IndexByte(src, '\n')
+		if n == line {
+			if i >= 0 {
+				src = src[:i]
+			}
+			return strings.TrimRight(string(src), "\r"), true
+		}
+		if i < 0 {
+			return "", false
+		}
+		src = src[i+1:]
 	}
-	return strings.TrimRight(lines[line-1], "\r"), true
+}
+
+// maxQuoted is the widest source line quoted under a diagnostic: a file
+// that is one long line (minified, hostile) is shown around the caret only.
+const maxQuoted = 120
+
+// window cuts a long line to maxQuoted runes around col, marking the cuts,
+// and returns the caret's column in what is left.
+func window(line string, col int) (string, int) {
+	r := []rune(line)
+	if len(r) <= maxQuoted {
+		return line, col
+	}
+	start := max(0, min(col-1-maxQuoted/2, len(r)-maxQuoted))
+	end := start + maxQuoted
+	out := string(r[start:end])
+	if start > 0 {
+		out = "…" + out
+		col = col - start + 1
+	}
+	if end < len(r) {
+		out += "…"
+	}
+	return out, col
 }
 
 // caretPad keeps tabs as tabs so the caret lines up under the column.

@@ -487,6 +487,7 @@ func quoteOffset(src []byte, p Pos) int {
 
 // lint warns about configurations that work but surprise (semantics "lint").
 func (v *validator) lint() {
+	v.lintTrailingSlash()
 	users := map[string][]int{}
 	for i, r := range v.g.Routes {
 		if r.Authorizer != "" {

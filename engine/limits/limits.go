@@ -33,6 +33,9 @@ const (
 	MaxKeyBytes = 1 << 20
 	// MaxTokenBytes bounds a token read from standard input.
 	MaxTokenBytes = 1 << 20
+	// MaxBodyBytes bounds a request body that fire and scenarios read from
+	// a file or standard input: API Gateway's 10 MB payload limit (AWS-E6).
+	MaxBodyBytes = 10 << 20
 	// MaxTraceBytes bounds a kept trace file (serve --trace-dir, --json).
 	MaxTraceBytes = 16 << 20
 	// MaxDepth bounds the nesting of mappings and lists (YAML) or objects

@@ -182,3 +182,21 @@ func rank(s segment) int {
 func Sort(idx []int, ts []*Template) {
 	sort.SliceStable(idx, func(i, j int) bool { return less(ts[idx[i]], ts[idx[j]]) })
 }
+
+// Sample is a request path the template matches, as segments: each
+// parameter filled with "x" (for lint checks that ask which route a
+// variant of a path would reach).
+func (t *Template) Sample() []string {
+	out := make([]string, len(t.segments))
+	for i, s := range t.segments {
+		if s.param != "" {
+			out[i] = "x"
+		} else {
+			out[i] = s.lit
+		}
+	}
+	return out
+}
+
+// Greedy reports a template ending in a {name+} parameter.
+func (t *Template) Greedy() bool { return t.greedy }
