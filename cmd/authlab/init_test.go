@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -118,5 +119,29 @@ func TestExplainAndVersion(t *testing.T) {
 	short := run(t, emptyDir(t), "", "version")
 	if long.stdout != short.stdout || !strings.HasPrefix(short.stdout, "authlab ") {
 		t.Errorf("--version %q, version %q", long.stdout, short.stdout)
+	}
+}
+
+// TestVersionLdflags: a release build stamps version and commit with
+// -ldflags -X, as .goreleaser.yaml does.
+func TestVersionLdflags(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a second binary")
+	}
+	bin := filepath.Join(t.TempDir(), "authlab")
+	build := exec.Command("go", "build", "-o", bin, "-ldflags",
+		"-X github.com/authlab/authlab/cmd/cli.version=v9.8.7 -X github.com/authlab/authlab/cmd/cli.commit=0123456789abcdef0123 -X github.com/authlab/authlab/cmd/cli.date=2026-01-02T03:04:05Z",
+		"./cmd/authlab")
+	build.Dir = repoRoot
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	out, err := exec.Command(bin, "version").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "authlab v9.8.7 (commit 0123456789ab, built 2026-01-02T03:04:05Z, go"
+	if !strings.HasPrefix(string(out), want) {
+		t.Errorf("version: %q, want it to start with %q", out, want)
 	}
 }
