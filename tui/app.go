@@ -35,6 +35,7 @@ const (
 	ovStage
 	ovCompare
 	ovProblems
+	ovProbe
 )
 
 // Model is the root: it owns the session, lays the panes out, routes
@@ -60,6 +61,9 @@ type Model struct {
 	compare  *compareModel
 	problems *problemsModel
 	prompt   *promptModel
+	probe    *probeModel
+	// back is the overlay esc returns to (the probe, from an attack's trace).
+	back overlay
 
 	help        help.Model
 	status      string
@@ -98,7 +102,7 @@ func New(o Options) *Model {
 	m := &Model{c: c, opts: o,
 		routes: newRoutes(c), composer: newComposer(c), trace: newTrace(c), response: newResponse(c),
 		mint: newMint(c, o.Engine.Random), decode: newDecode(c), cache: newCache(c), history: newHistory(c),
-		stage: newStage(c), compare: newCompare(c), problems: newProblems(c), help: help.New(),
+		stage: newStage(c), compare: newCompare(c), problems: newProblems(c), probe: newProbe(c), help: help.New(),
 	}
 	m.help.Styles = c.Styles.Help
 	m.focus[tabFire] = 1 // the composer: the first thing to do is write a request
@@ -189,6 +193,8 @@ func (m *Model) active() Component {
 		return m.compare
 	case ovProblems:
 		return m.problems
+	case ovProbe:
+		return m.probe
 	}
 	ps := m.panes(m.tab)
 	return ps[min(m.focus[m.tab], len(ps)-1)]
@@ -211,7 +217,7 @@ func (m *Model) syncFocus() {
 }
 
 func (m *Model) setTab(t tab) {
-	m.tab = t
+	m.tab, m.back = t, ovNone
 	if m.overlay != ovProblems || m.c.S.Engine != nil {
 		m.overlay = ovNone
 	}
@@ -248,6 +254,12 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.startFire(msg.Spec)
 	case firedMsg:
 		return m.finishFire(msg)
+	case ProbeMsg:
+		return m.startProbe(msg.Route)
+	case probedMsg:
+		return m.finishProbe(msg)
+	case openProbeTraceMsg:
+		m.openProbeTrace(msg)
 	case ShowEntryMsg:
 		m.show(msg.Entry)
 		m.composer.Load(msg.Entry.Spec) // the composer shows what is shown
@@ -268,7 +280,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case OpenStageMsg:
 		if m.shown != nil {
 			m.stage.Open(m.shown, msg.Index)
-			m.overlay = ovStage
+			m.overlay, m.back = ovStage, ovNone
 			m.syncFocus()
 		}
 	case CompareMsg:
@@ -346,7 +358,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		m.cancel()
 		return m.c.status(levelWarn, "cancelling the request…")
 	case matches(msg, k.Back) && m.overlay != ovNone:
-		m.overlay = ovNone
+		m.overlay, m.back = m.back, ovNone
 		m.syncFocus()
 		return nil
 	case m.overlay == ovNone && matches(msg, k.NextPane):

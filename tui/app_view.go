@@ -60,6 +60,7 @@ func (m *Model) layout() {
 	m.stage.SetSize(w, body)
 	m.compare.SetSize(w, body)
 	m.problems.SetSize(w, body)
+	m.probe.SetSize(w, body)
 	if m.prompt != nil {
 		m.prompt.SetSize(w, 1)
 	}
@@ -99,6 +100,8 @@ func (m *Model) bodyView() string {
 		return m.compare.View()
 	case m.overlay == ovProblems:
 		return m.problems.View()
+	case m.overlay == ovProbe:
+		return m.probe.View()
 	}
 	switch m.tab {
 	case tabFire:

@@ -50,6 +50,8 @@ type KeyMap struct {
 	PrevStage  key.Binding
 	NextStage  key.Binding
 	PickChoose key.Binding
+	Probe      key.Binding // routes: fire the token attacks at the route
+	OpenTrace  key.Binding // probe results: the attack's trace
 
 	// Token workbench.
 	Mint     key.Binding
@@ -118,6 +120,8 @@ func DefaultKeyMap() *KeyMap {
 		PrevStage:  b([]string{"left", "h", "["}, "←/→", "prev/next stage"),
 		NextStage:  b([]string{"right", "l", "]"}, "→", "next stage"),
 		PickChoose: b([]string{"enter"}, "enter", "choose"),
+		Probe:      b([]string{"P"}, "P", "probe route"),
+		OpenTrace:  b([]string{"enter"}, "enter", "open trace"),
 
 		Mint:     b([]string{"m"}, "m", "mint"),
 		UseToken: b([]string{"u"}, "u", "use this token"),

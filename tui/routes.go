@@ -36,7 +36,7 @@ func (m *routesModel) routes() []*config.Route {
 
 func (m *routesModel) ShortHelp() []key.Binding {
 	k := m.c.Keys
-	return []key.Binding{k.Up, k.Down, k.UseRoute}
+	return []key.Binding{k.Up, k.Down, k.UseRoute, k.Probe}
 }
 
 func (m *routesModel) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
@@ -61,6 +61,11 @@ func (m *routesModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			if m.cursor < len(rs) {
 				r := rs[m.cursor]
 				m.c.post(UseRouteMsg{Path: r.Path, Methods: r.Methods})
+				return m, nil
+			}
+		case matches(msg, k.Probe):
+			if m.cursor < len(rs) {
+				m.c.post(ProbeMsg{Route: rs[m.cursor]})
 				return m, nil
 			}
 		}

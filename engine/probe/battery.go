@@ -551,7 +551,7 @@ func (p *prober) siblings() []routeRef {
 		if len(r.Methods) > 0 && !slices.Contains(r.Methods, m) && !slices.Contains(r.Methods, "ANY") {
 			m = r.Methods[0]
 		}
-		out = append(out, routeRef{method: m, path: concretePath(r.Path), template: r.Path})
+		out = append(out, routeRef{method: m, path: ConcretePath(r.Path), template: r.Path})
 		if len(out) == 5 {
 			break
 		}
@@ -559,8 +559,9 @@ func (p *prober) siblings() []routeRef {
 	return out
 }
 
-// concretePath fills a route template's parameters.
-func concretePath(tpl string) string {
+// ConcretePath fills a route template's parameters ({id} → 1, {rest+} →
+// probe), to probe a route by its template.
+func ConcretePath(tpl string) string {
 	segs := strings.Split(tpl, "/")
 	for i, s := range segs {
 		if strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}") {

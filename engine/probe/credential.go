@@ -67,7 +67,7 @@ func MintFor(e *engine.Engine, method, target string, key *jose.Key, alg, kid st
 			}
 		}
 		for _, r := range g.Routes {
-			if r.Authorizer == slot.Authorizer && r.Authorization != nil && len(r.Authorization.AllowedScope) > 0 && matchesTemplate(r.Path, path) {
+			if r.Authorizer == slot.Authorizer && r.Authorization != nil && len(r.Authorization.AllowedScope) > 0 && MatchesTemplate(r.Path, path) {
 				c["scope"] = strings.Join(r.Authorization.AllowedScope, " ")
 			}
 		}
@@ -82,8 +82,8 @@ func MintFor(e *engine.Engine, method, target string, key *jose.Key, alg, kid st
 	return tok, nil
 }
 
-// matchesTemplate reports whether a request path fits a route template.
-func matchesTemplate(tpl, path string) bool {
+// MatchesTemplate reports whether a request path fits a route template.
+func MatchesTemplate(tpl, path string) bool {
 	ts, ps := strings.Split(strings.Trim(tpl, "/"), "/"), strings.Split(strings.Trim(path, "/"), "/")
 	for i, t := range ts {
 		if strings.HasSuffix(t, "+}") {
