@@ -1,6 +1,11 @@
 package config
 
-import "github.com/authlab/authlab/engine/redact"
+import (
+	"strings"
+
+	"github.com/authlab/authlab/engine/limits"
+	"github.com/authlab/authlab/engine/redact"
+)
 
 // Secrets are the values of the gateway file that no output may show in
 // full unless revealed (ALL-2): HMAC secrets, passwords in URLs (backends,
@@ -44,6 +49,14 @@ func (g *Gateway) Secrets() []string {
 	}
 	for _, t := range g.Tokens {
 		add(t.Secret)
+		if t.SecretFile != "" {
+			// A secret kept in a file is still a secret once read: a token
+			// minted with it must not print it (validate reports a bad file).
+			if b, err := limits.ReadFile(g.Abs(t.SecretFile), "secret file", limits.MaxKeyBytes); err == nil {
+				// trimmed as jose.SecretFromFile trims it, so the value matches
+				add(strings.TrimSuffix(strings.TrimSuffix(string(b), "\n"), "\r"))
+			}
+		}
 	}
 	return out
 }
