@@ -11,7 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/authlab/authlab/engine"
-	"github.com/authlab/authlab/engine/reloadguard"
+	"github.com/authlab/authlab/engine/reload"
 )
 
 // tab is one page of the TUI.
@@ -77,12 +77,11 @@ type Model struct {
 	saveEntries []*Entry
 	overwrite   string // a path the user agreed to replace
 
-	watcher *watcher
-	// held is a reload waiting to be sure the save that removes a
-	// route's protection is finished; unguarded is the protection the
-	// last reload removed, shown in the banner until the next one.
-	held      *heldReload
-	unguarded []reloadguard.Removal
+	// watcher is live reload of the gateway and the files it names;
+	// unguarded is the protection the last reload removed, shown in the
+	// banner until the next one.
+	watcher   *reload.Watcher
+	unguarded []reload.Removal
 	closed    bool
 }
 
@@ -110,9 +109,8 @@ func New(o Options) *Model {
 		m.overlay = ovProblems
 	}
 	if !o.NoWatch && o.Gateway != "" {
-		if w, werr := newWatcher(150 * time.Millisecond); werr == nil {
+		if w, werr := reload.Watch(o.Gateway, s.Gateway, reload.Options{}); werr == nil {
 			m.watcher = w
-			w.Set(s.watchList())
 		}
 	}
 	for _, r := range o.Traces {
@@ -160,12 +158,7 @@ func (m *Model) Close() {
 // Session exposes the state, for tests and for callers embedding the TUI.
 func (m *Model) Session() *Session { return m.c.S }
 
-func (m *Model) Init() tea.Cmd {
-	if m.watcher != nil {
-		return m.watcher.Next()
-	}
-	return nil
-}
+func (m *Model) Init() tea.Cmd { return m.nextReload() }
 
 // panes of a tab, in tab order.
 func (m *Model) panes(t tab) []Component {
@@ -289,14 +282,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.syncFocus()
 	case promptDoneMsg:
 		return m.promptDone(msg)
-	case filesChangedMsg:
-		cmd := m.reloadChanged("changed: " + baseNames(msg.Paths))
-		if m.watcher != nil {
-			cmd = tea.Batch(cmd, m.watcher.Next())
-		}
-		return cmd
-	case reloadConfirmMsg:
-		return m.confirmReload(msg.h)
+	case reloadMsg:
+		return tea.Batch(m.reloadEvent(msg.ev), m.nextReload())
 	case mintedMsg:
 		m.decode.Update(msg)
 	case StatusMsg:

@@ -14,7 +14,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/authlab/authlab/engine/config"
-	"github.com/authlab/authlab/engine/reloadguard"
+	"github.com/authlab/authlab/engine/reload"
 )
 
 // startFire sends a request through the engine off the UI goroutine: the
@@ -217,73 +217,63 @@ func (m *Model) save(path string) tea.Cmd {
 // that is shown as a warning.
 func (m *Model) reload(why string) tea.Cmd {
 	s := m.c.S
-	m.held = nil
 	old := s.Gateway
 	err := s.Load()
-	var removed []reloadguard.Removal
+	var removed []reload.Removal
 	if err == nil {
-		removed = reloadguard.Removed(old, s.Gateway)
+		removed = reload.Removed(old, s.Gateway)
+		if m.watcher != nil {
+			m.watcher.Loaded(s.Gateway)
+		}
 	}
 	return m.loaded(why, err, removed)
 }
 
-// heldReload is a saved version of the file that would take protection
-// away from a route, waiting to be sure the save is finished.
-type heldReload struct {
-	g       *config.Gateway
-	why     string
-	removed []reloadguard.Removal
+// nextReload waits for the next live reload event, the Bubble Tea way of
+// listening: the root issues it again after each one.
+func (m *Model) nextReload() tea.Cmd {
+	if m.watcher == nil {
+		return nil
+	}
+	events := m.watcher.Events()
+	return func() tea.Msg {
+		ev, ok := <-events
+		if !ok {
+			return nil
+		}
+		return reloadMsg{ev}
+	}
 }
 
-// reloadConfirmMsg comes reloadguard.Confirm after a reload was held.
-type reloadConfirmMsg struct{ h *heldReload }
-
-// reloadChanged reloads after the watcher saw the files change. A version
-// that removes a route's authorizer (or its protection otherwise) may be
-// half a save, the authorizer line not written yet: it is held until the
-// file has stayed the same for reloadguard.Confirm, then applied with a
-// warning. A newer change replaces what is held.
-func (m *Model) reloadChanged(why string) tea.Cmd {
+// reloadEvent applies what live reload saw: a new version is swapped into
+// the engine; one that does not load is shown where it is wrong while the
+// previous one keeps running. A version that removes a route's authorizer
+// (or its protection otherwise) may be half a save, the authorizer line not
+// written yet: live reload holds it until the files have stayed the same
+// for reload.Confirm, and it is then applied with a warning.
+func (m *Model) reloadEvent(ev reload.Event) tea.Cmd {
 	s := m.c.S
-	m.held = nil
-	if s.Engine == nil || s.Path == "" {
-		return m.reload(why)
+	why := "changed: " + baseNames(ev.Paths)
+	switch ev.Kind {
+	case reload.Held:
+		return m.c.status(levelWarn, "%s: this version removes protection (%s); loading it once the file stays unchanged for %s",
+			why, ev.Removed[0], reload.Confirm)
+	case reload.Failed:
+		s.fail(ev.Err, ev.Diags)
+		return m.loaded(why, ev.Err, nil)
+	case reload.Changed:
+		err := s.Install(ev.Gateway)
+		ev.Done(err)
+		return m.loaded(why, err, ev.Removed)
 	}
-	g, err := s.Parse()
-	if err != nil {
-		return m.loaded(why, err, nil)
-	}
-	removed := reloadguard.Removed(s.Gateway, g)
-	if len(removed) == 0 {
-		return m.loaded(why, s.Install(g), nil)
-	}
-	h := &heldReload{g: g, why: why, removed: removed}
-	m.held = h
-	m.c.status(levelWarn, "%s: this version removes protection (%s); loading it once the file stays unchanged for %s",
-		why, removed[0], reloadguard.Confirm)
-	return tea.Tick(reloadguard.Confirm, func(time.Time) tea.Msg { return reloadConfirmMsg{h} })
-}
-
-// confirmReload applies a held reload if nothing changed since.
-func (m *Model) confirmReload(h *heldReload) tea.Cmd {
-	if m.held != h {
-		return nil // superseded by a newer change
-	}
-	m.held = nil
-	if !reloadguard.Unchanged(m.c.S.Path, h.g.Source) {
-		return nil // still being written: its next change reloads
-	}
-	return m.loaded(h.why, m.c.S.Install(h.g), h.removed)
+	return nil
 }
 
 // loaded reports a load's outcome: where the file is wrong, or what now
 // runs, and loudly any protection the new version took away.
-func (m *Model) loaded(why string, err error, removed []reloadguard.Removal) tea.Cmd {
+func (m *Model) loaded(why string, err error, removed []reload.Removal) tea.Cmd {
 	s := m.c.S
 	hadEngine := s.Engine != nil
-	if m.watcher != nil {
-		m.watcher.Set(s.watchList())
-	}
 	m.broadcast(GatewayMsg{Err: err})
 	if err != nil {
 		if !hadEngine {

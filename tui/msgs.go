@@ -2,6 +2,8 @@ package tui
 
 import (
 	"time"
+
+	"github.com/authlab/authlab/engine/reload"
 )
 
 // Messages between the panes and the root. Each is a named type so that a
@@ -45,8 +47,8 @@ type ClockMovedMsg struct{ By time.Duration }
 // GatewayMsg tells the panes a gateway (re)load finished, well or not.
 type GatewayMsg struct{ Err error }
 
-// filesChangedMsg reports edits to the watched files.
-type filesChangedMsg struct{ Paths []string }
+// reloadMsg is a live reload event: the watched files changed.
+type reloadMsg struct{ ev reload.Event }
 
 // StatusMsg shows a line in the status bar for a few seconds.
 type StatusMsg struct {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -113,14 +112,20 @@ func (s *Session) Parse() (*config.Gateway, error) {
 		g, diags, err = config.LoadFile(s.Path)
 	}
 	if err != nil {
-		s.LoadErr = err
-		s.Problems = nil
-		if diags != nil && diags.HasErrors() {
-			s.Problems = diags
-		}
+		s.fail(err, diags)
 		return nil, err
 	}
 	return g, nil
+}
+
+// fail records a load that failed: the engine (if any) keeps running the
+// previous configuration.
+func (s *Session) fail(err error, diags *config.Diagnostics) {
+	s.LoadErr = err
+	s.Problems = nil
+	if diags != nil && diags.HasErrors() {
+		s.Problems = diags
+	}
 }
 
 // Install swaps a parsed gateway into the engine (starting the engine on
@@ -201,57 +206,4 @@ func (s *Session) fire(ctx context.Context, seq int, spec RequestSpec) (run func
 func (s *Session) record(e *Entry) {
 	e.N = len(s.History) + 1
 	s.History = append(s.History, e)
-}
-
-// watchList is every file whose change should reload the gateway: the
-// gateway file itself and the handler, command and key files it names.
-func (s *Session) watchList() []string {
-	if s.Path == "" {
-		return nil
-	}
-	out := []string{s.Path}
-	g := s.Gateway
-	if g == nil {
-		return out
-	}
-	add := func(p string) {
-		if p == "" {
-			return
-		}
-		p = g.Abs(p)
-		if _, err := os.Stat(p); err == nil {
-			out = append(out, p)
-		}
-	}
-	for _, a := range g.Authorizers {
-		if kf, ok := a.Options.(interface{ KeyFiles() map[string]string }); ok {
-			for _, f := range kf.KeyFiles() {
-				add(f)
-			}
-		}
-		if f := a.Function; f != nil {
-			if f.Handler != "" {
-				add(handlerFile(f.Handler))
-			}
-			for _, arg := range f.Command {
-				if filepath.Ext(arg) != "" {
-					add(arg)
-				}
-			}
-		}
-	}
-	return out
-}
-
-// handlerFile is the FILE of a FILE:FUNCTION handler.
-func handlerFile(h string) string {
-	for i := len(h) - 1; i >= 0; i-- {
-		switch h[i] {
-		case ':':
-			return h[:i]
-		case '/', '\\':
-			return h
-		}
-	}
-	return h
 }

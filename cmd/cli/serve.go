@@ -3,10 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
-	"fmt"
-	"log"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -15,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/authlab/authlab/engine"
+	"github.com/authlab/authlab/engine/serve"
 	"github.com/authlab/authlab/fixtures"
 )
 
@@ -29,8 +27,8 @@ type ServeOptions struct {
 	Workers  int
 	NoWatch  bool
 
-	MaxBodySize    byteSize
-	MaxHeaderBytes byteSize
+	MaxBodySize    serve.ByteSize
+	MaxHeaderBytes serve.ByteSize
 
 	ReadHeaderTimeout time.Duration
 	ReadTimeout       time.Duration
@@ -50,7 +48,6 @@ const (
 	defaultListen         = "127.0.0.1:8080"
 	defaultMaxBody        = 10 << 20 // API Gateway's payload limit
 	defaultMaxHeaderBytes = 64 << 10
-	reloadDebounce        = 150 * time.Millisecond
 )
 
 func newServeCmd(io *IO) *cobra.Command {
@@ -69,10 +66,11 @@ called or cached, principal, duration, and the failing stage when refused.
 --json prints the full trace of each request as one JSON line on stderr
 instead; --trace-dir keeps every trace as a file.
 
-The gateway file is watched: a valid edit is loaded without dropping
-requests in flight (caches start afresh, as after a redeploy); an invalid one
-is reported as file:line:col and the previous configuration keeps serving.
-Edits to python / node handler files reach the next call by themselves.
+The gateway file is watched, and so are the files it names: handler and
+command files, key and JWKS files, token keys and secrets. A valid edit is
+loaded without dropping requests in flight (caches start afresh, as after a
+redeploy); an invalid one is reported as file:line:col and the previous
+configuration keeps serving.
 
 Ctrl-C or SIGTERM stops accepting connections, lets requests in flight
 finish (up to --shutdown-timeout), stops the function workers and exits 0.
@@ -107,7 +105,7 @@ otherwise, and warns when it is not.`,
 	f.BoolVar(&o.Reveal, "reveal", false, "show tokens and identity values in full in traces")
 	f.StringVar(&o.TraceDir, "trace-dir", "", "write each request's full trace to a JSON file in `DIR`")
 	f.IntVar(&o.Workers, "workers", 0, "warm workers per python / node / process authorizer whose file sets no pool (default 1)")
-	f.BoolVar(&o.NoWatch, "no-watch", false, "do not reload the gateway file when it changes")
+	f.BoolVar(&o.NoWatch, "no-watch", false, "do not reload the gateway when it or a file it names changes")
 	f.Var(&o.MaxBodySize, "max-body-size", "largest request body accepted; larger ones get 413 (e.g. 10MiB, 512KB)")
 	f.Var(&o.MaxHeaderBytes, "max-header-bytes", "largest request line and headers accepted; larger ones get 431")
 	f.DurationVar(&o.ReadHeaderTimeout, "read-header-timeout", 10*time.Second, "time a client has to send the request line and headers")
@@ -133,12 +131,9 @@ func (o *ServeOptions) check() error {
 	return nil
 }
 
-// runServe serves until ctx is cancelled (a signal), then shuts down
-// gracefully and returns nil.
+// runServe loads the gateway and serves it until ctx is cancelled (a
+// signal), then shuts down gracefully and returns nil.
 func runServe(ctx context.Context, o *ServeOptions) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	if err := o.check(); err != nil {
 		return err
 	}
@@ -148,110 +143,21 @@ func runServe(ctx context.Context, o *ServeOptions) error {
 	}
 	opts := o.Engine
 	opts.Workers = o.Workers
-	e, err := newEngine(g, opts)
-	if err != nil {
-		return err
-	}
-	stopped := false
-	defer func() {
-		if !stopped {
-			e.Close()
+	err = serve.Run(ctx, g, serve.Options{
+		Err: o.IO.Err, Listen: o.Listen, JSON: o.JSON, Reveal: o.Reveal, TraceDir: o.TraceDir,
+		Watch:       !o.NoWatch && g.File != fixtures.DemoName,
+		MaxBodySize: int64(o.MaxBodySize), MaxHeaderBytes: int64(o.MaxHeaderBytes),
+		ReadHeaderTimeout: o.ReadHeaderTimeout, ReadTimeout: o.ReadTimeout, WriteTimeout: o.WriteTimeout,
+		IdleTimeout: o.IdleTimeout, ShutdownTimeout: o.ShutdownTimeout,
+		Engine: opts, Ready: o.Ready,
+	})
+	var se *serve.Error
+	if errors.As(err, &se) {
+		code := ExitFailed
+		if se.Usage {
+			code = ExitUsage
 		}
-	}()
-
-	reqLog, err := newRequestLog(o.IO, o.JSON, o.Reveal, o.TraceDir)
-	if err != nil {
-		return err
+		return &ExitError{Code: code, Err: se.Err}
 	}
-	ln, err := net.Listen("tcp", o.Listen)
-	if err != nil {
-		return &ExitError{Code: ExitFailed, Err: fmt.Errorf("serve: %w", err)}
-	}
-	addr := ln.Addr()
-	srv := newHTTPServer(o, &gatewayHandler{e: e, log: reqLog, maxBody: int64(o.MaxBodySize)})
-
-	fmt.Fprintf(o.IO.Err, "authlab serve: gateway %s (%s): %d routes, %d authorizers\n",
-		nameOr(g.Name, "unnamed"), g.File, len(g.Routes), len(g.Authorizers))
-	if w := exposureWarning(addr); w != "" {
-		fmt.Fprintln(o.IO.Err, w)
-	}
-	fmt.Fprintf(o.IO.Err, "listening on http://%s (Ctrl-C to stop)\n", addr)
-
-	var watchStop func()
-	if !o.NoWatch && g.File != fixtures.DemoName {
-		rl := &reloader{io: o.IO, e: e, path: g.File, last: g.Source, reveal: o.Reveal}
-		warn := func(err error) { fmt.Fprintf(o.IO.Err, "authlab serve: watching %s: %v\n", g.File, err) }
-		watchStop, err = watchGateway(g.File, reloadDebounce, rl.reload, warn)
-		if err != nil {
-			fmt.Fprintf(o.IO.Err, "authlab serve: not watching %s for changes: %v\n", g.File, err)
-		}
-	}
-
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(nameListener{ln}) }()
-	if o.Ready != nil {
-		o.Ready(addr)
-	}
-
-	var serveErr error
-	select {
-	case <-ctx.Done():
-	case serveErr = <-served:
-	}
-	if watchStop != nil {
-		watchStop()
-	}
-	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
-		return &ExitError{Code: ExitFailed, Err: fmt.Errorf("serve: %w", serveErr)}
-	}
-	fmt.Fprintf(o.IO.Err, "authlab serve: shutting down: waiting up to %s for requests in flight\n", o.ShutdownTimeout)
-	sctx, cancel := context.WithTimeout(context.Background(), o.ShutdownTimeout)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		// Out of patience: cut the remaining connections rather than hang.
-		_ = srv.Close()
-		fmt.Fprintf(o.IO.Err, "authlab serve: requests still running after %s were cut off\n", o.ShutdownTimeout)
-	}
-	stopped = true
-	if err := e.Close(); err != nil {
-		return fmt.Errorf("serve: stopping function workers: %w", err)
-	}
-	fmt.Fprintln(o.IO.Err, "authlab serve: stopped")
-	return nil
-}
-
-// newHTTPServer applies serve's limits to a net/http server. Malformed
-// requests get net/http's own 400; headers over the limit get 431; slow
-// clients run into the read timeouts.
-func newHTTPServer(o *ServeOptions, h http.Handler) *http.Server {
-	return &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: o.ReadHeaderTimeout,
-		ReadTimeout:       o.ReadTimeout,
-		WriteTimeout:      o.WriteTimeout,
-		IdleTimeout:       o.IdleTimeout,
-		MaxHeaderBytes:    int(o.MaxHeaderBytes),
-		ConnContext:       withSentNames,
-		// net/http reports broken connections here; they are the client's
-		// business, not a reason to alarm the user, but worth a line.
-		ErrorLog: log.New(o.IO.Err, "authlab serve: ", 0),
-	}
-}
-
-// exposureWarning warns when the address is reachable from other machines.
-func exposureWarning(addr net.Addr) string {
-	ta, ok := addr.(*net.TCPAddr)
-	if !ok || ta.IP.IsLoopback() {
-		return ""
-	}
-	return fmt.Sprintf("warning: listening on %s, which other machines can reach. authlab serve is a development\n"+
-		"gateway: no TLS, authorizers that may be mocks, request details in its logs. Use --listen 127.0.0.1:PORT\n"+
-		"unless you mean it.", addr)
-}
-
-func nameOr(s, dflt string) string {
-	if s == "" {
-		return dflt
-	}
-	return s
+	return err
 }

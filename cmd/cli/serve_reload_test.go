@@ -11,6 +11,9 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/authlab/authlab/engine/jose"
+	"github.com/authlab/authlab/engine/reload"
 )
 
 // reloadGuardGateway: /admin/{x} is guarded by a mock authorizer whose
@@ -93,7 +96,7 @@ func TestServeReloadHalfWrittenFileKeepsAuthorizer(t *testing.T) {
 	}
 	// Pauses on either side of debounce + settle: the half file is caught
 	// by the settle check or by the hold on reloads that remove protection.
-	for i, pause := range []time.Duration{reloadDebounce + 50*time.Millisecond, 3 * reloadDebounce} {
+	for i, pause := range []time.Duration{reload.Debounce + 50*time.Millisecond, 3 * reload.Debounce} {
 		version := fmt.Sprintf("v%d", i+2)
 		h, tl := reloadGuardGateway(version, true)
 		f, err := os.OpenFile(gw, os.O_WRONLY|os.O_TRUNC, 0)
@@ -141,4 +144,56 @@ func reloadLines(p *serveProc) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// TestServeReloadsOnJWKSEdit: the JWKS a jwt authorizer trusts is watched
+// like the gateway file. Swapping the RSA key set for the EC one reloads:
+// the RSA token is refused and the EC one accepted, without a restart.
+func TestServeReloadsOnJWKSEdit(t *testing.T) {
+	t.Parallel()
+	keys := func(name string) string { return filepath.Join("..", "..", "fixtures", "keys", name) }
+	read := func(name string) string {
+		b, err := os.ReadFile(keys(name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	bearer := func(keyFile string) string {
+		ks, err := jose.LoadKeys(keys(keyFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok, err := jose.Mint(jose.MintOptions{Key: ks.Keys[0], Claims: map[string]any{"sub": "alice", "aud": "orders"},
+			Now: time.Now(), ExpiresIn: time.Hour})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return "Bearer " + tok
+	}
+	dir := t.TempDir()
+	jwks := writeFile(t, filepath.Join(dir, "keys.json"), read("rsa.jwks.json"))
+	gw := writeFile(t, filepath.Join(dir, "gw.yaml"), `version: 1
+authorizers:
+  jwt: {type: jwt, identitySource: header:Authorization, audience: [orders], jwks: keys.json}
+routes:
+  - path: /x
+    authorizer: jwt
+    backend: {echo: true}
+`)
+	p := startServe(t, gw)
+	rsa, ec := bearer("rsa.pem"), bearer("ec-p256.pem")
+	statuses := func() [2]int {
+		a, _, _ := get(t, p.base+"/x", "Authorization", rsa)
+		b, _, _ := get(t, p.base+"/x", "Authorization", ec)
+		return [2]int{a, b}
+	}
+	if got := statuses(); got != [2]int{200, 401} {
+		t.Fatalf("RSA and EC tokens against the RSA JWKS: %v, want [200 401]", got)
+	}
+	saveAtomically(t, jwks, read("ec-p256.jwks.json"))
+	p.waitStderr(t, regexp.MustCompile(`authlab serve: reloaded \S*gw\.yaml`), 20*time.Second)
+	if got := statuses(); got != [2]int{401, 200} {
+		t.Fatalf("RSA and EC tokens after the JWKS became the EC one: %v, want [401 200]; stderr:\n%s", got, reloadLines(p))
+	}
 }

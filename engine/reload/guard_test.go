@@ -1,8 +1,6 @@
-package reloadguard
+package reload
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -36,6 +34,7 @@ func load(t *testing.T, routes string) *config.Gateway {
 }
 
 func TestRemoved(t *testing.T) {
+	t.Parallel()
 	guarded := "  - path: /admin/{x}\n    authorizer: admin\n    backend: {echo: true}\n"
 	cases := []struct {
 		name, old, new string
@@ -70,32 +69,5 @@ func TestRemoved(t *testing.T) {
 		case c.want != "" && got[0].Authorizer == "":
 			t.Errorf("%s: the removal does not name the authorizer", c.name)
 		}
-	}
-}
-
-func TestReadSettled(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "gw.yaml")
-	if err := os.WriteFile(path, []byte("version: 1\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	src, stable, _, err := ReadSettled(path, 0)
-	if err != nil || !stable || string(src) != "version: 1\n" {
-		t.Fatalf("an untouched file: %q %v %v", src, stable, err)
-	}
-	if !Unchanged(path, src) {
-		t.Fatal("Unchanged on an untouched file")
-	}
-	// A write between the two reads: not stable, and the caller waits.
-	src, stable, _, err = readSettled(path, func() {
-		_ = os.WriteFile(path, []byte("version: 1\nroutes:\n"), 0o644)
-	})
-	if err != nil || stable {
-		t.Fatalf("a file written between the reads: stable=%v err=%v", stable, err)
-	}
-	if Unchanged(path, []byte("version: 1\n")) || !Unchanged(path, src) {
-		t.Fatal("Unchanged does not follow the file")
-	}
-	if _, _, _, err := ReadSettled(filepath.Join(t.TempDir(), "missing.yaml"), 0); err == nil {
-		t.Fatal("a missing file read without error")
 	}
 }

@@ -1,18 +1,14 @@
-// Package reloadguard keeps live reload (serve's and the TUI's) from
-// applying a file caught in the middle of being written, and from quietly
-// dropping a route's protection.
-//
-// A save can pause between writes for longer than the reload debounce; the
-// half that was written may well parse (a route whose `authorizer:` line
-// has not arrived yet) and would serve that route unauthenticated until
-// the rest lands. So a reload only takes a file whose bytes are the same
-// across two reads a short settle delay apart (ReadSettled), and a reload
-// that removes protection (Removed) is applied only once the file has
-// stayed unchanged for a longer confirmation delay, and then loudly.
-package reloadguard
+package reload
+
+// The guards: a reload only takes files whose bytes are the same across two
+// reads a short settle delay apart, and a reload that removes protection
+// (Removed) is applied only once the files have stayed unchanged for a
+// longer confirmation delay, and then loudly. A save can pause between
+// writes for longer than the debounce; the half that was written may well
+// parse (a route whose `authorizer:` line has not arrived yet) and would
+// serve that route unauthenticated until the rest lands.
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 	"time"
@@ -21,42 +17,14 @@ import (
 	"github.com/authlab/authlab/engine/route"
 )
 
-// Settle separates the two reads of ReadSettled.
+// Settle separates the two reads of the files a change touched: only
+// bytes that stay the same are loaded.
 const Settle = 100 * time.Millisecond
 
 // Confirm is how long a file whose reload would remove protection must
 // stay unchanged before that reload is applied: a writer pausing halfway
 // through a save must not open a route even briefly.
 const Confirm = time.Second
-
-// ReadSettled reads a gateway file twice, settle apart. stable is false
-// when the bytes changed in between: the file is still being written, and
-// the caller waits for the next change event rather than load it. The
-// bytes returned are the second read's, so what is parsed is what was
-// checked. diags and err are config.ReadFile's.
-func ReadSettled(path string, settle time.Duration) (src []byte, stable bool, diags *config.Diagnostics, err error) {
-	return readSettled(path, func() { time.Sleep(settle) })
-}
-
-func readSettled(path string, settle func()) (src []byte, stable bool, diags *config.Diagnostics, err error) {
-	first, diags, err := config.ReadFile(path, "gateway file")
-	if err != nil {
-		return nil, false, diags, err
-	}
-	settle()
-	src, diags, err = config.ReadFile(path, "gateway file")
-	if err != nil {
-		return nil, false, diags, err
-	}
-	return src, bytes.Equal(first, src), nil, nil
-}
-
-// Unchanged reports whether the file still holds src, as read or as
-// config.Prepare leaves it (a Gateway's Source).
-func Unchanged(path string, src []byte) bool {
-	now, _, err := config.ReadFile(path, "gateway file")
-	return err == nil && bytes.Equal(config.Prepare(now), config.Prepare(src))
-}
 
 // Removal is protection a reload takes away from a route.
 type Removal struct {

@@ -1,4 +1,4 @@
-package cli
+package serve
 
 import (
 	"errors"
@@ -17,15 +17,15 @@ import (
 	"github.com/authlab/authlab/engine/trace"
 )
 
-// gatewayHandler turns HTTP requests into engine requests and engine
-// responses back into HTTP.
-type gatewayHandler struct {
+// handler turns HTTP requests into engine requests and engine responses
+// back into HTTP.
+type handler struct {
 	e       *engine.Engine
 	log     *requestLog
 	maxBody int64
 }
 
-func (h *gatewayHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	req, refusal := h.toEngine(w, r)
 	if refusal != nil {
@@ -63,7 +63,7 @@ func (f *refusal) write(w http.ResponseWriter) {
 // toEngine reads the request. The body is read whole, up to the limit,
 // because authorizers may read it (${request.body}, OCI body arguments,
 // Huawei sendBody) and the gateway buffers it too.
-func (h *gatewayHandler) toEngine(w http.ResponseWriter, r *http.Request) (*engine.Request, *refusal) {
+func (h *handler) toEngine(w http.ResponseWriter, r *http.Request) (*engine.Request, *refusal) {
 	if r.ContentLength > h.maxBody {
 		return nil, tooLarge(h.maxBody)
 	}
@@ -140,7 +140,7 @@ func requestTarget(r *http.Request) (path, query string) {
 }
 
 func tooLarge(limit int64) *refusal {
-	s := byteSize(limit)
+	s := ByteSize(limit)
 	return &refusal{status: http.StatusRequestEntityTooLarge, body: `{"message":"Request Too Long"}`,
 		reason: "request body over " + s.String() + " (--max-body-size)"}
 }

@@ -1,4 +1,4 @@
-package cli
+package serve
 
 import (
 	"fmt"
@@ -6,10 +6,10 @@ import (
 	"strings"
 )
 
-// byteSize is a size flag: "65536", "512KB", "10MiB", "1GB". KB/MB/GB are
+// ByteSize is a size flag: "65536", "512KB", "10MiB", "1GB". KB/MB/GB are
 // read as powers of 1024 like KiB/MiB/GiB, because that is what people mean
 // when they type a body limit.
-type byteSize int64
+type ByteSize int64
 
 var sizeUnits = []struct {
 	suffix string
@@ -21,7 +21,7 @@ var sizeUnits = []struct {
 	{"B", 1},
 }
 
-func (s *byteSize) Set(v string) error {
+func (s *ByteSize) Set(v string) error {
 	t := strings.ToUpper(strings.TrimSpace(v))
 	mult := int64(1)
 	for _, u := range sizeUnits {
@@ -34,11 +34,11 @@ func (s *byteSize) Set(v string) error {
 	if err != nil || n < 0 || n > (1<<62)/mult {
 		return fmt.Errorf("invalid size %q: expected bytes or a number with KiB, MiB or GiB", v)
 	}
-	*s = byteSize(n * mult)
+	*s = ByteSize(n * mult)
 	return nil
 }
 
-func (s *byteSize) String() string {
+func (s *ByteSize) String() string {
 	n := int64(*s)
 	switch {
 	case n >= 1<<30 && n%(1<<30) == 0:
@@ -51,4 +51,4 @@ func (s *byteSize) String() string {
 	return fmt.Sprintf("%dB", n)
 }
 
-func (s *byteSize) Type() string { return "size" }
+func (s *ByteSize) Type() string { return "size" }

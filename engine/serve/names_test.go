@@ -1,4 +1,4 @@
-package cli
+package serve
 
 import (
 	"fmt"
@@ -69,18 +69,18 @@ func TestByteSize(t *testing.T) {
 	for in, want := range map[string]int64{
 		"65536": 65536, "1KiB": 1024, "512kb": 512 << 10, "10MiB": 10 << 20, "10M": 10 << 20, "1GB": 1 << 30, " 7 B": 7,
 	} {
-		var s byteSize
+		var s ByteSize
 		if err := s.Set(in); err != nil || int64(s) != want {
 			t.Errorf("%q: %d, %v; want %d", in, s, err, want)
 		}
 	}
 	for _, bad := range []string{"", "ten", "-1", "1TB", "99999999999999GiB"} {
-		var s byteSize
+		var s ByteSize
 		if err := s.Set(bad); err == nil {
 			t.Errorf("%q accepted as %d", bad, s)
 		}
 	}
-	s := byteSize(10 << 20)
+	s := ByteSize(10 << 20)
 	if s.String() != "10MiB" {
 		t.Errorf("String() = %q", s.String())
 	}

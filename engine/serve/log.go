@@ -1,8 +1,9 @@
-package cli
+package serve
 
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -20,7 +21,7 @@ import (
 // messages, so stdout stays pure JSON for jq), and optionally a file per
 // request in the trace folder.
 type requestLog struct {
-	io       *IO
+	w        io.Writer
 	mu       sync.Mutex // one request's line is never interleaved with another's
 	json     bool
 	reveal   bool
@@ -28,13 +29,13 @@ type requestLog struct {
 	dirErr   sync.Once
 }
 
-func newRequestLog(io *IO, asJSON, reveal bool, traceDir string) (*requestLog, error) {
+func newRequestLog(w io.Writer, asJSON, reveal bool, traceDir string) (*requestLog, error) {
 	if traceDir != "" {
 		if err := os.MkdirAll(traceDir, 0o755); err != nil {
-			return nil, usageError("--trace-dir: %v", err)
+			return nil, &Error{Usage: true, Err: fmt.Errorf("--trace-dir: %v", err)}
 		}
 	}
-	return &requestLog{io: io, json: asJSON, reveal: reveal, traceDir: traceDir}, nil
+	return &requestLog{w: w, json: asJSON, reveal: reveal, traceDir: traceDir}, nil
 }
 
 // serveDoc is a result's JSON line: the trace document of fire --json, plus
@@ -120,7 +121,7 @@ func (l *requestLog) refused(r *http.Request, f *refusal, took time.Duration) {
 func (l *requestLog) writeText(s string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	_, _ = fmt.Fprint(l.io.Err, s)
+	_, _ = fmt.Fprint(l.w, s)
 }
 
 func (l *requestLog) writeJSON(v any) {
@@ -135,7 +136,7 @@ func (l *requestLog) writeJSON(v any) {
 	// Contract §1: serve's trace lines go to stderr, --json ones too; a JSON
 	// line always starts with "{", so `2>&1 | grep '^{' | jq` separates them
 	// from the startup and reload notices.
-	_, _ = l.io.Err.Write(b)
+	_, _ = l.w.Write(b)
 }
 
 // keep writes the full trace to the trace folder, named so that a listing
