@@ -98,7 +98,7 @@ func (a *authRun) lookup() {
 		st.Status, st.Summary = trace.Skip, "no cache key for this request"
 		return
 	}
-	st.Add("key", id.CacheKey).Add("ttl", az.ttl.String())
+	st.Add("key", id.CacheKey).Add("ttl", az.ttlText)
 	st.Rule(az.spec.CacheRules[1])
 	if len(id.Secrets) > 0 {
 		a.p.f.Trace.AddSecret(id.CacheKey)
@@ -108,10 +108,16 @@ func (a *authRun) lookup() {
 	switch {
 	case hit:
 		left := e.TTLLeft(now)
-		a.cached = &CachedDecision{Key: id.CacheKey, Stored: e.Stored, TTLLeft: left}
+		a.cached = a.p.cachedDecision(CachedDecision{Key: id.CacheKey, Stored: e.Stored, TTLLeft: left})
 		a.dec = e.Value
-		st.Summary = fmt.Sprintf("hit: stored %s ago, %s left", now.Sub(e.Stored).Round(time.Millisecond), left.Round(time.Millisecond))
-		st.Add("result", "hit").Add("stored", e.Stored.UTC().Format(time.RFC3339)).Add("ttlLeft", left.String())
+		t := &a.p.s.text
+		m := t.mark()
+		st.Summary = t.str("hit: stored ").dur(now.Sub(e.Stored).Round(time.Millisecond)).str(" ago, ").
+			dur(left.Round(time.Millisecond)).str(" left").since(m)
+		m = t.mark()
+		stored := t.time(e.Stored.UTC(), time.RFC3339).since(m)
+		m = t.mark()
+		st.Add("result", "hit").Add("stored", stored).Add("ttlLeft", t.dur(left).since(m))
 		if e.Value.IssuedFor != "" {
 			st.Add("issuedFor", e.Value.IssuedFor)
 		}
@@ -303,7 +309,8 @@ func (p *pipeline) identity() {
 		p.skip(trace.Identity, "route has no authorizer")
 		return
 	}
-	p.auth = &authRun{p: p, az: p.rt.auth, rec: p.front()}
+	p.auth = &p.s.auth
+	*p.auth = authRun{p: p, az: p.rt.auth, rec: p.front()}
 	p.auth.identity()
 }
 

@@ -25,6 +25,8 @@ type awsREST struct {
 	re      *regexp.Regexp
 	caching bool
 	aws     awsInfo
+	// tokenSource is sources[0] described, shared by every TOKEN request.
+	tokenSource []string
 }
 
 type awsInfo struct {
@@ -55,6 +57,9 @@ func awsOf(g *config.Gateway) awsInfo {
 
 func newAWSREST(g *config.Gateway, a *config.Authorizer) (Dialect, error) {
 	d := &awsREST{request: a.Type == "aws-request", sources: a.Sources(), caching: a.TTLValue() > 0, aws: awsOf(g)}
+	if len(d.sources) > 0 {
+		d.tokenSource = []string{d.sources[0].String()}
+	}
 	if a.ValidationRegex != "" {
 		// Java's Pattern.matches: the whole value must match (AWS-C5).
 		re, err := regexp.Compile(`^(?:` + a.ValidationRegex + `)$`)
@@ -71,12 +76,12 @@ func (d *awsREST) MaxResponse() int { return runtime.DefaultMaxResponse }
 
 // methodArn builds the ARN of AWS-E2 from the actual request path.
 func (d *awsREST) methodArn(f *Flow) string {
-	if arn, ok := f.Scratch["methodArn"]; ok {
+	if arn, ok := f.Memo("methodArn"); ok {
 		return arn
 	}
-	arn := fmt.Sprintf("arn:aws:execute-api:%s:%s:%s/%s/%s/%s", d.aws.region, d.aws.account, d.aws.apiID,
-		d.aws.stage, f.Req.Method, strings.TrimPrefix(f.Req.Path, "/"))
-	f.Scratch["methodArn"] = arn
+	arn := "arn:aws:execute-api:" + d.aws.region + ":" + d.aws.account + ":" + d.aws.apiID + "/" +
+		d.aws.stage + "/" + f.Req.Method + "/" + strings.TrimPrefix(f.Req.Path, "/")
+	f.SetMemo("methodArn", arn)
 	return arn
 }
 
@@ -195,15 +200,15 @@ func (d *awsREST) Identity(f *Flow, st *trace.Stage) (Identity, *Failure) {
 
 func (d *awsREST) tokenIdentity(f *Flow, st *trace.Stage) (Identity, *Failure) {
 	src := d.sources[0]
-	id := Identity{Sources: []string{src.String()}}
+	id := Identity{Sources: d.tokenSource[:1:1]}
 	v, ok := d.value(f, src)
 	if !ok || v == "" {
 		st.Rule("AWS-I1")
 		return id, awsUnauthorized("AWS-I1", fmt.Sprintf("token header %s missing or empty: 401 without calling the function", src.Name))
 	}
 	id.Values = []string{v}
-	id.Secrets = []string{v}
-	st.Add(src.String(), v)
+	id.Secrets = id.Values
+	st.Add(d.tokenSource[0], v)
 	if d.re != nil {
 		st.Add("validationRegex", d.re.String())
 		if !d.re.MatchString(v) {
@@ -475,7 +480,7 @@ func (d *awsREST) Authorize(f *Flow, dec *Decision, cached *CachedDecision, st *
 	st.Add("methodArn", arn)
 	if cached != nil {
 		st.Rule("AWS-C3")
-		st.Add("cachedPolicy", fmt.Sprintf("cached policy from %s, evaluated against %s", dec.IssuedFor, arn))
+		st.Add("cachedPolicy", f.text.concat("cached policy from ", dec.IssuedFor, ", evaluated against ", arn))
 	}
 	v := evaluatePolicy(st, doc, dec, cached, arn)
 	if v.Allowed {
@@ -495,8 +500,8 @@ func evaluatePolicy(st *trace.Stage, doc *policy.Document, dec *Decision, cached
 	v := doc.Evaluate(arn)
 	st.Rule(v.Rule)
 	if v.By != nil {
-		st.Add("decidedBy", fmt.Sprintf("Statement[%d] %s", v.By.Index, v.By.Effect))
-		st.AddJSON("statement", v.By.Raw)
+		st.Add("decidedBy", "Statement["+strconv.Itoa(v.By.Index)+"] "+v.By.Effect)
+		st.AddRawJSON("statement", v.By.Raw)
 	}
 	st.Summary = v.Reason
 	if cached != nil && dec.IssuedFor != arn {

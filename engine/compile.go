@@ -21,6 +21,8 @@ import (
 // authorizer is a compiled authorizer: its dialect, function and cache.
 type authorizer struct {
 	cfg     *config.Authorizer
+	label   string // "name (type)", as the route stage names it
+	ttlText string // ttl as the cache stage shows it
 	spec    *Spec
 	dialect Dialect
 	fn      runtime.Function
@@ -41,6 +43,12 @@ type compiledRoute struct {
 	reqT     *transform.Set
 	respT    *transform.Set
 	backend  backend.Backend
+
+	// What the route stage records, worked out once.
+	methodsText string
+	params      []string // the template's parameter names
+	paramKeys   []string // "path." + each
+	backendText string
 }
 
 func (r *compiledRoute) allows(method string) bool {
@@ -92,7 +100,8 @@ func compile(g *config.Gateway, clk clock.Clock, ff FunctionFactory) (*gateway, 
 			ttl = dt.DefaultTTL()
 		}
 		cg.authorizers[a.Name] = &authorizer{cfg: a, spec: spec, dialect: d, fn: fn, ttl: ttl,
-			timeout: timeoutOf(a), cache: cache.New[*Decision](clk)}
+			timeout: timeoutOf(a), cache: cache.New[*Decision](clk),
+			label: a.Name + " (" + a.Type + ")", ttlText: ttl.String()}
 		cg.order = append(cg.order, a.Name)
 	}
 	tpls := make([]*route.Template, len(g.Routes))
@@ -118,7 +127,10 @@ func compile(g *config.Gateway, clk clock.Clock, ff FunctionFactory) (*gateway, 
 }
 
 func compileRoute(r *config.Route, tpl *route.Template, cg *gateway) (*compiledRoute, error) {
-	cr := &compiledRoute{cfg: r, tpl: tpl, authType: "AUTHENTICATION_ONLY"}
+	cr := &compiledRoute{cfg: r, tpl: tpl, authType: "AUTHENTICATION_ONLY", methodsText: methodsOf(r), params: tpl.Params()}
+	for _, name := range cr.params {
+		cr.paramKeys = append(cr.paramKeys, "path."+name)
+	}
 	if len(r.Methods) > 0 {
 		cr.methods = map[string]bool{}
 		for _, m := range r.Methods {
@@ -175,6 +187,7 @@ func compileRoute(r *config.Route, tpl *route.Template, cg *gateway) (*compiledR
 		}
 		cr.backend = u
 	}
+	cr.backendText = cr.backend.Describe()
 	return cr, nil
 }
 

@@ -106,7 +106,7 @@ func New(g *config.Gateway, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{opts: opts, ids: &idSource{r: opts.Random}}
+	e := &Engine{opts: opts, ids: newIDSource(opts.Random)}
 	e.gw.Store(cg)
 	e.cur.Store(&lease{g: cg})
 	return e, nil
@@ -175,24 +175,65 @@ func (e *Engine) Config() *config.Gateway { return e.gw.Load().cfg }
 // Clock returns the engine's clock.
 func (e *Engine) Clock() clock.Clock { return e.opts.Clock }
 
-// idSource makes AWS-style request ids (UUID v4 layout) from the injected source.
+// idSource makes AWS-style request ids (UUID v4 layout) from the injected
+// source. The default source, crypto/rand, is read a batch of ids at a
+// time, so a request pays neither a system call nor the lock for long; an
+// injected source is read 16 bytes per id, exactly as before, so that a
+// test's ids do not depend on how many requests ran.
 type idSource struct {
-	mu sync.Mutex
-	r  io.Reader
+	mu      sync.Mutex
+	r       io.Reader
+	batched bool
+	buf     [64 * 16]byte
+	off     int // bytes of buf already used; len(buf) when empty
 }
 
-func (s *idSource) next() string {
+func newIDSource(r io.Reader) *idSource {
+	s := &idSource{r: r, batched: r == rand.Reader}
+	s.off = len(s.buf)
+	return s
+}
+
+const nilRequestID = "00000000-0000-4000-8000-000000000000"
+
+// next writes the next id into a and returns it.
+func (s *idSource) next(a *textArena) string {
 	var b [16]byte
 	s.mu.Lock()
-	_, err := io.ReadFull(s.r, b[:])
+	var err error
+	switch {
+	case !s.batched:
+		// into buf, not b: b would escape to the reader, one allocation
+		_, err = io.ReadFull(s.r, s.buf[:len(b)])
+		copy(b[:], s.buf[:])
+	case s.off == len(s.buf):
+		if _, err = io.ReadFull(s.r, s.buf[:]); err == nil {
+			s.off = 0
+		}
+	}
+	if s.batched && err == nil {
+		copy(b[:], s.buf[s.off:])
+		s.off += len(b)
+	}
 	s.mu.Unlock()
 	if err != nil {
-		return "00000000-0000-4000-8000-000000000000"
+		return nilRequestID
 	}
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+	var h [36]byte
+	hex.Encode(h[0:8], b[0:4])
+	h[8] = '-'
+	hex.Encode(h[9:13], b[4:6])
+	h[13] = '-'
+	hex.Encode(h[14:18], b[6:8])
+	h[18] = '-'
+	hex.Encode(h[19:23], b[8:10])
+	h[23] = '-'
+	hex.Encode(h[24:36], b[10:16])
+	m := a.mark()
+	a.buf = append(a.buf, h[:]...)
+	return a.since(m)
 }
 
 // Flow is one request's way through the pipeline; dialects read it.
@@ -205,8 +246,39 @@ type Flow struct {
 	Template  string            // matched route template
 	Params    map[string]string // path parameters
 	Trace     *trace.Trace
-	// scratch space a dialect keeps between its own calls (e.g. methodArn).
+	// Scratch is space a dialect keeps between its own calls; nil until a
+	// dialect makes it. Memo and SetMemo keep a value or two without a map.
 	Scratch map[string]string
+	memo    [2]struct{ key, value string }
+	// text is the request's string arena (flowState.text): trace text
+	// built from parts costs no allocation of its own.
+	text *textArena
+	s    *flowState
+}
+
+// Memo returns a value a dialect kept for this request with SetMemo.
+func (f *Flow) Memo(key string) (string, bool) {
+	for _, m := range f.memo {
+		if m.key == key {
+			return m.value, true
+		}
+	}
+	v, ok := f.Scratch[key]
+	return v, ok
+}
+
+// SetMemo keeps a value for this request (methodArn, built once).
+func (f *Flow) SetMemo(key, value string) {
+	for i := range f.memo {
+		if f.memo[i].key == "" || f.memo[i].key == key {
+			f.memo[i].key, f.memo[i].value = key, value
+			return
+		}
+	}
+	if f.Scratch == nil {
+		f.Scratch = map[string]string{}
+	}
+	f.Scratch[key] = value
 }
 
 // Do runs one request through the gateway.
@@ -215,18 +287,22 @@ func (e *Engine) Do(ctx context.Context, req *Request) *Result {
 	defer l.release()
 	g := l.g
 	now := e.opts.Clock.Now()
-	f := &Flow{Req: req, RequestID: e.ids.next(), Now: now, Gateway: g.cfg, Scratch: map[string]string{}}
-	f.Trace = &trace.Trace{RequestID: f.RequestID, Time: now, Stages: make([]*trace.Stage, 0, len(trace.Stages))}
+	s := &flowState{}
+	s.text.buf = s.textBuf[:0]
+	f := &s.f
+	*f = Flow{Req: req, RequestID: e.ids.next(&s.text), Now: now, Gateway: g.cfg, text: &s.text, s: s}
+	s.tr = trace.Trace{RequestID: f.RequestID, Time: now, Stages: s.stagePtrs[:0], Secrets: s.secrets[:0]}
+	f.Trace = &s.tr
 	if req.Header == nil {
 		req.Header = http.Header{}
 	}
 	if req.Query == nil {
 		req.Query = map[string][]string{}
 	}
-	res := &Result{Request: req, Trace: f.Trace, Outcome: Skipped}
-	p := &pipeline{e: e, g: g, f: f, res: res, ctx: ctx}
-	p.run()
-	return res
+	s.res = Result{Request: req, Trace: f.Trace, Outcome: Skipped}
+	s.p = pipeline{e: e, g: g, f: f, res: &s.res, ctx: ctx, s: s}
+	s.p.run()
+	return &s.res
 }
 
 // pipeline holds one request's state while the stages run.
@@ -236,6 +312,7 @@ type pipeline struct {
 	f    *Flow
 	res  *Result
 	ctx  context.Context
+	s    *flowState // the request's memory: stages, details and text come from it
 	rt   *compiledRoute
 	fail *Failure
 	auth *authRun  // the route's authorizer at work
@@ -243,8 +320,12 @@ type pipeline struct {
 	back *Decision // Huawei backend authorizer answer
 	// skips holds why a later stage does not apply, set by an earlier one
 	// (a cache hit: the function is not called).
-	skips map[string]string
+	skips   []skipNote
+	skipBuf [6]skipNote
+	env     env // what transformations read, kept here rather than boxed anew
 }
+
+type skipNote struct{ name, why string }
 
 // stageDef is one step of the pipeline. The table below is the pipeline:
 // adding a stage is one entry, and the runner records what did not run.
@@ -299,8 +380,8 @@ func (p *pipeline) run() {
 		case s.applies != nil && !s.applies(p):
 		case p.recorded(s.name):
 			// recorded by an earlier stage (response-check by authorizer)
-		case p.skips[s.name] != "":
-			p.skip(s.name, p.skips[s.name])
+		case p.skipped(s.name) != "":
+			p.skip(s.name, p.skipped(s.name))
 		case p.fail != nil && s.refused != nil:
 			p.skip(s.name, s.refused(p))
 		case s.run != nil:
@@ -312,10 +393,26 @@ func (p *pipeline) run() {
 
 // skipAs marks a later stage as not applying, and why.
 func (p *pipeline) skipAs(name, why string) {
-	if p.skips == nil {
-		p.skips = make(map[string]string, 4)
+	for i := range p.skips {
+		if p.skips[i].name == name {
+			p.skips[i].why = why
+			return
+		}
 	}
-	p.skips[name] = why
+	if p.skips == nil {
+		p.skips = p.skipBuf[:0]
+	}
+	p.skips = append(p.skips, skipNote{name, why})
+}
+
+// skipped is why an earlier stage said name does not apply, "" if none did.
+func (p *pipeline) skipped(name string) string {
+	for _, n := range p.skips {
+		if n.name == name {
+			return n.why
+		}
+	}
+	return ""
 }
 
 func (p *pipeline) recorded(name string) bool {
@@ -329,7 +426,7 @@ func (p *pipeline) recorded(name string) bool {
 
 // stage starts a stage; finish it with done.
 func (p *pipeline) stage(name string) (*trace.Stage, time.Time) {
-	st := &trace.Stage{Name: name, Status: trace.OK, Details: make([]trace.Detail, 0, 6)}
+	st := p.s.newStage(name, trace.OK)
 	p.f.Trace.Stages = append(p.f.Trace.Stages, st)
 	return st, time.Now()
 }
@@ -340,7 +437,9 @@ func (p *pipeline) done(st *trace.Stage, start time.Time) {
 
 // skip records a stage that did not run, and why.
 func (p *pipeline) skip(name, why string) {
-	p.f.Trace.Stages = append(p.f.Trace.Stages, &trace.Stage{Name: name, Status: trace.Skip, Summary: why})
+	st := p.s.newStage(name, trace.Skip)
+	st.Summary = why
+	p.f.Trace.Stages = append(p.f.Trace.Stages, st)
 }
 
 // failed records a refusal on a stage.
@@ -395,18 +494,18 @@ func (p *pipeline) route() {
 		p.rt = r
 		p.f.Route, p.f.Template, p.f.Params = r.cfg, r.tpl.Src, params
 		p.res.Route = r.tpl.Src
-		st.Summary = fmt.Sprintf("%s %s → %s", req.Method, req.Path, r.tpl.Src)
-		st.Add("route", r.tpl.Src).Add("methods", methodsOf(r.cfg))
-		for _, name := range r.tpl.Params() {
-			st.Add("path."+name, params[name])
+		st.Summary = p.s.text.concat(req.Method, " ", req.Path, " → ", r.tpl.Src)
+		st.Add("route", r.tpl.Src).Add("methods", r.methodsText)
+		for i, name := range r.params {
+			st.Add(r.paramKeys[i], params[name])
 		}
 		if r.auth != nil {
-			st.Add("authorizer", r.auth.cfg.Name+" ("+r.auth.cfg.Type+")")
+			st.Add("authorizer", r.auth.label)
 			p.res.Authorizer = r.auth.cfg.Name
 		} else {
 			st.Add("authorizer", "none")
 		}
-		st.Add("backend", r.backend.Describe())
+		st.Add("backend", r.backendText)
 		return
 	}
 	if path.EncodedSlash != "" {

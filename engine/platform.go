@@ -20,6 +20,16 @@ func jsonString(s string) string {
 	return string(b)
 }
 
+// requestIDValue is the request id as a header value. Decorate sets it
+// under the canonical name directly (h.Set would canonicalize the name
+// again, one allocation per response).
+func (f *Flow) requestIDValue() []string {
+	if f.s == nil {
+		return []string{f.RequestID}
+	}
+	return f.s.oneValue(f.RequestID)
+}
+
 // awsPlatform is API Gateway REST APIs.
 type awsPlatform struct{}
 
@@ -45,7 +55,7 @@ func (awsPlatform) BackendFailure(f *Flow, err error, timeout bool) *Failure {
 }
 
 func (awsPlatform) Decorate(f *Flow, h http.Header) {
-	h.Set("x-amzn-RequestId", f.RequestID)
+	h["X-Amzn-Requestid"] = f.requestIDValue()
 }
 
 // awsHTTPPlatform is API Gateway HTTP APIs.
@@ -71,7 +81,7 @@ func (awsHTTPPlatform) BackendFailure(f *Flow, err error, timeout bool) *Failure
 }
 
 func (awsHTTPPlatform) Decorate(f *Flow, h http.Header) {
-	h.Set("Apigw-Requestid", f.RequestID)
+	h["Apigw-Requestid"] = f.requestIDValue()
 }
 
 // ociPlatform is OCI API Gateway.
@@ -97,7 +107,7 @@ func (ociPlatform) BackendFailure(f *Flow, err error, timeout bool) *Failure {
 }
 
 func (ociPlatform) Decorate(f *Flow, h http.Header) {
-	h.Set("opc-request-id", f.RequestID)
+	h["Opc-Request-Id"] = f.requestIDValue()
 }
 
 // huaweiPlatform is Huawei Cloud APIG (HW-R3 body shape).
@@ -130,7 +140,7 @@ func (huaweiPlatform) BackendFailure(f *Flow, err error, timeout bool) *Failure 
 }
 
 func (huaweiPlatform) Decorate(f *Flow, h http.Header) {
-	h.Set("X-Request-Id", f.RequestID)
+	h["X-Request-Id"] = f.requestIDValue()
 }
 
 // genericPlatform is a plain reverse proxy (nginx, Envoy, Kong, Traefik).
@@ -163,5 +173,5 @@ func (genericPlatform) BackendFailure(f *Flow, err error, timeout bool) *Failure
 }
 
 func (genericPlatform) Decorate(f *Flow, h http.Header) {
-	h.Set("X-Request-Id", f.RequestID)
+	h["X-Request-Id"] = f.requestIDValue()
 }

@@ -49,24 +49,27 @@ func (p *pipeline) registerSecrets() {
 			if (c.Target == "header" && !redact.SecretHeader(c.Name)) || (c.Target != "header" && !redact.SecretName(c.Name)) {
 				continue
 			}
-			for _, v := range append(append([]string(nil), c.Old...), c.New...) {
-				for _, s := range redact.HeaderSecrets(c.Name, v) {
-					t.AddSecret(s)
-				}
-			}
+			valueSecrets(t, c.Name, c.Old)
+			valueSecrets(t, c.Name, c.New)
 		}
 	}
 }
 
 func headerSecrets(t *trace.Trace, h map[string][]string) {
 	for name, vals := range h {
-		if !redact.SecretHeader(name) {
-			continue
+		if redact.SecretHeader(name) {
+			valueSecrets(t, name, vals)
 		}
-		for _, v := range vals {
-			for _, s := range redact.HeaderSecrets(name, v) {
-				t.AddSecret(s)
-			}
+	}
+}
+
+// valueSecrets registers what redact.HeaderSecrets finds in each value;
+// this runs for every request, so the list it builds stays on the stack.
+func valueSecrets(t *trace.Trace, name string, vals []string) {
+	var buf [8]string
+	for _, v := range vals {
+		for _, s := range redact.AppendHeaderSecrets(buf[:0], name, v) {
+			t.AddSecret(s)
 		}
 	}
 }

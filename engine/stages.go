@@ -74,7 +74,8 @@ func (p *pipeline) requestTransform() {
 	st, start := p.stage(trace.RequestTransform)
 	defer p.done(st, start)
 	req := p.f.Req
-	up := &backend.Request{Method: req.Method, Path: req.Path, RawPath: req.RawPath, RawQuery: req.rawQuery(),
+	up := &p.s.upstream
+	*up = backend.Request{Method: req.Method, Path: req.Path, RawPath: req.RawPath, RawQuery: req.rawQuery(),
 		Query: cloneValues(req.Query), Header: req.Header.Clone(), Body: req.Body, Host: req.Host, ClientIP: req.SourceIP,
 		Upgrade: backend.UpgradeType(req.Header), Trailer: req.Trailer}
 	backend.StripHopByHop(up.Header)
@@ -86,12 +87,17 @@ func (p *pipeline) requestTransform() {
 		st.Status, st.Summary = trace.Skip, "route has no request transformations"
 		return
 	}
-	st.Changes = append(st.Changes, p.rt.reqT.Apply(up.Header, up.Query, env{p.f, p.dec, p.back})...)
+	p.env = env{p.f, p.dec, p.back}
+	if ch := p.rt.reqT.Apply(up.Header, up.Query, &p.env); len(st.Changes) == 0 {
+		st.Changes = ch
+	} else {
+		st.Changes = append(st.Changes, ch...)
+	}
 	if queryChanged(st.Changes) {
 		up.RawQuery = editQuery(up.RawQuery, up.Query)
 		st.Add("query", up.RawQuery)
 	}
-	st.Summary = summarizeChanges(st.Changes)
+	st.Summary = summarizeChanges(p.s, st.Changes)
 	for _, c := range st.Changes {
 		if c.Op == "overwritten" || (c.Op == "removed" && c.Target == "header") {
 			st.Rule("ALL-1")
@@ -108,30 +114,41 @@ func cloneValues(v url.Values) url.Values {
 	return out
 }
 
-func summarizeChanges(ch []trace.Change) string {
+// summarizeChanges counts the changes by kind, in the order each kind
+// first appears: "2 set, 1 skipped".
+func summarizeChanges(s *flowState, ch []trace.Change) string {
 	if len(ch) == 0 {
 		return "nothing to change"
 	}
-	counts := map[string]int{}
-	var order []string
-	for _, c := range ch {
-		if counts[c.Op] == 0 {
-			order = append(order, c.Op)
+	t := &s.text
+	m := t.mark()
+	for i, c := range ch {
+		seen := false
+		for _, prior := range ch[:i] {
+			seen = seen || prior.Op == c.Op
 		}
-		counts[c.Op]++
+		if seen {
+			continue
+		}
+		n := 0
+		for _, other := range ch[i:] {
+			if other.Op == c.Op {
+				n++
+			}
+		}
+		if t.mark() > m {
+			t.str(", ")
+		}
+		t.int(int64(n)).str(" ").str(c.Op)
 	}
-	parts := make([]string, len(order))
-	for i, op := range order {
-		parts[i] = fmt.Sprintf("%d %s", counts[op], op)
-	}
-	return strings.Join(parts, ", ")
+	return t.since(m)
 }
 
 func (p *pipeline) backend() {
 	st, start := p.stage(trace.Backend)
 	defer p.done(st, start)
 	up := p.res.Upstream
-	st.Add("backend", p.rt.backend.Describe()).Add("request", up.Method+" "+up.Target())
+	st.Add("backend", p.rt.backendText).Add("request", p.s.text.concat(up.Method, " ", up.Target()))
 	ctx := p.ctx
 	resp, err := p.rt.backend.Serve(ctx, up)
 	if err != nil {
@@ -140,16 +157,20 @@ func (p *pipeline) backend() {
 		p.failed(st, fl)
 		return
 	}
-	st.Summary = fmt.Sprintf("%d %s", resp.Status, http.StatusText(resp.Status))
-	st.Add("status", fmt.Sprint(resp.Status))
+	t := &p.s.text
+	m := t.mark()
+	status := t.int(int64(resp.Status)).since(m)
+	st.Summary = t.concat(status, " ", http.StatusText(resp.Status))
+	st.Add("status", status)
 	if resp.Stream != nil {
 		st.Add("body", "streamed to the client, not recorded")
 	}
 	if resp.Upgraded {
 		st.Add("upgrade", up.Upgrade+": connections joined after the 101")
 	}
-	p.res.Response = &Response{Status: resp.Status, Header: resp.Header, Body: resp.Body, Stream: resp.Stream,
+	p.s.resp = Response{Status: resp.Status, Header: resp.Header, Body: resp.Body, Stream: resp.Stream,
 		Trailer: resp.Trailer, Upgraded: resp.Upgraded}
+	p.res.Response = &p.s.resp
 }
 
 func (p *pipeline) failureResponse() {
@@ -191,8 +212,9 @@ func (p *pipeline) responseTransform() {
 	}
 	st, start := p.stage(trace.ResponseTransform)
 	defer p.done(st, start)
-	st.Changes = p.rt.respT.Apply(resp.Header, nil, env{p.f, p.dec, p.back})
-	st.Summary = summarizeChanges(st.Changes)
+	p.env = env{p.f, p.dec, p.back}
+	st.Changes = p.rt.respT.Apply(resp.Header, nil, &p.env)
+	st.Summary = summarizeChanges(p.s, st.Changes)
 }
 
 func (r *compiledRoute) authDialect() Dialect {

@@ -5,7 +5,6 @@ package backend
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -107,50 +106,6 @@ func (s *Stock) Serve(context.Context, *Request) (*Response, error) {
 }
 
 func (s *Stock) Describe() string { return fmt.Sprintf("stock %d", s.Status) }
-
-// Echo answers 200 with a JSON description of the request it received.
-type Echo struct{}
-
-// EchoBody is the JSON the echo backend answers with.
-type EchoBody struct {
-	Method string `json:"method"`
-	Path   string `json:"path"`
-	// RawPath and RawQuery are the target as a URL backend would receive
-	// it, shown when it is not simply the escaped Path / encoded Query.
-	RawPath  string            `json:"rawPath,omitempty"`
-	RawQuery string            `json:"rawQuery,omitempty"`
-	Query    map[string]string `json:"query"`
-	Headers  map[string]string `json:"headers"`
-	Body     string            `json:"body"`
-}
-
-func (Echo) Serve(_ context.Context, req *Request) (*Response, error) {
-	eb := EchoBody{Method: req.Method, Path: req.Path, Query: map[string]string{}, Headers: map[string]string{}, Body: string(req.Body)}
-	if p := req.EscapedPath(); p != (&url.URL{Path: req.Path}).EscapedPath() {
-		eb.RawPath = p
-	}
-	if q := req.EncodedQuery(); q != req.Query.Encode() {
-		eb.RawQuery = q
-	}
-	for k, v := range req.Query {
-		eb.Query[k] = strings.Join(v, ",")
-	}
-	for k, v := range req.Header {
-		eb.Headers[k] = strings.Join(v, ", ")
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false) // a query's & stays readable
-	if err := enc.Encode(eb); err != nil {
-		return nil, err
-	}
-	body := buf.Bytes()
-	h := http.Header{}
-	h.Set("Content-Type", "application/json")
-	return &Response{Status: 200, Header: h, Body: body}, nil
-}
-
-func (Echo) Describe() string { return "echo" }
 
 // URL forwards to a real upstream like a reverse proxy.
 type URL struct {

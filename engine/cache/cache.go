@@ -57,9 +57,11 @@ func (c *Cache[V]) Get(key string) (e Entry[V], hit bool, expired *Entry[V]) {
 	}
 	if !now.Before(found.Expires) {
 		delete(c.m, key)
-		// found, not the named result: returning zeroes e before the
-		// caller reads the pointer.
-		return Entry[V]{}, false, &found
+		// A copy, not the named result (returning zeroes e before the
+		// caller reads the pointer) nor found itself, which would then
+		// be moved to the heap on every hit too.
+		gone := found
+		return Entry[V]{}, false, &gone
 	}
 	return found, true, nil
 }

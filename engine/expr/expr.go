@@ -160,8 +160,23 @@ func (t *Template) String() string { return t.src }
 // Eval renders the template. Absent variables render empty and are listed in
 // missing so callers can say why a value came out empty.
 func (t *Template) Eval(env Env) (out string, missing []Ref) {
-	if len(t.parts) == 1 && t.parts[0].ref == nil {
-		return t.parts[0].lit, nil
+	return t.EvalAppend(env, nil)
+}
+
+// EvalAppend is Eval appending the missing references to missing, so a
+// caller evaluating on every request can hand it a buffer of its own.
+func (t *Template) EvalAppend(env Env, missing []Ref) (string, []Ref) {
+	if len(t.parts) == 1 {
+		p := t.parts[0]
+		if p.ref == nil {
+			return p.lit, missing
+		}
+		// One reference alone: its value as it is, not a copy.
+		v, ok := env.Lookup(p.ref.Table, p.ref.Name)
+		if !ok {
+			missing = append(missing, *p.ref)
+		}
+		return v, missing
 	}
 	var b strings.Builder
 	for _, p := range t.parts {

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -190,7 +191,7 @@ func (d *Document) Evaluate(arn string) Verdict {
 		}
 		if s.Effect == "Deny" {
 			return Verdict{Explicit: true, By: s, Rule: "AWS-P3",
-				Reason: fmt.Sprintf("Statement[%d] denies %s (an explicit Deny wins)", s.Index, arn)}
+				Reason: "Statement[" + strconv.Itoa(s.Index) + "] denies " + arn + " (an explicit Deny wins)"}
 		}
 		if allow == nil {
 			allow = s
@@ -198,9 +199,9 @@ func (d *Document) Evaluate(arn string) Verdict {
 	}
 	if allow != nil {
 		return Verdict{Allowed: true, By: allow, Rule: "AWS-P1",
-			Reason: fmt.Sprintf("Statement[%d] allows %s", allow.Index, arn)}
+			Reason: "Statement[" + strconv.Itoa(allow.Index) + "] allows " + arn}
 	}
-	return Verdict{Rule: "AWS-R3", Reason: fmt.Sprintf("no statement allows %s (implicit deny)", arn)}
+	return Verdict{Rule: "AWS-R3", Reason: "no statement allows " + arn + " (implicit deny)"}
 }
 
 // invokeActions are the actions that cover execute-api:Invoke (AWS-P1).
@@ -245,7 +246,49 @@ func (s *Statement) resourceMatches(arn string) bool {
 // Match reports whether s matches an IAM pattern: * is any run of characters
 // (including / and :), ? is one character; case-sensitive (AWS-P2).
 func Match(pattern, s string) bool {
-	p, str := []rune(pattern), []rune(s)
+	if isASCII(pattern) && isASCII(s) {
+		return matchASCII(pattern, s)
+	}
+	return matchRunes([]rune(pattern), []rune(s))
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// matchASCII and matchRunes are the same matcher over bytes (every
+// request's methodArn: no copy) and over runes (anything else).
+func matchASCII(p, str string) bool {
+	pi, si := 0, 0
+	star, mark := -1, 0
+	for si < len(str) {
+		switch {
+		case pi < len(p) && (p[pi] == '?' || p[pi] == str[si]):
+			pi++
+			si++
+		case pi < len(p) && p[pi] == '*':
+			star, mark = pi, si
+			pi++
+		case star >= 0:
+			pi = star + 1
+			mark++
+			si = mark
+		default:
+			return false
+		}
+	}
+	for pi < len(p) && p[pi] == '*' {
+		pi++
+	}
+	return pi == len(p)
+}
+
+func matchRunes(p, str []rune) bool {
 	pi, si := 0, 0
 	star, mark := -1, 0
 	for si < len(str) {

@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // schemes are the Authorization schemes kept in front of an abbreviation.
@@ -47,13 +48,66 @@ var secretWords = []string{"auth", "token", "key", "secret", "sig", "pass", "cre
 // SecretName reports whether a name (header, query parameter, cookie,
 // argument, environment variable) suggests that its value is a credential.
 func SecretName(name string) bool {
-	n := strings.ToLower(name)
+	if !isASCII(name) {
+		// Unicode lower-casing can make ASCII out of other letters
+		// (the Kelvin sign K is k): compare what ToLower makes.
+		name = strings.ToLower(name)
+	}
 	for _, w := range secretWords {
-		if strings.Contains(n, w) {
+		if containsFold(name, w) {
 			return true
 		}
 	}
 	return false
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// containsFold reports whether s holds word (lower-case ASCII) in any
+// case, as strings.Contains(strings.ToLower(s), word) does for ASCII
+// words, without making the lower-case copy: every request's headers are
+// checked.
+func containsFold(s, word string) bool {
+	for i := 0; i+len(word) <= len(s); i++ {
+		if lower(s[i]) != word[0] {
+			continue
+		}
+		j := 1
+		for j < len(word) && lower(s[i+j]) == word[j] {
+			j++
+		}
+		if j == len(word) {
+			return true
+		}
+	}
+	return false
+}
+
+// asciiEqualFold reports whether s lower-cased is word (lower-case ASCII).
+func asciiEqualFold(s, word string) bool {
+	if len(s) != len(word) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if lower(s[i]) != word[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func lower(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // SecretHeader reports whether a header carries a credential:
@@ -61,8 +115,13 @@ func SecretName(name string) bool {
 // the like. The challenges (WWW-Authenticate) say how to authenticate and
 // hold nothing secret.
 func SecretHeader(name string) bool {
-	switch strings.ToLower(strings.TrimSpace(name)) {
-	case "www-authenticate", "proxy-authenticate", "authentication-info":
+	n := strings.TrimSpace(name)
+	if !isASCII(n) {
+		n = strings.ToLower(n)
+	}
+	switch {
+	case asciiEqualFold(n, "www-authenticate"), asciiEqualFold(n, "proxy-authenticate"),
+		asciiEqualFold(n, "authentication-info"):
 		return false
 	}
 	return SecretName(name)
@@ -72,21 +131,30 @@ func SecretHeader(name string) bool {
 // the value, the credential after its scheme ("Bearer X": X), and for
 // cookies each name=value pair and the value of each credential cookie.
 func HeaderSecrets(name, value string) []string {
+	return AppendHeaderSecrets(nil, name, value)
+}
+
+// AppendHeaderSecrets is HeaderSecrets appending to out, so that a caller
+// checking every request's headers can pass a buffer of its own.
+func AppendHeaderSecrets(out []string, name, value string) []string {
 	value = strings.TrimSpace(value)
 	if value == "" {
-		return nil
+		return out
 	}
-	out := []string{value}
+	out = append(out, value)
 	for _, scheme := range schemes {
 		if rest, ok := strings.CutPrefix(value, scheme); ok && strings.TrimSpace(rest) != "" {
 			out = append(out, strings.TrimSpace(rest))
 			break
 		}
 	}
-	n := strings.ToLower(strings.TrimSpace(name))
-	if n == "cookie" || n == "set-cookie" {
+	n := strings.TrimSpace(name)
+	if !isASCII(n) {
+		n = strings.ToLower(n)
+	}
+	if setCookie := asciiEqualFold(n, "set-cookie"); setCookie || asciiEqualFold(n, "cookie") {
 		for i, crumb := range strings.Split(value, ";") {
-			if n == "set-cookie" && i > 0 {
+			if setCookie && i > 0 {
 				break // the attributes (Path, HttpOnly) are not secret
 			}
 			crumb = strings.TrimSpace(crumb)
@@ -142,8 +210,18 @@ var (
 // "\nacme", but "acme-service" is left alone. Longer secrets are replaced
 // wherever they appear.
 type Redactor struct {
+	secrets []string
+	// cores are, per secret, its longest run of bytes that no form of it
+	// escapes: a text without any core holds no secret in any form, so it
+	// is returned as it is, and the forms (JSON, URL-escaped) are worked
+	// out only for a text that may hold one. serve builds a Redactor for
+	// every request's log line, which seldom does.
+	cores []string
+	any   bool // some secret has no core: every text must be searched
+
+	once  sync.Once
 	pairs []pair // longest first
-	first map[byte]bool
+	first [256]bool
 }
 
 type pair struct{ from, to string }
@@ -152,6 +230,58 @@ type pair struct{ from, to string }
 // path escaped) and inside a JSON string. Longer secrets are replaced
 // first, so "Bearer abc…" wins over its token "abc…".
 func New(secrets []string) *Redactor {
+	r := &Redactor{secrets: secrets, cores: make([]string, 0, len(secrets))}
+	for _, s := range secrets {
+		if s == "" {
+			continue
+		}
+		c := core(s)
+		if c == "" {
+			r.any = true
+		}
+		r.cores = append(r.cores, c)
+	}
+	return r
+}
+
+// core is the longest run of s in [A-Za-z0-9._~-]: the bytes JSON and URL
+// escaping both leave alone, so every form of s contains it.
+func core(s string) string {
+	best, start := "", -1
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && unescaped(s[i]) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 && i-start > len(best) {
+			best = s[start:i]
+		}
+		start = -1
+	}
+	return best
+}
+
+func unescaped(c byte) bool {
+	return wordByte(c) || c == '.' || c == '~'
+}
+
+// mayHold reports whether s may hold a secret in some form.
+func (r *Redactor) mayHold(s string) bool {
+	if r.any {
+		return s != ""
+	}
+	for _, c := range r.cores {
+		if strings.Contains(s, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// build works out the replacements, once.
+func (r *Redactor) build() {
 	seen := map[string]bool{}
 	var pairs []pair
 	add := func(from, to string) {
@@ -161,7 +291,7 @@ func New(secrets []string) *Redactor {
 		seen[from] = true
 		pairs = append(pairs, pair{from, to})
 	}
-	for _, s := range secrets {
+	for _, s := range r.secrets {
 		if s == "" {
 			continue
 		}
@@ -182,11 +312,10 @@ func New(secrets []string) *Redactor {
 		}
 	}
 	sort.SliceStable(pairs, func(i, j int) bool { return len(pairs[i].from) > len(pairs[j].from) })
-	first := map[byte]bool{}
 	for _, p := range pairs {
-		first[p.from[0]] = true
+		r.first[p.from[0]] = true
 	}
-	return &Redactor{pairs: pairs, first: first}
+	r.pairs = pairs
 }
 
 // wholeWordBelow is the length under which a secret is only replaced as a
@@ -220,9 +349,10 @@ func wordByte(c byte) bool {
 // replace abbreviates every whole occurrence of a secret, longest first at
 // each position, in one pass (an abbreviation is never abbreviated again).
 func (r *Redactor) replace(s string) string {
-	if len(r.pairs) == 0 {
+	if len(r.cores) == 0 || !r.mayHold(s) {
 		return s
 	}
+	r.once.Do(r.build)
 	var b strings.Builder
 	last := 0
 	for i := 0; i < len(s); i++ {

@@ -3,6 +3,7 @@ package redact
 import (
 	"encoding/json"
 	"errors"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -121,5 +122,33 @@ func TestHeaderSecrets(t *testing.T) {
 	}
 	if got := URLSecrets("http://user:p%40ss@host/x"); strings.Join(got, "|") != "p@ss|p%40ss" {
 		t.Errorf("URLSecrets = %q", got)
+	}
+}
+
+func TestNewCostsNothingUntilATextMayHoldASecret(t *testing.T) {
+	secrets := []string{"Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJib2IifQ.c2ln", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJib2IifQ.c2ln"}
+	allocs := testing.AllocsPerRun(100, func() {
+		r := New(secrets)
+		_ = r.Line("GET")
+		_ = r.Line("/orders/42?x=1")
+		_ = r.Line("alice")
+	})
+	if allocs > 2 {
+		t.Errorf("a Redactor whose texts hold no secret allocated %.0f times, want at most 2 (itself and its cores)", allocs)
+	}
+	r := New(secrets)
+	if got := r.Line("token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJib2IifQ.c2ln here"); strings.Contains(got, "c2ln here") && strings.Contains(got, "eyJzdWIi") {
+		t.Errorf("not abbreviated: %s", got)
+	}
+}
+
+func TestCoreIsInEveryForm(t *testing.T) {
+	for _, s := range []string{"Bearer abc.def", `a"b\\c<d>e&f g`, "caf\u00e9~x_y-z", "!!!", "tok\u2028en"} {
+		c := core(s)
+		for _, form := range []string{s, jsonString(s, false), jsonString(s, true), url.QueryEscape(s), url.PathEscape(s)} {
+			if !strings.Contains(form, c) {
+				t.Errorf("core %q of %q is not in its form %q", c, s, form)
+			}
+		}
 	}
 }

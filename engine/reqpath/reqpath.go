@@ -57,16 +57,14 @@ func Parse(raw string) (Path, error) {
 		p.Decoded = "/"
 		return p, nil
 	}
+	// The split parts become the decoded segments in place; the decoded
+	// path is the raw one unless a segment decoded to something else.
 	parts := strings.Split(raw[1:], "/")
-	p.Segments = make([]string, len(parts))
-	var b strings.Builder
-	b.Grow(len(raw))
+	same := true
 	for i, seg := range parts {
 		if seg == "" {
 			if i == len(parts)-1 {
-				// one trailing slash is significant, not empty (PATH-6)
-				b.WriteByte('/')
-				continue
+				continue // one trailing slash is significant, not empty (PATH-6)
 			}
 			return p, &Error{Segment: "", Reason: "empty segment (//): a backend may collapse it and see another path"}
 		}
@@ -77,7 +75,21 @@ func Parse(raw string) (Path, error) {
 		if slash && p.EncodedSlash == "" {
 			p.EncodedSlash = seg
 		}
-		p.Segments[i] = dec
+		same = same && dec == seg
+		parts[i] = dec
+	}
+	p.Segments = parts
+	if same {
+		p.Decoded = raw
+		return p, nil
+	}
+	var b strings.Builder
+	b.Grow(len(raw))
+	for i, dec := range parts {
+		if dec == "" && i == len(parts)-1 {
+			b.WriteByte('/')
+			continue
+		}
 		b.WriteByte('/')
 		b.WriteString(dec)
 	}

@@ -86,6 +86,17 @@ func (s *Stage) AddJSON(key string, doc []byte) *Stage {
 	return s
 }
 
+// AddRawJSON is AddJSON for a document its caller never changes again (a
+// cached policy's statement): it is kept as it is rather than copied.
+func (s *Stage) AddRawJSON(key string, doc json.RawMessage) *Stage {
+	if json.Valid(doc) {
+		s.Details = append(s.Details, Detail{Key: key, JSON: doc})
+	} else {
+		s.Details = append(s.Details, Detail{Key: key, Value: string(doc)})
+	}
+	return s
+}
+
 // Rule appends rule ids, each once.
 func (s *Stage) Rule(ids ...string) *Stage {
 next:

@@ -147,22 +147,26 @@ func (s *Set) Apply(h http.Header, q url.Values, env expr.Env) []trace.Change {
 	if s == nil {
 		return nil
 	}
+	// One change per rename and set at most, and usually no filtering:
+	// one allocation for the lot.
 	var ch []trace.Change
+	if n := len(s.renameHeaders) + len(s.setHeaders) + len(s.renameQuery) + len(s.setQuery); n > 0 {
+		ch = make([]trace.Change, 0, n)
+	}
 	if h != nil {
-		ch = append(ch, rename("header", headerValues(h), s.renameHeaders)...)
-		ch = append(ch, set("header", headerValues(h), s.setHeaders, env)...)
-		ch = append(ch, filter("header", headerValues(h), s.filterHeaders)...)
+		ch = rename(ch, "header", headerValues(h), s.renameHeaders)
+		ch = set(ch, "header", headerValues(h), s.setHeaders, env)
+		ch = filter(ch, "header", headerValues(h), s.filterHeaders)
 	}
 	if q != nil {
-		ch = append(ch, rename("query", queryValues(q), s.renameQuery)...)
-		ch = append(ch, set("query", queryValues(q), s.setQuery, env)...)
-		ch = append(ch, filter("query", queryValues(q), s.filterQuery)...)
+		ch = rename(ch, "query", queryValues(q), s.renameQuery)
+		ch = set(ch, "query", queryValues(q), s.setQuery, env)
+		ch = filter(ch, "query", queryValues(q), s.filterQuery)
 	}
 	return ch
 }
 
-func rename(target string, vs values, ops []renameOp) []trace.Change {
-	var ch []trace.Change
+func rename(ch []trace.Change, target string, vs values, ops []renameOp) []trace.Change {
 	for _, r := range ops {
 		v, ok := vs.get(r.from)
 		if !ok {
@@ -181,16 +185,14 @@ func rename(target string, vs values, ops []renameOp) []trace.Change {
 	return ch
 }
 
-func set(target string, vs values, ops []setOp, env expr.Env) []trace.Change {
-	var ch []trace.Change
+func set(ch []trace.Change, target string, vs values, ops []setOp, env expr.Env) []trace.Change {
 	for _, op := range ops {
 		var vals []string
-		var missing []string
+		var missBuf [4]expr.Ref
+		missing := missBuf[:0]
 		for _, t := range op.values {
-			v, miss := t.Eval(env)
-			for _, m := range miss {
-				missing = append(missing, m.String())
-			}
+			var v string
+			v, missing = t.EvalAppend(env, missing)
 			if v != "" {
 				vals = append(vals, v)
 			}
@@ -198,7 +200,7 @@ func set(target string, vs values, ops []setOp, env expr.Env) []trace.Change {
 		old, exists := vs.get(op.name)
 		c := trace.Change{Target: target, Name: op.name}
 		if len(missing) > 0 {
-			c.Note = strings.Join(missing, ", ") + " absent"
+			c.Note = note(missing, "")
 		}
 		switch {
 		case len(vals) == 0 && exists && op.ifExists == Overwrite:
@@ -206,13 +208,13 @@ func set(target string, vs values, ops []setOp, env expr.Env) []trace.Change {
 			// mapping meant to set (ALL-1), so an empty result removes it.
 			vs.del(op.name)
 			c.Op, c.Old = "removed", old
-			c.Note = strings.TrimPrefix(c.Note+"; value empty, client value removed", "; ")
+			c.Note = note(missing, "value empty, client value removed")
 		case len(vals) == 0:
 			c.Op = "skipped"
-			c.Note = strings.TrimPrefix(c.Note+"; value empty, not set", "; ")
+			c.Note = note(missing, "value empty, not set")
 		case exists && op.ifExists == Skip:
 			c.Op, c.Old = "skipped", old
-			c.Note = strings.TrimPrefix(c.Note+"; already present (ifExists: SKIP)", "; ")
+			c.Note = note(missing, "already present (ifExists: SKIP)")
 		case exists && op.ifExists == Append:
 			vs.set(op.name, append(append([]string(nil), old...), vals...))
 			c.Op, c.Old, c.New = "appended", old, vals
@@ -228,11 +230,43 @@ func set(target string, vs values, ops []setOp, env expr.Env) []trace.Change {
 	return ch
 }
 
-func filter(target string, vs values, f *filterOp) []trace.Change {
-	if f == nil {
-		return nil
+// note is a change's note: the references that had no value ("${a},
+// ${b} absent"), then what became of the header, in one string.
+func note(missing []expr.Ref, then string) string {
+	if len(missing) == 0 {
+		return then
 	}
-	var ch []trace.Change
+	n := len(" absent; ") + len(then)
+	for _, m := range missing {
+		n += len("${request.[]}, ") + len(m.Table) + len(m.Name)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for i, m := range missing {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("${request.")
+		b.WriteString(m.Table)
+		if m.Name != "" {
+			b.WriteByte('[')
+			b.WriteString(m.Name)
+			b.WriteByte(']')
+		}
+		b.WriteByte('}')
+	}
+	b.WriteString(" absent")
+	if then != "" {
+		b.WriteString("; ")
+		b.WriteString(then)
+	}
+	return b.String()
+}
+
+func filter(ch []trace.Change, target string, vs values, f *filterOp) []trace.Change {
+	if f == nil {
+		return ch
+	}
 	for _, n := range vs.names() {
 		if f.names[n] == f.allow {
 			continue
