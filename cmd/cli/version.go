@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -34,6 +35,13 @@ type BuildInfo struct {
 // Build returns the binary's version information.
 func Build() BuildInfo {
 	b := BuildInfo{Version: version, Commit: commit, Date: date, GoVersion: runtime.Version(), Platform: runtime.GOOS + "/" + runtime.GOARCH}
+	// A release tool without git information stamps placeholders.
+	if b.Commit == "none" || b.Commit == "unknown" {
+		b.Commit = ""
+	}
+	if strings.HasPrefix(b.Date, "0001-01-01") {
+		b.Date = ""
+	}
 	if info, ok := debug.ReadBuildInfo(); ok {
 		if b.Version == "" && info.Main.Version != "" && info.Main.Version != "(devel)" {
 			b.Version = info.Main.Version
