@@ -2,14 +2,16 @@ package scenario
 
 import (
 	"path/filepath"
-	"strings"
 
+	"github.com/authlab/authlab/engine/config"
 	"github.com/authlab/authlab/engine/jose"
 )
 
 // loadTokens mints every token at the virtual clock's start: iat is the
 // start, exp is the start + expiresIn, so `advance` past it expires the
-// token exactly as time would.
+// token exactly as time would. The spec's values may use ${vars.NAME} and
+// ${env.NAME}; once rendered, the token is checked and minted as a gateway
+// file's token is (config.TokenSpec).
 func (l *loader) loadTokens() {
 	l.tokens = map[string]string{}
 	l.tokenKeys = map[string]*jose.Key{}
@@ -17,30 +19,25 @@ func (l *loader) loadTokens() {
 	for _, t := range l.f.Tokens {
 		base := "tokens." + t.Name
 		l.tokens[t.Name] = "<token " + t.Name + " not minted>"
-		key, ok := l.tokenKey(sc, base, t)
-		if !ok {
-			continue
-		}
-		claims, _ := l.renderAny(sc, base+".claims", t.Claims).(map[string]any)
-		header, _ := l.renderAny(sc, base+".header", t.Header).(map[string]any)
-		alg := l.render(sc, base+".alg", t.Alg)
-		mo := jose.MintOptions{
-			Alg: alg, Key: key, AllowNone: strings.EqualFold(alg, jose.AlgNone),
-			KID: l.render(sc, base+".kid", t.KID), Header: header, Claims: claims,
-			Now: l.sc.Start,
+		r := *t
+		r.Key = l.render(sc, base+".key", t.Key)
+		r.KID = l.render(sc, base+".kid", t.KID)
+		r.Secret = l.render(sc, base+".secret", t.Secret)
+		r.SecretFile = l.render(sc, base+".secretFile", t.SecretFile)
+		r.Claims, _ = l.renderAny(sc, base+".claims", t.Claims).(map[string]any)
+		r.Header, _ = l.renderAny(sc, base+".header", t.Header).(map[string]any)
+		r.Alg = l.render(sc, base+".alg", t.Alg)
+		tok, key, err := r.Mint(l.dir, l.sc.Start, func(mo *jose.MintOptions) {
 			// No random jti: the same file mints the same token (for HS,
 			// RS and EdDSA), so cache keys and traces replay identically.
-			NoJTI: true,
-		}
-		if t.ExpiresIn != nil {
-			mo.ExpiresIn = t.ExpiresIn.Duration
-		}
-		if t.NotBefore != nil {
-			mo.NotBefore = l.sc.Start.Add(t.NotBefore.Duration)
-		}
-		tok, err := jose.Mint(mo)
+			mo.NoJTI = true
+		})
 		if err != nil {
-			l.errKey(base, "token %s: %v", t.Name, err)
+			if at, onKey := config.TokenErrorAt(base, err); onKey {
+				l.errKey(at, "%v", err)
+			} else {
+				l.errf(at, "%v", err)
+			}
 			continue
 		}
 		l.tokens[t.Name] = tok
@@ -48,47 +45,6 @@ func (l *loader) loadTokens() {
 			l.tokenKeys[t.Name] = key
 		}
 	}
-}
-
-// tokenKey loads the one key a token is signed with; nil for alg none.
-func (l *loader) tokenKey(sc *scope, base string, t *Token) (*jose.Key, bool) {
-	var given []string
-	for _, g := range []struct{ name, val string }{{"key", t.Key}, {"secret", t.Secret}, {"secretFile", t.SecretFile}} {
-		if g.val != "" {
-			given = append(given, g.name)
-		}
-	}
-	if len(given) > 1 {
-		l.errKey(base, "token %s: give one of key, secret, secretFile, not %s", t.Name, strings.Join(given, " and "))
-		return nil, false
-	}
-	switch {
-	case t.Key != "":
-		ks, err := jose.LoadKeys(l.rel(l.render(sc, base+".key", t.Key)))
-		if err != nil {
-			l.errf(base+".key", "token %s: %v", t.Name, err)
-			return nil, false
-		}
-		k, err := ks.Select(l.render(sc, base+".kid", t.KID))
-		if err != nil {
-			l.errf(base+".key", "token %s: %v", t.Name, err)
-			return nil, false
-		}
-		return k, true
-	case t.Secret != "":
-		return jose.NewSecretKey([]byte(l.render(sc, base+".secret", t.Secret)), base+".secret"), true
-	case t.SecretFile != "":
-		k, err := jose.SecretFromFile(l.rel(l.render(sc, base+".secretFile", t.SecretFile)))
-		if err != nil {
-			l.errf(base+".secretFile", "token %s: %v", t.Name, err)
-			return nil, false
-		}
-		return k, true
-	case strings.EqualFold(t.Alg, jose.AlgNone):
-		return nil, true
-	}
-	l.errKey(base, "token %s: nothing to sign with: give key (a private key file), secret or secretFile (or alg: none for an unsigned token)", t.Name)
-	return nil, false
 }
 
 // rel resolves a path written in the scenario against its folder.

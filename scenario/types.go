@@ -23,19 +23,9 @@ type File struct {
 	Steps   []*Step           `yaml:"steps" doc:"Requests with expectations, and clock moves, in order." required:"true"`
 }
 
-// Token is a JWT the scenario mints with the token code (jose.Mint).
-type Token struct {
-	Name       string           `yaml:"-"`
-	Alg        string           `yaml:"alg" doc:"Algorithm (default: the key's): RS256, ES256, EdDSA, HS256, ... none mints an unsigned token."`
-	Key        string           `yaml:"key" doc:"Private key file (PEM, JWK or JWKS), relative to this file."`
-	Secret     string           `yaml:"secret" doc:"HMAC secret (HS256/384/512), as text."`
-	SecretFile string           `yaml:"secretFile" doc:"File holding the HMAC secret, relative to this file."`
-	KID        string           `yaml:"kid" doc:"kid header; also picks the key from a JWKS."`
-	Header     map[string]any   `yaml:"header" doc:"Extra JOSE header members." kind:"any"`
-	Claims     map[string]any   `yaml:"claims" doc:"The claims; iat is the virtual clock unless given here." kind:"any"`
-	ExpiresIn  *config.Duration `yaml:"expiresIn" doc:"exp = the clock's start + this (e.g. 5m); then advance past it to expire the token."`
-	NotBefore  *config.Duration `yaml:"notBefore" doc:"nbf = the clock's start + this."`
-}
+// Token is a JWT the scenario mints: the token spec of gateway files, with
+// the same keys, check and minting, and ${vars.NAME} in its values.
+type Token = config.TokenSpec
 
 // Step is a request with its expectations, a clock move, or both (the
 // clock moves first).

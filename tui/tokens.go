@@ -3,7 +3,6 @@ package tui
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/authlab/authlab/engine/report"
 	"io"
 	"strings"
 	"time"
@@ -13,7 +12,9 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/authlab/authlab/engine"
+	"github.com/authlab/authlab/engine/config"
 	"github.com/authlab/authlab/engine/jose"
+	"github.com/authlab/authlab/engine/report"
 )
 
 // mintedMsg hands a freshly minted token to the decoder (to show it and
@@ -123,7 +124,7 @@ func (m *mintModel) pickChoice(i int) {
 	if strings.HasPrefix(ch.Spec, "secret:") {
 		alg = "HS256"
 	} else if ch.Spec != "" {
-		if k, err := loadSigningKey(ch.Spec, ""); err == nil && k.DefaultAlg() != "" {
+		if k, err := loadSigningKey(ch.Spec, "", m.kid()); err == nil && k.DefaultAlg() != "" {
 			alg = k.DefaultAlg()
 		}
 	}
@@ -137,7 +138,7 @@ func (m *mintModel) fitAlg() {
 	if spec == "" {
 		return
 	}
-	k, err := loadSigningKey(spec, "")
+	k, err := loadSigningKey(spec, "", m.kid())
 	if err != nil || k.CheckAlg(m.algs[m.alg]) == nil {
 		return
 	}
@@ -243,7 +244,7 @@ func (m *mintModel) mint() tea.Cmd {
 	spec := strings.TrimSpace(m.inputs[mKey].Value())
 	k, err := m.fresh[alg], error(nil)
 	if spec != "" || k == nil {
-		if k, err = loadSigningKey(spec, alg); err != nil {
+		if k, err = loadSigningKey(spec, alg, m.kid()); err != nil {
 			m.err = err
 			return nil
 		}
@@ -272,8 +273,11 @@ func (m *mintModel) mint() tea.Cmd {
 		}
 	}
 	now := m.c.S.Clock.Now()
-	tok, err := jose.Mint(jose.MintOptions{Alg: alg, Key: k, KID: strings.TrimSpace(m.inputs[mKID].Value()),
-		Claims: claims, Now: now, ExpiresIn: exp, Rand: m.rand})
+	ts := config.TokenSpec{Alg: alg, KID: m.kid(), Claims: claims}
+	if exp != 0 {
+		ts.ExpiresIn = &config.Duration{Duration: exp}
+	}
+	tok, err := ts.MintWith(k, now, func(mo *jose.MintOptions) { mo.Rand = m.rand })
 	if err != nil {
 		m.err = err
 		return nil
@@ -290,6 +294,9 @@ func (m *mintModel) mint() tea.Cmd {
 	m.c.post(mintedMsg{Token: tok, Key: k})
 	return m.c.status(levelInfo, "minted a %s token — u puts it in the request", alg)
 }
+
+// kid is the form's kid: the header's, and the key picked from a JWKS.
+func (m *mintModel) kid() string { return strings.TrimSpace(m.inputs[mKID].Value()) }
 
 // parseClaims reads "name=value, name=value"; a value that is JSON (a
 // number, true, a list) is kept as JSON, anything else is a string.

@@ -92,31 +92,26 @@ func displayPath(p string) string {
 	return p
 }
 
-// loadSigningKey reads the Key field: "secret:TEXT", a key file, or ""
-// for a fresh key of alg's family.
-func loadSigningKey(spec, alg string) (*jose.Key, error) {
-	spec = strings.TrimSpace(spec)
+// loadSigningKey reads the Key field: "secret:TEXT", a key file (kid
+// picks one from a JWKS, as for a gateway's tokens), or "" for a fresh key
+// of alg's family.
+func loadSigningKey(field, alg, kid string) (*jose.Key, error) {
+	field = strings.TrimSpace(field)
+	var spec config.TokenSpec
 	switch {
-	case strings.HasPrefix(spec, "secret:"):
-		if len(spec) == len("secret:") {
+	case strings.HasPrefix(field, "secret:"):
+		if len(field) == len("secret:") {
 			return nil, fmt.Errorf("secret: is empty")
 		}
-		return jose.NewSecretKey([]byte(spec[len("secret:"):]), "secret"), nil
-	case spec == "":
+		spec.Secret = field[len("secret:"):]
+	case field == "":
 		kp, err := jose.Keygen(alg, jose.KeygenOptions{})
 		if err != nil {
 			return nil, err
 		}
 		return kp.Key, nil
+	default:
+		spec.Key, spec.KID = field, kid
 	}
-	ks, err := jose.LoadKeys(spec)
-	if err != nil {
-		return nil, err
-	}
-	for _, k := range ks.Keys {
-		if k.IsPrivate() {
-			return k, nil
-		}
-	}
-	return nil, fmt.Errorf("%s holds no private key or secret: it cannot sign", spec)
+	return spec.SigningKey("")
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/authlab/authlab/engine/config"
 	"github.com/authlab/authlab/engine/jose"
 	"github.com/authlab/authlab/engine/limits"
 )
@@ -162,26 +163,30 @@ func runTokenMint(opts *tokenMintOptions) error {
 	if err != nil {
 		return err
 	}
-	mo := jose.MintOptions{
-		Alg: alg, Key: key, AllowNone: opts.UnsafeNone,
-		KID: opts.KID, Header: header, Claims: claims, Now: now,
-		JTI: opts.JTI, Rand: opts.Rand,
-	}
-	if opts.TypSet {
-		if opts.Typ == "" {
-			if mo.Header == nil {
-				mo.Header = map[string]any{}
-			}
-			mo.Header["typ"] = nil
-		} else {
-			mo.Typ = opts.Typ
-		}
-	}
-	if err := tokenMintTimes(opts, claims, now, &mo); err != nil {
+	var times jose.MintOptions
+	if err := tokenMintTimes(opts, claims, now, &times); err != nil {
 		return err
 	}
-
-	tok, err := jose.Mint(mo)
+	// The flags describe the token as an entry of a gateway's or a
+	// scenario's tokens: does, and it is signed the same way; absolute
+	// times, the jti and typ are what only the command line says.
+	spec := config.TokenSpec{Alg: alg, KID: opts.KID, Header: header, Claims: claims}
+	tok, err := spec.MintWith(key, now, func(mo *jose.MintOptions) {
+		mo.AllowNone = opts.UnsafeNone
+		mo.JTI, mo.Rand = opts.JTI, opts.Rand
+		mo.IssuedAt, mo.NoIssuedAt = times.IssuedAt, times.NoIssuedAt
+		mo.NotBefore, mo.ExpiresAt = times.NotBefore, times.ExpiresAt
+		if opts.TypSet {
+			if opts.Typ == "" {
+				if mo.Header == nil {
+					mo.Header = map[string]any{}
+				}
+				mo.Header["typ"] = nil
+			} else {
+				mo.Typ = opts.Typ
+			}
+		}
+	})
 	if err != nil {
 		var km *jose.KeyMismatchError
 		if errors.As(err, &km) || errors.Is(err, jose.ErrNoKey) || errors.Is(err, jose.ErrNoneNotAllowed) {
