@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/authlab/authlab/engine"
 )
@@ -68,5 +69,36 @@ func TestCacheHitAllocations(t *testing.T) {
 		}
 	}); n > 30 {
 		t.Errorf("a cache hit allocated %.0f times, want at most 30", n)
+	}
+}
+
+// BenchmarkRequestJWT is the built-in jwt authorizer (HS256) with the same
+// token on every request: after the first, its signature is not checked
+// again (issue 18 item 2), only its time claims.
+func BenchmarkRequestJWT(b *testing.B) {
+	e, _ := newTestEngine(b, jwtGateway(nil, ""))
+	tok := mintHS(b, map[string]any{"sub": "ann", "iss": "https://issuer.example", "aud": "orders", "scope": "read:orders"}, time.Hour)
+	b.ReportAllocs()
+	for b.Loop() {
+		r, _ := engine.NewRequest("GET", "/orders", []string{"Authorization: Bearer " + tok}, nil)
+		if res := e.Do(context.Background(), r); res.Response.Status != 200 {
+			b.Fatalf("status %d", res.Response.Status)
+		}
+	}
+}
+
+// BenchmarkRequestJWTFresh gives every request a new token: decoded once,
+// signature and claims checked (the minting is not timed).
+func BenchmarkRequestJWTFresh(b *testing.B) {
+	e, _ := newTestEngine(b, jwtGateway(nil, ""))
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		b.StopTimer()
+		tok := mintHS(b, map[string]any{"sub": "ann", "iss": "https://issuer.example", "aud": "orders", "scope": "read:orders", "n": i}, time.Hour)
+		b.StartTimer()
+		r, _ := engine.NewRequest("GET", "/orders", []string{"Authorization: Bearer " + tok}, nil)
+		if res := e.Do(context.Background(), r); res.Response.Status != 200 {
+			b.Fatalf("status %d", res.Response.Status)
+		}
 	}
 }

@@ -375,7 +375,7 @@ routes:
 	}
 }
 
-func jwtGateway(t *testing.T, extra string) string {
+func jwtGateway(_ testing.TB, extra string) string {
 	return fmt.Sprintf(`version: 1
 authorizers:
   jwt:
@@ -394,7 +394,7 @@ routes:
 `, extra)
 }
 
-func mintHS(t *testing.T, claims map[string]any, exp time.Duration) string {
+func mintHS(t testing.TB, claims map[string]any, exp time.Duration) string {
 	t.Helper()
 	tok, err := jose.Mint(jose.MintOptions{Alg: "HS256", Key: jose.NewSecretKey([]byte("0123456789abcdef0123456789abcdef"), "test"),
 		Claims: claims, Now: fixedStart, ExpiresIn: exp, NoJTI: true})

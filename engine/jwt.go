@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -98,7 +97,7 @@ func (d *jwtDialect) Identity(f *Flow, st *trace.Stage) (Identity, *Failure) {
 // records the token checked and the verdict.
 func (d *jwtDialect) Decide(ctx context.Context, f *Flow, id Identity, st *trace.Stage) (*Decision, *Failure) {
 	var logs strings.Builder
-	verdict, err := d.verifier.check(ctx, id.Values[0], f.Now, false, &logs)
+	verdict, entry, err := d.verifier.checkCached(ctx, id.Values[0], f.Now, &logs)
 	if logs.Len() > 0 {
 		defer st.Add("logs", logs.String())
 	}
@@ -117,31 +116,15 @@ func (d *jwtDialect) Decide(ctx context.Context, f *Flow, id Identity, st *trace
 		st.Add("verdict", string(verdict.Reason)+": "+verdict.Message)
 		return nil, jwtUnauthorized(fmt.Sprintf("token rejected (%s): %s", verdict.Reason, verdict.Message), publicDescription(verdict.Reason))
 	}
-	claims := verdict.Token.Claims
-	st.Add("verdict", "valid: "+verdict.Message)
-	if b, err := marshalEvent(claims); err == nil {
-		st.AddJSON("claims", b)
+	// The decision is the token's claims: made once per token and shared,
+	// as a cached decision is.
+	e := entry.decision()
+	st.Add("verdict", f.text.concat("valid: ", verdict.Message))
+	if e.claims != nil {
+		st.AddRawJSON("claims", e.claims)
 	}
-	dec := &Decision{Context: make(map[string]string, len(claims))}
-	keys := make([]string, 0, len(claims))
-	for k := range claims {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		switch v := claims[k].(type) {
-		case string:
-			dec.Context[k] = v
-		default:
-			b, _ := json.Marshal(v)
-			dec.Context[k] = string(b)
-		}
-		dec.ContextOrder = append(dec.ContextOrder, k)
-	}
-	dec.Principal = dec.Context["sub"]
-	dec.Scopes = claimScopes(claims)
-	st.Summary = fmt.Sprintf("valid %s token for %q, %d scope(s)", verdict.Alg, dec.Principal, len(dec.Scopes))
-	return dec, nil
+	st.Summary = e.summary
+	return e.dec, nil
 }
 
 // claimScopes reads scope (space-separated) or scp (string or list).
@@ -177,6 +160,8 @@ type jwtVerifier struct {
 	mu        sync.Mutex
 	keys      *jose.KeySet
 	lastFetch time.Time
+
+	sigs sigCache // tokens found valid, per token string (the gateway's path only)
 }
 
 // minRefresh rate-limits JWKS refreshes triggered by unknown kids.
@@ -225,19 +210,25 @@ func (v *jwtVerifier) keySet(ctx context.Context, kid string, noFetch bool, logs
 // keys, the claim rules, then the required claims (JWT-1). The gateway's
 // Invoke and CheckToken (the token workbench) both ask it, so they agree.
 func (v *jwtVerifier) check(ctx context.Context, raw string, now time.Time, noFetch bool, logs *strings.Builder) (jose.Verdict, error) {
+	verdict, _, err := v.verify(ctx, raw, now, noFetch, logs)
+	return verdict, err
+}
+
+// verify is check, also returning the key set it verified against.
+func (v *jwtVerifier) verify(ctx context.Context, raw string, now time.Time, noFetch bool, logs *strings.Builder) (jose.Verdict, *jose.KeySet, error) {
 	t, err := jose.Decode(raw)
 	if err != nil {
-		return jose.Verdict{Reason: jose.ReasonMalformed, Message: err.Error()}, nil
+		return jose.Verdict{Reason: jose.ReasonMalformed, Message: err.Error()}, nil, nil
 	}
 	ks, err := v.keySet(ctx, t.KID, noFetch, logs)
 	if err != nil {
-		return jose.Verdict{}, err
+		return jose.Verdict{}, nil, err
 	}
 	opts := v.opts
 	opts.Now = now
 	verdict := jose.VerifyToken(t, ks, opts)
 	if !verdict.Valid {
-		return verdict, nil
+		return verdict, ks, nil
 	}
 	names := make([]string, 0, len(v.required))
 	for name := range v.required {
@@ -256,7 +247,44 @@ func (v *jwtVerifier) check(ctx context.Context, raw string, now time.Time, noFe
 			break
 		}
 	}
-	return verdict, nil
+	return verdict, ks, nil
+}
+
+// checkCached is check for a request: a token found valid before, with
+// the same keys, has its time claims checked again and nothing else (see
+// sigCache). For a valid verdict it returns the token's entry.
+func (v *jwtVerifier) checkCached(ctx context.Context, raw string, now time.Time, logs *strings.Builder) (jose.Verdict, *sigEntry, error) {
+	if v.url == "" {
+		// static keys: the set never changes (a reload compiles a new verifier)
+		if e := v.sigs.get(raw, v.keys, now); e != nil && e.validAt(now, v.opts.Leeway) {
+			return v.cachedVerdict(e), e, nil
+		}
+	} else if ks, _ := v.currentKeys(); ks != nil {
+		if e := v.sigs.get(raw, ks, now); e != nil && e.validAt(now, v.opts.Leeway) {
+			return v.cachedVerdict(e), e, nil
+		}
+	}
+	verdict, ks, err := v.verify(ctx, raw, now, false, logs)
+	if err != nil || !verdict.Valid {
+		return verdict, nil, err
+	}
+	e := newSigEntry(verdict.Token, verdict.Key, v.opts.Leeway)
+	v.sigs.put(raw, ks, e, now)
+	return verdict, e, nil
+}
+
+// cachedVerdict is the verdict on a token of the cache whose time claims
+// hold: valid, with the key that verified it before.
+func (v *jwtVerifier) cachedVerdict(e *sigEntry) jose.Verdict {
+	return jose.Verdict{Valid: true, Reason: jose.ReasonValid, Message: e.message(), Alg: e.tok.Alg, KID: e.tok.KID, Key: e.key, Token: e.tok}
+}
+
+// currentKeys is the key set a JWKS URL authorizer holds now, without
+// fetching.
+func (v *jwtVerifier) currentKeys() (*jose.KeySet, error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.keys, nil
 }
 
 // CheckToken answers as this authorizer would for raw at now.

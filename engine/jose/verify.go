@@ -176,32 +176,59 @@ func refuseAlg(alg string, k *Key, allow []string) string {
 	return ""
 }
 
-// parseWith runs golang-jwt's parser for one key; it checks the signature
-// first and the claims only when the signature holds.
+// parseWith checks the already decoded token with one key as golang-jwt's
+// parser would (signature first, the claims only when the signature holds)
+// without parsing the token a second time: the signature over the signing
+// input, then golang-jwt's claim validator. Errors wrap the parser's own
+// (ErrTokenSignatureInvalid, ErrTokenInvalidClaims and the claim's), with
+// the parser's words.
 func parseWith(t *Token, k *Key, opts VerifyOptions) error {
+	a, ok := lookupAlg(t.Alg)
+	if !ok || a.method == nil {
+		return fmt.Errorf("%w: signing method (alg) is unavailable", jwt.ErrTokenUnverifiable)
+	}
+	dot := strings.LastIndexByte(t.Raw, '.')
+	if dot < 0 {
+		return fmt.Errorf("%w: token contains an invalid number of segments", jwt.ErrTokenMalformed)
+	}
+	if err := a.method.Verify(t.Raw[:dot], t.Signature, k.verifyMaterial()); err != nil {
+		return fmt.Errorf("%w: %w", jwt.ErrTokenSignatureInvalid, err)
+	}
+	return validateClaims(t, opts)
+}
+
+// validateClaims is golang-jwt's claim validation of a token whose
+// signature holds: exp, nbf, iat (with leeway), iss, aud, a required exp.
+func validateClaims(t *Token, opts VerifyOptions) error {
 	now := opts.Now
 	if now.IsZero() {
 		now = time.Now()
 	}
-	popts := []jwt.ParserOption{
-		jwt.WithValidMethods([]string{t.Alg}),
+	vopts := []jwt.ParserOption{
 		jwt.WithTimeFunc(func() time.Time { return now }),
 		jwt.WithLeeway(opts.Leeway),
 		jwt.WithIssuedAt(),
-		jwt.WithJSONNumber(),
 	}
 	if opts.Issuer != "" {
-		popts = append(popts, jwt.WithIssuer(opts.Issuer))
+		vopts = append(vopts, jwt.WithIssuer(opts.Issuer))
 	}
 	if len(opts.Audience) > 0 {
-		popts = append(popts, jwt.WithAudience(opts.Audience...))
+		vopts = append(vopts, jwt.WithAudience(opts.Audience...))
 	}
 	if opts.RequireExp {
-		popts = append(popts, jwt.WithExpirationRequired())
+		vopts = append(vopts, jwt.WithExpirationRequired())
 	}
-	material := k.verifyMaterial()
-	_, err := jwt.NewParser(popts...).Parse(t.Raw, func(*jwt.Token) (any, error) { return material, nil })
-	return err
+	if err := jwt.NewValidator(vopts...).Validate(jwt.MapClaims(t.Claims)); err != nil {
+		return fmt.Errorf("%w: %w", jwt.ErrTokenInvalidClaims, err)
+	}
+	return nil
+}
+
+// CachedMessage is a valid verdict's message when the signature check was
+// not repeated: a verifier that remembers tokens found valid with k (the
+// gateway's jwt authorizer) says so in its traces.
+func CachedMessage(k *Key) string {
+	return "signature verified (cached) with " + keyLabel(k)
 }
 
 // claimVerdict turns golang-jwt's (possibly joined) claim errors into the
