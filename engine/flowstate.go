@@ -142,9 +142,3 @@ func (a *textArena) time(t time.Time, layout string) *textArena {
 	a.buf = t.AppendFormat(a.buf, layout)
 	return a
 }
-
-// quote appends s as %q would.
-func (a *textArena) quote(s string) *textArena {
-	a.buf = strconv.AppendQuote(a.buf, s)
-	return a
-}
