@@ -1,10 +1,7 @@
 package tui
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"sort"
 	"strconv"
 	"strings"
@@ -23,38 +20,60 @@ func redactorFor(res *engine.Result, reveal bool) *report.Redactor {
 	return report.ForResult(res, reveal)
 }
 
+// role styles a piece of the report's text the TUI's way (see
+// report.Role); values and bodies stay as they are.
+func (s *Styles) role(r report.Role, text string) string {
+	switch r {
+	case report.Title:
+		return s.Bold.Render(text)
+	case report.OK, report.Added:
+		return s.OK.Render(text)
+	case report.Fail:
+		return s.Fail.Render(text)
+	case report.Skip:
+		return s.Skip.Render(text)
+	case report.Dim, report.Skipped:
+		return s.Dim.Render(text)
+	case report.Key:
+		return s.Key.Render(text)
+	case report.Rule:
+		return s.Rule.Render(text)
+	case report.Changed:
+		return s.Changed.Render(text)
+	case report.Status2xx:
+		return s.Status2xx.Render(text)
+	case report.Status4xx:
+		return s.Status4xx.Render(text)
+	case report.Status5xx:
+		return s.Status5xx.Render(text)
+	}
+	return text
+}
+
 // stageMark is a stage's status glyph and style.
 func (s *Styles) stageMark(st trace.Status) string {
-	switch st {
-	case trace.Skip:
-		return s.Skip.Render("·")
-	case trace.Fail:
-		return s.Fail.Render("✗")
-	}
-	return s.OK.Render("✓")
+	return s.role(report.StageRole(st), report.Mark(st))
 }
 
 // stageLine is one stage on one line: glyph, name, duration, summary,
-// rules — the same columns as `fire`, styled for the TUI.
+// rules — the facts `fire` shows, in the TUI's columns and styles (padded
+// before styling: escape codes would count as width in %6s).
 func (s *Styles) stageLine(st *trace.Stage, red *report.Redactor) string {
-	name := s.Dim.Render(fmt.Sprintf("%-18s", st.Name))
+	f := report.Stage(st, red)
+	name := fmt.Sprintf("%-18s", f.Name.Text)
 	switch st.Status {
-	case trace.OK:
-		name = fmt.Sprintf("%-18s", st.Name)
+	case trace.Skip:
+		name = s.Dim.Render(name)
 	case trace.Fail:
-		name = s.Fail.Render(fmt.Sprintf("%-18s", st.Name))
+		name = s.Fail.Render(name)
 	}
-	dur := ""
-	if st.Status != trace.Skip {
-		dur = report.FormatDuration(st.Duration)
-	}
-	// Pad before styling: escape codes would count as width in %6s.
-	line := fmt.Sprintf("%s %s %s  %s", s.stageMark(st.Status), name, s.Dim.Render(fmt.Sprintf("%6s", dur)), red.Line(st.Summary))
+	mark := s.role(f.Mark.Role, f.Mark.Text)
+	line := fmt.Sprintf("%s %s %s  %s", mark, name, s.Dim.Render(fmt.Sprintf("%6s", f.Duration)), f.Summary)
 	if st.Status == trace.Skip {
-		line = fmt.Sprintf("%s %s %6s  %s", s.stageMark(st.Status), name, "", s.Dim.Render(red.Line(st.Summary)))
+		line = fmt.Sprintf("%s %s %6s  %s", mark, name, "", s.Dim.Render(f.Summary))
 	}
-	if len(st.Rules) > 0 {
-		line += "  " + s.Rule.Render("["+strings.Join(st.Rules, " ")+"]")
+	if f.Rules != "" {
+		line += "  " + s.Rule.Render(f.Rules)
 	}
 	return line
 }
@@ -63,7 +82,7 @@ func (s *Styles) stageLine(st *trace.Stage, red *report.Redactor) string {
 func (s *Styles) resultLine(res *engine.Result, red *report.Redactor) string {
 	code := res.Response.Status
 	line := fmt.Sprintf("%s %s → %s", s.Bold.Render(red.Line(res.Request.Method)), red.Line(res.Request.Target()),
-		s.StatusCode(code).Render(fmt.Sprintf("%d %s", code, http.StatusText(code))))
+		s.role(report.StatusRole(code), report.StatusText(code)))
 	if res.Authorizer != "" {
 		line += s.Dim.Render(" · " + red.Line(res.Authorizer) + " " + res.Outcome)
 	}
@@ -88,37 +107,13 @@ func (s *Styles) stageDetail(st *trace.Stage, red *report.Redactor, width int) s
 	if len(st.Details) > 0 {
 		b.WriteString("\n")
 	}
-	for _, d := range st.Details {
-		if d.JSON != nil {
-			b.WriteString(s.Key.Render(red.Line(d.Key)+":") + "\n")
-			for _, line := range strings.Split(prettyJSON(d.JSON), "\n") {
-				b.WriteString("  " + red.Line(line) + "\n")
-			}
-			continue
-		}
-		// Handler logs keep their lines; other control characters are
-		// escaped, so a logged ESC sequence shows as text.
-		val := red.Block(d.Value)
-		if strings.Contains(val, "\n") {
-			b.WriteString(s.Key.Render(red.Line(d.Key)+":") + "\n")
-			for _, line := range strings.Split(strings.TrimRight(val, "\n"), "\n") {
-				b.WriteString("  " + line + "\n")
-			}
-			continue
-		}
-		b.WriteString(s.Key.Render(red.Line(d.Key)+":") + " " + red.Line(d.Value) + "\n")
-	}
+	b.WriteString(report.Block(report.DetailLines(st, red), s.role, "", "  "))
 	if len(st.Changes) > 0 {
 		b.WriteString("\n" + s.Bold.Render("changes") + "\n")
-		for _, c := range st.Changes {
-			style := s.OK
-			switch c.Op {
-			case "overwritten", "removed", "blocked":
-				style = s.Changed
-			case "skipped":
-				style = s.Dim
-			}
-			b.WriteString(style.Render("• ") + red.Line(report.ChangeLine(c)) + "\n")
+		for _, c := range report.ChangeLines(st, red) {
+			// A bullet in the colour of what the edit did.
+			seg := c.Segments[0]
+			b.WriteString(s.role(seg.Role, "• ") + seg.Text + "\n")
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")
@@ -127,36 +122,13 @@ func (s *Styles) stageDetail(st *trace.Stage, red *report.Redactor, width int) s
 // responseText renders status, headers and the (pretty) body.
 func (s *Styles) responseText(r *engine.Response, red *report.Redactor) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\n", s.StatusCode(r.Status).Render(fmt.Sprintf("%d %s", r.Status, http.StatusText(r.Status))))
-	keys := make([]string, 0, len(r.Header))
-	for k := range r.Header {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		for _, v := range r.Header[k] {
-			fmt.Fprintf(&b, "%s %s\n", s.Key.Render(red.Line(k)+":"), red.Line(v))
-		}
-	}
-	if len(r.Body) > 0 {
-		b.WriteString("\n")
-		body := string(r.Body)
-		if json.Valid(r.Body) {
-			body = prettyJSON(r.Body)
-		}
-		b.WriteString(red.Block(strings.TrimRight(body, "\n")))
-	}
+	fmt.Fprintf(&b, "%s\n", s.role(report.StatusRole(r.Status), report.StatusText(r.Status)))
+	b.WriteString(report.Block(report.ResponseLines(r, red), s.role, "", ""))
 	return strings.TrimRight(b.String(), "\n")
 }
 
 // prettyJSON indents a JSON document; anything else is returned as is.
-func prettyJSON(raw []byte) string {
-	var buf bytes.Buffer
-	if err := json.Indent(&buf, raw, "", "  "); err != nil {
-		return string(raw)
-	}
-	return buf.String()
-}
+func prettyJSON(raw []byte) string { return report.PrettyJSON(raw) }
 
 // wrapLines wraps plain text to width (long tokens are broken, not lost).
 func wrapLines(s string, width int) []string {

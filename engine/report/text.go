@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
-	"sort"
 	"strings"
 	"time"
 
@@ -55,13 +53,41 @@ func newStyles(color bool) styles {
 }
 
 func (s styles) status(code int) lipgloss.Style {
-	switch {
-	case code >= 500:
+	switch StatusRole(code) {
+	case Status5xx:
 		return s.status5xx
-	case code >= 400:
+	case Status4xx:
 		return s.status4xx
 	}
 	return s.status2xx
+}
+
+// style colours a role as the CLI does; values, bodies and changes stay
+// as they are.
+func (s styles) style(r Role, text string) string {
+	switch r {
+	case Title:
+		return s.title.Render(text)
+	case OK:
+		return s.ok.Render(text)
+	case Fail:
+		return s.fail.Render(text)
+	case Skip:
+		return s.skip.Render(text)
+	case Dim:
+		return s.dim.Render(text)
+	case Key:
+		return s.key.Render(text)
+	case Rule:
+		return s.rule.Render(text)
+	case Status2xx:
+		return s.status2xx.Render(text)
+	case Status4xx:
+		return s.status4xx.Render(text)
+	case Status5xx:
+		return s.status5xx.Render(text)
+	}
+	return text
 }
 
 // Text writes the trace and response of a result.
@@ -71,7 +97,7 @@ func Text(w io.Writer, res *engine.Result, o Options) error {
 	var b strings.Builder
 	resp := res.Response
 	fmt.Fprintf(&b, "%s %s  →  %s", st.title.Render(red.Line(res.Request.Method)), red.Line(res.Request.Target()),
-		st.status(resp.Status).Render(fmt.Sprintf("%d %s", resp.Status, http.StatusText(resp.Status))))
+		st.status(resp.Status).Render(StatusText(resp.Status)))
 	if res.Authorizer != "" {
 		fmt.Fprintf(&b, "  %s", st.dim.Render(fmt.Sprintf("authorizer %s %s", red.Line(res.Authorizer), res.Outcome)))
 	}
@@ -98,21 +124,13 @@ func StageLine(s *trace.Stage, color bool, red *Redactor) string {
 	return stageLine(s, newStyles(color), red)
 }
 
+// stageLine lays a stage's facts out in the CLI's columns (the styles'
+// escape codes count in the padding, as they always have).
 func stageLine(s *trace.Stage, st styles, red *Redactor) string {
-	mark, style := "✓", st.ok
-	switch s.Status {
-	case trace.Skip:
-		mark, style = "·", st.skip
-	case trace.Fail:
-		mark, style = "✗", st.fail
-	}
-	dur := ""
-	if s.Status != trace.Skip {
-		dur = FormatDuration(s.Duration)
-	}
-	line := fmt.Sprintf("%s %-18s %8s  %s", style.Render(mark), style.Render(s.Name), st.dim.Render(dur), red.Line(s.Summary))
-	if len(s.Rules) > 0 {
-		line += "  " + st.rule.Render("["+strings.Join(s.Rules, " ")+"]")
+	f := Stage(s, red)
+	line := fmt.Sprintf("%s %-18s %8s  %s", st.style(f.Mark.Role, f.Mark.Text), st.style(f.Name.Role, f.Name.Text), st.dim.Render(f.Duration), f.Summary)
+	if f.Rules != "" {
+		line += "  " + st.rule.Render(f.Rules)
 	}
 	return line
 }
@@ -130,35 +148,16 @@ func FormatDuration(d time.Duration) string {
 	return d.Round(time.Millisecond).String()
 }
 
+// writeStage writes a stage's line, then (unless brief) its details and
+// changes indented under it.
 func writeStage(b *strings.Builder, s *trace.Stage, st styles, red *Redactor, o Options) {
 	b.WriteString(stageLine(s, st, red))
 	b.WriteByte('\n')
 	if o.Brief || s.Status == trace.Skip {
 		return
 	}
-	for _, d := range s.Details {
-		if d.JSON != nil {
-			fmt.Fprintf(b, "      %s\n", st.key.Render(red.Line(d.Key)+":"))
-			for _, line := range strings.Split(prettyJSON(d.JSON), "\n") {
-				fmt.Fprintf(b, "        %s\n", red.Line(line))
-			}
-			continue
-		}
-		// Handler logs and other multi-line values keep their lines; every
-		// other control character is escaped.
-		val := red.Block(d.Value)
-		if strings.Contains(val, "\n") {
-			fmt.Fprintf(b, "      %s\n", st.key.Render(red.Line(d.Key)+":"))
-			for _, line := range strings.Split(strings.TrimRight(val, "\n"), "\n") {
-				fmt.Fprintf(b, "        %s\n", line)
-			}
-			continue
-		}
-		fmt.Fprintf(b, "      %s %s\n", st.key.Render(red.Line(d.Key)+":"), red.Line(d.Value))
-	}
-	for _, c := range s.Changes {
-		fmt.Fprintf(b, "      %s\n", red.Line(ChangeLine(c)))
-	}
+	b.WriteString(Block(DetailLines(s, red), st.style, "      ", "  "))
+	b.WriteString(Block(ChangeLines(s, red), st.style, "      ", ""))
 }
 
 // ChangeLine describes one transformation edit.
@@ -196,24 +195,6 @@ func prettyJSON(raw []byte) string {
 }
 
 func writeResponse(b *strings.Builder, r *engine.Response, st styles, red *Redactor) {
-	fmt.Fprintf(b, "%s %s\n", st.title.Render("Response"), st.status(r.Status).Render(fmt.Sprintf("%d %s", r.Status, http.StatusText(r.Status))))
-	keys := make([]string, 0, len(r.Header))
-	for k := range r.Header {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		for _, v := range r.Header[k] {
-			fmt.Fprintf(b, "  %s %s\n", st.key.Render(red.Line(k)+":"), red.Line(v))
-		}
-	}
-	if len(r.Body) > 0 {
-		b.WriteString("\n")
-		body := string(r.Body)
-		if json.Valid(r.Body) {
-			body = prettyJSON(r.Body)
-		}
-		b.WriteString(red.Block(strings.TrimRight(body, "\n")))
-		b.WriteString("\n")
-	}
+	fmt.Fprintf(b, "%s %s\n", st.title.Render("Response"), st.status(r.Status).Render(StatusText(r.Status)))
+	b.WriteString(Block(ResponseLines(r, red), st.style, "", "  "))
 }
