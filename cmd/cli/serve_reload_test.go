@@ -47,6 +47,7 @@ routes:
 // remove the authorizer is applied, with a WARNING naming the route and
 // the authorizer.
 func TestServeReloadHalfWrittenFileKeepsAuthorizer(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	gw := filepath.Join(dir, "gw.yaml")
 	h, tl := reloadGuardGateway("v1", true)

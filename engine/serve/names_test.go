@@ -7,6 +7,7 @@ import (
 )
 
 func TestNameScannerFollowsFraming(t *testing.T) {
+	t.Parallel()
 	stream := "" +
 		"POST /a HTTP/1.1\r\nhost: x\r\ncontent-length: 36\r\nX-api-KEY: k\r\n\r\n" +
 		"GET /fake HTTP/1.1\r\nfake-header: 1\r\n" + // body bytes that look like a request
@@ -42,6 +43,7 @@ func TestNameScannerFollowsFraming(t *testing.T) {
 }
 
 func TestNameScannerGivesUpSafely(t *testing.T) {
+	t.Parallel()
 	s := &nameScanner{}
 	s.feed([]byte("GET / HTTP/1.1\r\ncontent-length: nope\r\n\r\n"))
 	if s.state != scanDead {
@@ -66,6 +68,7 @@ func TestNameScannerGivesUpSafely(t *testing.T) {
 }
 
 func TestByteSize(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]int64{
 		"65536": 65536, "1KiB": 1024, "512kb": 512 << 10, "10MiB": 10 << 20, "10M": 10 << 20, "1GB": 1 << 30, " 7 B": 7,
 	} {
