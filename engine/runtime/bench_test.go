@@ -1,7 +1,9 @@
 package runtime
 
 import (
+	"bufio"
 	"context"
+	"os/exec"
 	"sync"
 	"testing"
 	"time"
@@ -25,6 +27,42 @@ func BenchmarkInvokeNode(b *testing.B) {
 func BenchmarkInvokeProcess(b *testing.B) {
 	needs(b, "python3")
 	benchWarm(b, Spec{Runtime: "process", Command: []string{"python3", "bench.py"}, Dir: testdata(b, "proc")})
+}
+
+// BenchmarkMinimalJSONLinesPython is the floor for BenchmarkInvokePython:
+// the same handler behind the smallest JSON-lines worker (one line in, one
+// line out, no framing, context or log capture), driven from Go directly.
+// BenchmarkInvokePython's ns/op over this one's is the protocol's cost.
+func BenchmarkMinimalJSONLinesPython(b *testing.B) {
+	needs(b, "python3")
+	cmd := exec.Command("python3", "-u", testdata(b, "jsonl", "minimal.py"))
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer func() { _ = in.Close(); _ = cmd.Wait() }()
+	br := bufio.NewReader(out)
+	line := append(append([]byte(nil), event...), '\n')
+	call := func() {
+		if _, err := in.Write(line); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := br.ReadSlice('\n'); err != nil {
+			b.Fatal(err)
+		}
+	}
+	call()
+	b.ReportAllocs()
+	for b.Loop() {
+		call()
+	}
 }
 
 var event = []byte(`{"type":"TOKEN","authorizationToken":"Bearer allow-me","methodArn":"arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/prod/GET/orders/42"}`)

@@ -2,12 +2,15 @@ package runtime
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"strconv"
 	"time"
 )
 
@@ -31,14 +34,63 @@ type frame struct {
 	err     error // end of file or garbage; the worker is unusable
 }
 
-// requestHeader is a call sent to a runtime loop on fd 3.
-type requestHeader struct {
-	ID           uint64 `json:"id"`
-	Len          int    `json:"len"`
-	RequestID    string `json:"requestId"`
-	FunctionName string `json:"functionName"`
-	NowMs        int64  `json:"nowMs"`
-	TimeoutMs    int64  `json:"timeoutMs"`
+// A call goes to a runtime loop on fd 3 as one line, then the event:
+//
+//	<id> <len> <nowMs> <timeoutMs> <requestId> <functionName>\n<len bytes of event JSON>
+//
+// The two names are written as they are when they hold only bytes no
+// parser could mistake (see plainToken), else as JSON strings with no raw
+// space. A line of fields costs a Python loop a split, where a JSON header
+// cost it a json.loads as dear as the event's (issue 18 item 3).
+func appendRequest(b []byte, id uint64, rq request) []byte {
+	b = strconv.AppendUint(b, id, 10)
+	b = append(b, ' ')
+	b = strconv.AppendInt(b, int64(len(rq.event)), 10)
+	b = append(b, ' ')
+	b = strconv.AppendInt(b, rq.now.UnixMilli(), 10)
+	b = append(b, ' ')
+	b = strconv.AppendInt(b, rq.budget().Milliseconds(), 10)
+	b = append(b, ' ')
+	b = appendToken(b, rq.requestID)
+	b = append(b, ' ')
+	b = appendToken(b, rq.functionName)
+	b = append(b, '\n')
+	return append(b, rq.event...)
+}
+
+// appendToken writes s as is when plainToken allows, else as a JSON string
+// whose spaces are escaped (\u0020), so that the line splits on spaces.
+func appendToken(b []byte, s string) []byte {
+	if plainToken(s) {
+		return append(b, s...)
+	}
+	q, _ := json.Marshal(s)
+	for _, c := range q {
+		if c == ' ' {
+			b = append(b, `\u0020`...)
+			continue
+		}
+		b = append(b, c)
+	}
+	return b
+}
+
+// plainToken: non-empty, and only letters, digits and ._:/@+=- (request
+// ids, function names).
+func plainToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case c == '.' || c == '_' || c == ':' || c == '/' || c == '@' || c == '+' || c == '=' || c == '-':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // framedWorker runs a python or node runtime loop. Protocol messages travel
@@ -50,6 +102,7 @@ type framedWorker struct {
 	req    *os.File
 	frames chan frame
 	seq    uint64
+	wbuf   []byte // the request being written, kept for the next call
 }
 
 func newFramedWorker(r *resolved) *framedWorker {
@@ -162,7 +215,9 @@ func (w *framedWorker) readFrame(br *bufio.Reader) frame {
 		return frame{err: err}
 	}
 	var fr frame
-	if err := json.Unmarshal(line, &fr.hdr); err != nil || fr.hdr.Kind == "" {
+	if h, ok := parseResultHeader(line); ok {
+		fr.hdr = h
+	} else if err := json.Unmarshal(line, &fr.hdr); err != nil || fr.hdr.Kind == "" {
 		return frame{err: fmt.Errorf("garbage on the protocol channel: %q", clip(line, 120))}
 	}
 	if fr.hdr.Len < 0 || fr.hdr.Len > w.r.MaxResponse {
@@ -177,18 +232,58 @@ func (w *framedWorker) readFrame(br *bufio.Reader) frame {
 	return fr
 }
 
+// parseResultHeader reads the header the runtime loops write for an
+// answer, {"kind":"result","id":N,"len":M} (node adds ,"exit":false), without
+// encoding/json; anything else is left to json.Unmarshal.
+func parseResultHeader(line []byte) (frameHeader, bool) {
+	rest, ok := bytes.CutPrefix(line, []byte(`{"kind":"result","id":`))
+	if !ok {
+		return frameHeader{}, false
+	}
+	id, rest, ok := cutUint(rest)
+	if !ok {
+		return frameHeader{}, false
+	}
+	if rest, ok = bytes.CutPrefix(rest, []byte(`,"len":`)); !ok {
+		return frameHeader{}, false
+	}
+	n, rest, ok := cutUint(rest)
+	if !ok || n > math.MaxInt32 {
+		return frameHeader{}, false
+	}
+	if !bytes.Equal(rest, []byte("}")) && !bytes.Equal(rest, []byte(`,"exit":false}`)) {
+		return frameHeader{}, false
+	}
+	return frameHeader{Kind: "result", ID: id, Len: int(n)}, true
+}
+
+// cutUint reads the decimal digits at the start of b (at most 18 of them,
+// no leading zero unless alone).
+func cutUint(b []byte) (uint64, []byte, bool) {
+	i := 0
+	for i < len(b) && i < 19 && '0' <= b[i] && b[i] <= '9' {
+		i++
+	}
+	if i == 0 || i > 18 || (b[0] == '0' && i > 1) {
+		return 0, b, false
+	}
+	n, err := strconv.ParseUint(string(b[:i]), 10, 64)
+	return n, b[i:], err == nil
+}
+
 // call sends one event and waits for its answer. keep reports whether the
 // worker can take another call.
 func (w *framedWorker) call(ctx context.Context, rq request) (res Result, keep bool, err error) {
 	p := w.proc()
 	w.seq++
-	hdr, _ := json.Marshal(requestHeader{
-		ID: w.seq, Len: len(rq.event), RequestID: rq.requestID, FunctionName: rq.functionName,
-		NowMs: rq.now.UnixMilli(), TimeoutMs: rq.budget().Milliseconds(),
-	})
+	// One write: the loop reads the line and the event in one read.
+	w.wbuf = appendRequest(w.wbuf[:0], w.seq, rq)
+	if cap(w.wbuf) > 64<<10 {
+		defer func() { w.wbuf = nil }() // do not keep a big event's buffer
+	}
 	p.logs.startCall()
 	start := time.Now()
-	if err := writeRequest(ctx, w.req, rq.budget(), append(hdr, '\n'), rq.event); err != nil {
+	if err := writeRequest(ctx, w.req, rq.budget(), w.wbuf); err != nil {
 		return w.broken(p, err)
 	}
 	timer := time.NewTimer(rq.budget() - time.Since(start))

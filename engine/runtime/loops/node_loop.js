@@ -5,8 +5,9 @@
 // file's fdk.handle(fn) registers fn, called fn(input, ctx) per request.
 //
 // Protocol (kept off stdout/stderr, which are the handler's logs):
-//   fd 3, from authlab: a JSON header line {"id","len",...} then `len` bytes
-//         of event JSON.
+//   fd 3, from authlab: a line "id len nowMs timeoutMs requestId functionName"
+//         (the two names plain, or JSON strings when they need escaping)
+//         then `len` bytes of event JSON.
 //   fd 4, to authlab:   a JSON header line {"kind",...}, for "result" followed
 //         by `len` payload bytes.
 //
@@ -93,7 +94,18 @@ function readRequest() {
     const n = readInto(chunk, 0);
     pending = Buffer.concat([pending, chunk.subarray(0, n)]);
   }
-  const hdr = JSON.parse(pending.subarray(0, nl).toString('utf8'));
+  // "id len nowMs timeoutMs requestId functionName"; a name that needs
+  // escaping comes as a JSON string.
+  const f = pending.subarray(0, nl).toString('utf8').split(' ');
+  const token = (s) => (s.startsWith('"') ? JSON.parse(s) : s);
+  const hdr = {
+    id: Number(f[0]),
+    len: Number(f[1]),
+    nowMs: Number(f[2]),
+    timeoutMs: Number(f[3]),
+    requestId: token(f[4]),
+    functionName: token(f[5]),
+  };
   pending = pending.subarray(nl + 1);
   const len = hdr.len || 0;
   const body = Buffer.allocUnsafe(len);

@@ -5,8 +5,9 @@
 # of the event, `import fdk` answered by a shim when fdk is not installed.
 #
 # Protocol (kept off stdout/stderr, which are the handler's logs):
-#   fd 3, from authlab: a JSON header line {"id","len",...} then `len` bytes
-#         of event JSON.
+#   fd 3, from authlab: a line "id len nowMs timeoutMs requestId functionName"
+#         (the two names plain, or JSON strings when they need escaping)
+#         then `len` bytes of event JSON.
 #   fd 4, to authlab:   a JSON header line {"kind",...}, for "result" followed
 #         by `len` payload bytes.
 import datetime
@@ -111,8 +112,16 @@ class Channel:
         while b"\n" not in self.buf:
             self._more()
         line, self.buf = self.buf.split(b"\n", 1)
-        hdr = json.loads(line)
-        n = hdr.get("len", 0)
+        f = line.split(b" ")
+        hdr = {
+            "id": int(f[0]),
+            "len": int(f[1]),
+            "nowMs": int(f[2]),
+            "timeoutMs": int(f[3]),
+            "requestId": token(f[4]),
+            "functionName": token(f[5]),
+        }
+        n = hdr["len"]
         parts, have = [self.buf[:n]], min(len(self.buf), n)
         self.buf = self.buf[n:]
         while have < n:
@@ -124,18 +133,38 @@ class Channel:
         return hdr, b"".join(parts)
 
 
+def token(b):
+    return json.loads(b) if b[:1] == b'"' else b.decode()
+
+
+def write_all(data):
+    n = os.write(RESP, data)
+    if n < len(data):
+        data = memoryview(data)[n:]
+        while data:
+            data = data[os.write(RESP, data):]
+
+
 def send(hdr, payload=b""):
-    data = memoryview((json.dumps(hdr) + "\n").encode() + payload)
-    while data:
-        data = data[os.write(RESP, data):]
+    write_all((json.dumps(hdr) + "\n").encode() + payload)
+
+
+def send_result(rid, payload):
+    write_all(b'{"kind":"result","id":%d,"len":%d}\n' % (rid, len(payload)) + payload)
 
 
 def flush_logs():
-    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
-        try:
-            stream.flush()
-        except Exception:
-            pass
+    # python -u leaves nothing in the standard streams' buffers: only a
+    # stream the handler put in their place needs flushing.
+    for stream, std in ((sys.stdout, STDOUT), (sys.stderr, STDERR)):
+        if stream is not std:
+            try:
+                stream.flush()
+            except Exception:
+                pass
+
+
+STDOUT, STDERR = sys.stdout, sys.stderr
 
 
 class Logger:
@@ -167,21 +196,34 @@ class Logger:
 class Context:
     """Lambda's context attributes and FunctionGraph's getters, on one object."""
 
+    # The attributes that depend on the function only, per function name:
+    # a call copies them instead of working them out again.
+    _bases = {}
+
     def __init__(self, cfg, hdr):
-        self._cfg = cfg
-        self._start = time.monotonic()
-        self._timeout_ms = hdr.get("timeoutMs", 3000)
         name = hdr.get("functionName") or cfg["name"]
-        self.aws_request_id = hdr.get("requestId", "")
-        self.function_name = name
-        self.function_version = "$LATEST"
-        self.memory_limit_in_mb = cfg["memory"]
-        self.invoked_function_arn = "arn:aws:lambda:%s:%s:function:%s" % (cfg["region"], cfg["account"], name)
-        self.log_group_name = "/aws/lambda/" + name
-        self.log_stream_name = "authlab/[$LATEST]worker"
-        self.identity = None
-        self.client_context = None
-        self._logger = Logger(self)
+        base = Context._bases.get(name)
+        if base is None:
+            base = Context._bases[name] = {
+                "_cfg": cfg,
+                "_start": 0.0,
+                "_timeout_ms": 3000,
+                "aws_request_id": "",
+                "function_name": name,
+                "function_version": "$LATEST",
+                "memory_limit_in_mb": cfg["memory"],
+                "invoked_function_arn": "arn:aws:lambda:%s:%s:function:%s" % (cfg["region"], cfg["account"], name),
+                "log_group_name": "/aws/lambda/" + name,
+                "log_stream_name": "authlab/[$LATEST]worker",
+                "identity": None,
+                "client_context": None,
+                "_logger": None,  # made by getLogger
+            }
+        d = self.__dict__
+        d.update(base)
+        d["_start"] = time.monotonic()
+        d["_timeout_ms"] = hdr.get("timeoutMs", 3000)
+        d["aws_request_id"] = hdr.get("requestId", "")
 
     def _timestamp(self):
         ms = int(time.time() * 1000)
@@ -202,6 +244,8 @@ class Context:
         return self._cfg.get("userData", {}).get(key, default)
 
     def getLogger(self):
+        if self._logger is None:
+            self._logger = Logger(self)
         return self._logger
 
     def getFunctionName(self):
@@ -514,7 +558,7 @@ def invoke(handler, cfg, hdr, body):
     if len(payload) > cfg["maxResponse"]:
         send({"kind": "too_large", "id": rid, "size": len(payload)})
         return
-    send({"kind": "result", "id": rid, "len": len(payload)}, payload)
+    send_result(rid, payload)
 
 
 def main():
