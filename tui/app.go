@@ -290,7 +290,11 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.statusID++
 		m.status, m.statusLevel = msg.Text, msg.Level
 		id := m.statusID
-		return tea.Tick(6*time.Second, func(time.Time) tea.Msg { return clearStatusMsg{ID: id} })
+		ttl := m.opts.StatusFor
+		if ttl <= 0 {
+			ttl = 6 * time.Second
+		}
+		return tea.Tick(ttl, func(time.Time) tea.Msg { return clearStatusMsg{ID: id} })
 	case clearStatusMsg:
 		if msg.ID == m.statusID {
 			m.status = ""

@@ -33,6 +33,9 @@ func testOptions(t *testing.T) Options {
 		Renderer: newRenderer(io.Discard, false),
 		NoWatch:  true,
 		SaveDir:  t.TempDir(),
+		// status lines stay until replaced: a golden must not depend on
+		// whether the machine drew it within 6 s
+		StatusFor: time.Hour,
 	}
 }
 

@@ -45,6 +45,10 @@ type Options struct {
 	// Traces are kept results (serve --trace-dir, fire --json) shown in
 	// the history for inspection; they are not re-fired or saved.
 	Traces []*engine.Result
+	// StatusFor is how long a status message stays; zero means 6 s. Tests
+	// set it long, so what a screen shows does not depend on how busy the
+	// machine was while it was drawn.
+	StatusFor time.Duration
 }
 
 // Run opens the TUI and returns when the user quits. Function workers are
