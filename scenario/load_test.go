@@ -44,7 +44,7 @@ var invalidCases = map[string][]string{
 		`bad_advance.yaml:3:14: invalid duration "5 minutes"`,
 		`bad_advance.yaml:4:14: invalid duration "-3s": must not be negative`,
 		`bad_advance.yaml:5:14: expected a duration such as 300s or 5m, found a list`,
-		`bad_advance.yaml:7:14: invalid duration "1d"`,
+		`bad_advance.yaml:7:14: invalid duration "1y"`,
 	},
 	"bad_jq": {
 		`bad_jq.yaml:5:38: jq ".status ==" does not compile: unexpected EOF`,

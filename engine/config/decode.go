@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -215,6 +216,21 @@ func (d *decoder) decode(n ast.Node, v reflect.Value, path string, kind string) 
 			return
 		}
 		v.SetInt(i)
+	case reflect.Float64:
+		var text string
+		switch t := n.(type) {
+		case *ast.IntegerNode, *ast.FloatNode:
+			text = t.GetToken().Value
+		default:
+			d.errAt(p, "%s: expected a number, found %s", path, kindName(n))
+			return
+		}
+		f, err := strconv.ParseFloat(strings.ReplaceAll(text, "_", ""), 64)
+		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+			d.errAt(p, "%s: invalid number %s", path, text)
+			return
+		}
+		v.SetFloat(f)
 	case reflect.Bool:
 		bv, ok := n.(*ast.BoolNode)
 		if !ok {
@@ -578,11 +594,26 @@ func (d *decoder) decodeDuration(n ast.Node, v reflect.Value, p Pos) {
 	v.Set(reflect.ValueOf(Duration{dur}))
 }
 
-// ParseDuration reads "300s", "5m", "1h30m", "250ms" or a bare number of seconds.
+// ParseDuration reads "300s", "5m", "1h30m", "250ms", days ("1d", "7d",
+// "1d12h": a day is 24 h, so a scenario can move past a usage plan's daily
+// quota) or a bare number of seconds.
 func ParseDuration(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return 0, fmt.Errorf("empty duration: expected a duration such as 300s or 5m")
+	}
+	if m := daysRe.FindStringSubmatch(s); m != nil {
+		days, err := strconv.Atoi(m[1])
+		if err != nil || days > 100000 {
+			return 0, fmt.Errorf("invalid duration %q: too many days", s)
+		}
+		var rest time.Duration
+		if m[2] != "" {
+			if rest, err = time.ParseDuration(m[2]); err != nil || rest < 0 {
+				return 0, fmt.Errorf("invalid duration %q: expected a number with a unit (ms, s, m, h, d), e.g. 300s, 5m or 1d", s)
+			}
+		}
+		return time.Duration(days)*24*time.Hour + rest, nil
 	}
 	if n, err := strconv.ParseFloat(s, 64); err == nil {
 		if n < 0 {
@@ -592,13 +623,15 @@ func ParseDuration(s string) (time.Duration, error) {
 	}
 	dur, err := time.ParseDuration(s)
 	if err != nil {
-		return 0, fmt.Errorf("invalid duration %q: expected a number with a unit (ms, s, m, h), e.g. 300s or 5m", s)
+		return 0, fmt.Errorf("invalid duration %q: expected a number with a unit (ms, s, m, h, d), e.g. 300s, 5m or 1d", s)
 	}
 	if dur < 0 {
 		return 0, fmt.Errorf("invalid duration %q: must not be negative", s)
 	}
 	return dur, nil
 }
+
+var daysRe = regexp.MustCompile(`^([0-9]+)d((?:[0-9]+(?:\.[0-9]+)?(?:ns|us|µs|ms|s|m|h))*)$`)
 
 // normalize turns YAML-decoded values into JSON-ready ones (string keys).
 func normalize(v any) any {

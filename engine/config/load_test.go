@@ -52,7 +52,7 @@ var invalidCases = map[string][]string{
 	"bad_regex": {`6:22: authorizer "token-lambda": invalid validationRegex: missing closing ]`},
 	"bad_duration": {
 		`6:10: invalid duration "5 minutes"`,
-		`11:10: invalid duration "1d"`,
+		`11:10: invalid duration "1y"`,
 		`12:80: invalid duration "-3s": must not be negative`,
 		`19:54: empty duration`,
 	},
@@ -580,6 +580,9 @@ func TestDurations(t *testing.T) {
 		"1m30s":  90 * time.Second,
 		"3600":   time.Hour,
 		"100000": 100000 * time.Second,
+		"1d":     24 * time.Hour, // a scenario's advance past a daily quota (AWS-K5)
+		"7d":     7 * 24 * time.Hour,
+		"1d12h":  36 * time.Hour,
 	}
 	for in, want := range good {
 		got, err := config.ParseDuration(in)
@@ -587,7 +590,7 @@ func TestDurations(t *testing.T) {
 			t.Errorf("ParseDuration(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"", "-1", "-3s", "5 minutes", "1d", "soon", "s"} {
+	for _, in := range []string{"", "-1", "-3s", "5 minutes", "1y", "1.5d", "-1d", "d", "1d-1h", "soon", "s"} {
 		if got, err := config.ParseDuration(in); err == nil {
 			t.Errorf("ParseDuration(%q) = %v; want an error", in, got)
 		}

@@ -56,7 +56,7 @@ func schemaOf(t reflect.Type, kind string) map[string]any {
 	switch {
 	case t == durationType:
 		return map[string]any{"anyOf": []any{
-			map[string]any{"type": "string", "pattern": `^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$|^[0-9]+(\.[0-9]+)?$`},
+			map[string]any{"type": "string", "pattern": `^([0-9]+d)?([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))*$|^[0-9]+(\.[0-9]+)?$`},
 			map[string]any{"type": "number", "minimum": 0},
 		}}
 	case t == stringListType:
@@ -74,6 +74,8 @@ func schemaOf(t reflect.Type, kind string) map[string]any {
 		return map[string]any{"type": "string"}
 	case reflect.Int:
 		return map[string]any{"type": "integer"}
+	case reflect.Float64:
+		return map[string]any{"type": "number"}
 	case reflect.Bool:
 		return map[string]any{"type": "boolean"}
 	case reflect.Interface:

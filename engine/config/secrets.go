@@ -42,6 +42,13 @@ func (g *Gateway) Secrets() []string {
 			named(f.Env)
 		}
 	}
+	// API key values (AWS-K1) and IAM secrets (AWS-S1) are credentials.
+	for _, k := range g.AWS.APIKeys {
+		add(k.Value)
+	}
+	for _, c := range g.AWS.Credentials {
+		add(c.Secret, c.SessionToken)
+	}
 	for _, r := range g.Routes {
 		if r.Backend != nil {
 			add(redact.URLSecrets(r.Backend.URL)...)

@@ -37,6 +37,57 @@ type AWS struct {
 	Stage          string            `yaml:"stage" doc:"Stage name. Default prod."`
 	StageVariables map[string]string `yaml:"stageVariables" doc:"Stage variables (event stageVariables; identity source stageVariables.NAME)."`
 	ResourceID     string            `yaml:"resourceId" doc:"requestContext.resourceId in REQUEST events. Default derived from the route."`
+	APIKeySource   string            `yaml:"apiKeySource" doc:"Where a route with apiKeyRequired finds its API key: HEADER (x-api-key, the default) or AUTHORIZER (the Lambda authorizer answer's usageIdentifierKey) (AWS-K1, AWS-K2)." enum:"HEADER,AUTHORIZER"`
+	APIKeys        []*APIKey         `yaml:"apiKeys" doc:"API keys by name (AWS-K1): {value, enabled}. A key works only through a usage plan that includes this stage." kind:"namedmap"`
+	UsagePlans     []*UsagePlan      `yaml:"usagePlans" doc:"Usage plans by name: the stages and keys they cover, throttle and quota (AWS-K4, AWS-K5), counted on the virtual clock." kind:"namedmap"`
+	Credentials    []*Credential     `yaml:"credentials" doc:"IAM credentials by access key id, for aws-iam authorizers (AWS-S1) and authlab fire --sigv4 KEYID. authlab never calls AWS." kind:"namedmap"`
+}
+
+// APIKey is one API key of a REST API (AWS-K1).
+type APIKey struct {
+	Name    string `yaml:"-"`
+	Value   string `yaml:"value" doc:"The key a client sends in x-api-key: 20 to 128 letters and digits (AWS-K7)." required:"true"`
+	ID      string `yaml:"id" doc:"The key's id, $context.identity.apiKeyId (default: derived from the name)."`
+	Enabled *bool  `yaml:"enabled" doc:"A disabled key answers 403 like an unknown one (default true)."`
+}
+
+// IsEnabled reports whether the key is enabled (the default).
+func (k *APIKey) IsEnabled() bool { return k.Enabled == nil || *k.Enabled }
+
+// UsagePlan is one usage plan (AWS-K4, AWS-K5).
+type UsagePlan struct {
+	Name           string               `yaml:"-"`
+	Stages         StringList           `yaml:"stages" doc:"Stages the plan covers (default: aws.stage). A key is valid only on a stage of one of its plans (AWS-K1)."`
+	Keys           StringList           `yaml:"keys" doc:"Names of aws.apiKeys in this plan." required:"true"`
+	Throttle       *Throttle            `yaml:"throttle" doc:"Per-key token bucket: rateLimit requests per second, burstLimit at once (AWS-K4)."`
+	Quota          *Quota               `yaml:"quota" doc:"Requests per key per DAY, WEEK or MONTH (AWS-K5)."`
+	MethodThrottle map[string]*Throttle `yaml:"methodThrottle" doc:"Per-method throttles, keyed RESOURCEPATH/METHOD as AWS writes them: /pets/{id}/GET, //GET for the root (AWS-K4)."`
+}
+
+// Throttle is a token bucket (AWS-K4).
+type Throttle struct {
+	RateLimit  *float64 `yaml:"rateLimit" doc:"Tokens added per second (fractions allowed: 0.1 is one request every 10 s)." minimum:"0"`
+	BurstLimit *int     `yaml:"burstLimit" doc:"Bucket size: requests allowed at once." minimum:"0"`
+}
+
+// Quota is a usage plan's request quota (AWS-K5).
+type Quota struct {
+	Limit  int    `yaml:"limit" doc:"Requests per period, per key." required:"true" minimum:"1"`
+	Period string `yaml:"period" doc:"DAY, WEEK or MONTH: calendar periods in UTC (a week starts on Sunday)." enum:"DAY,WEEK,MONTH" required:"true"`
+	Offset int    `yaml:"offset" doc:"Requests subtracted from the limit in the first period." minimum:"0"`
+}
+
+// Credential is an IAM access key authlab accepts SigV4 signatures from
+// (AWS-S1), and who it stands for (AWS-S8).
+type Credential struct {
+	Name         string           `yaml:"-"`
+	Secret       string           `yaml:"secretAccessKey" doc:"The secret access key." required:"true"`
+	SessionToken string           `yaml:"sessionToken" doc:"Temporary credentials: the X-Amz-Security-Token the request must carry."`
+	Expiration   string           `yaml:"expiration" doc:"Temporary credentials: when the session token expires (RFC 3339); later requests answer 403 EXPIRED_TOKEN."`
+	ARN          string           `yaml:"arn" doc:"The principal: $context.identity.userArn and the User of AWS-S7 answers (default arn:aws:iam::ACCOUNT:user/KEYID)."`
+	AccountID    string           `yaml:"accountId" doc:"$context.identity.accountId (default: the ARN's account, else aws.account)."`
+	Caller       string           `yaml:"caller" doc:"$context.identity.caller, the principal id (AIDA... for a user, AROA...:session for a role; default derived from the key)."`
+	Policies     []map[string]any `yaml:"policies" doc:"Identity-based IAM policy documents ({Version, Statement}); one must allow execute-api:Invoke on the methodArn (AWS-S7). None means every request is denied." kind:"any"`
 }
 
 // Authorizer is one named authorizer: the keys its types share here, and
@@ -105,9 +156,23 @@ type Route struct {
 	RequestTransformations  *Transformations `yaml:"requestTransformations" doc:"Edits to the request before the backend."`
 	ResponseTransformations *Transformations `yaml:"responseTransformations" doc:"Edits to the backend's response."`
 	Backend                 *Backend         `yaml:"backend" doc:"Where an authorized request goes." required:"true"`
+	AuthorizationScopes     StringList       `yaml:"authorizationScopes" doc:"AWS's method/route authorizationScopes, the same as authorization: {type: ANY_OF, allowedScope: [...]}. aws-jwt answers 403 without one of them (AWSH-J6); cognito then expects an access token holding one, else 401 (AWS-U3)."`
+	APIKeyRequired          bool             `yaml:"apiKeyRequired" doc:"The method needs an API key of a usage plan (aws.apiKeys, aws.usagePlans), checked after the authorizer: 403 without one, 429 over the plan's throttle or quota (AWS-K1..K5)."`
 	AllowEncodedSlash       bool             `yaml:"allowEncodedSlash" doc:"Accept an encoded slash or backslash (%2F, %5C) inside a path segment: it stays in its segment ({id} gets a/b) and reaches the backend still encoded. Default false: such a request is refused with 400 before any authorizer (PATH-5)."`
 
 	index int // position in the file, for stable ordering
+}
+
+// Scopes are the scopes of which the route needs one: authorizationScopes,
+// or an ANY_OF authorization's allowedScope; nil when it needs none.
+func (r *Route) Scopes() []string {
+	if len(r.AuthorizationScopes) > 0 {
+		return r.AuthorizationScopes
+	}
+	if r.Authorization != nil && r.Authorization.Type == "ANY_OF" {
+		return r.Authorization.AllowedScope
+	}
+	return nil
 }
 
 // Authorization is a route's authorization policy.

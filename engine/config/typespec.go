@@ -118,6 +118,9 @@ type Check struct {
 	base    string
 }
 
+// Gateway is the file the authorizer is in (read only).
+func (c *Check) Gateway() *Gateway { return c.v.g }
+
 // Opts returns the decoded options (a pointer to the type's struct).
 func (c *Check) Opts() any { return c.A.Options }
 

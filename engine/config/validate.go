@@ -105,6 +105,7 @@ func (v *validator) run() {
 		r.index = i
 		v.route(i, r, shapes)
 	}
+	v.awsChecks()
 	v.checkTokens()
 	v.lint()
 }
@@ -327,6 +328,7 @@ func (v *validator) route(i int, r *Route, shapes map[string][]int) {
 	if r.Authorization != nil {
 		v.authorization(base, r, az)
 	}
+	v.routeAWS(base, r, az, tpl)
 	if r.BackendAuthorizer != "" {
 		ba := v.g.Authorizer(r.BackendAuthorizer)
 		switch {

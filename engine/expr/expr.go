@@ -1,8 +1,10 @@
 // Package expr compiles the context expressions used in transformations and
 // failure responses: ${request.auth[NAME]}, ${request.headers[NAME]},
 // ${request.query[NAME]}, ${request.path[NAME]}, ${request.host},
-// ${request.body}, ${request.cert}, and the AWS spellings
-// context.authorizer.NAME and method.request.{header,querystring,path}.NAME.
+// ${request.body}, ${request.cert}, ${request.identity[NAME]}, and the AWS
+// spellings context.authorizer.NAME (context.authorizer.claims['NAME'] for a
+// claim whose name has a colon), context.identity.NAME and
+// method.request.{header,querystring,path}.NAME, with or without a leading $.
 // Templates are compiled once at load and evaluated per request.
 package expr
 
@@ -21,13 +23,16 @@ const (
 	Host    = "host"
 	Body    = "body"
 	Cert    = "cert"
+	// Identity is $context.identity: the API key (AWS-K6) and the IAM
+	// caller (AWS-S8).
+	Identity = "identity"
 )
 
 // Tables lists every table, for error messages.
-var Tables = []string{Auth, Headers, Query, Path, Host, Body, Cert}
+var Tables = []string{Auth, Headers, Query, Path, Host, Body, Cert, Identity}
 
 // indexed tables take [NAME]; the others are single values.
-var indexed = map[string]bool{Auth: true, Headers: true, Query: true, Path: true}
+var indexed = map[string]bool{Auth: true, Headers: true, Query: true, Path: true, Identity: true}
 
 // Ref is one variable reference.
 type Ref struct {
@@ -66,10 +71,26 @@ type Env interface {
 	Lookup(table, name string) (value string, ok bool)
 }
 
-var awsAlias = regexp.MustCompile(`^(context\.authorizer|method\.request\.header|method\.request\.querystring|method\.request\.path)\.([A-Za-z0-9_.:\-]+)$`)
+var awsAlias = regexp.MustCompile(`^\$?(context\.authorizer|context\.identity|method\.request\.header|method\.request\.querystring|method\.request\.path)\.([A-Za-z0-9_.:\-]+)$`)
+
+// claimAlias is the bracket form AWS needs for claim names with a colon:
+// context.authorizer.claims['cognito:username'] (AWS-U6).
+var claimAlias = regexp.MustCompile(`^\$?context\.authorizer\.claims\[['"]([^'"\]]+)['"]\]$`)
+
+// aliasRef reads an AWS spelling, or reports that s is none.
+func aliasRef(s string) (Ref, bool) {
+	if m := claimAlias.FindStringSubmatch(s); m != nil {
+		return Ref{Table: Auth, Name: "claims." + m[1]}, true
+	}
+	if m := awsAlias.FindStringSubmatch(s); m != nil {
+		return Ref{Table: aliasTable[m[1]], Name: m[2]}, true
+	}
+	return Ref{}, false
+}
 
 var aliasTable = map[string]string{
 	"context.authorizer":         Auth,
+	"context.identity":           Identity,
 	"method.request.header":      Headers,
 	"method.request.querystring": Query,
 	"method.request.path":        Path,
@@ -80,8 +101,8 @@ var aliasTable = map[string]string{
 // because that is how API Gateway parameter mappings are written.
 func Compile(src string) (*Template, error) {
 	t := &Template{src: src}
-	if m := awsAlias.FindStringSubmatch(src); m != nil {
-		t.parts = []part{{ref: &Ref{Table: aliasTable[m[1]], Name: m[2]}}}
+	if ref, ok := aliasRef(src); ok {
+		t.parts = []part{{ref: &ref}}
 		return t, nil
 	}
 	rest, off := src, 0
@@ -114,8 +135,8 @@ func Compile(src string) (*Template, error) {
 var refRe = regexp.MustCompile(`^request\.([A-Za-z]+)(?:\[([^\]]*)\])?$`)
 
 func parseRef(body string) (Ref, error) {
-	if m := awsAlias.FindStringSubmatch(body); m != nil {
-		return Ref{Table: aliasTable[m[1]], Name: m[2]}, nil
+	if ref, ok := aliasRef(body); ok {
+		return ref, nil
 	}
 	m := refRe.FindStringSubmatch(body)
 	if m == nil {
