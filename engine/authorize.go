@@ -434,30 +434,50 @@ func functionTarget(az *authorizer) string {
 	return ""
 }
 
-// checkScopes applies the route's ANY_OF policy to the decision's scopes.
+// scopeChecker is implemented by dialects whose route scopes answer in
+// their own way (an HTTP API JWT authorizer's 403 with WWW-Authenticate,
+// AWSH-J8; a Cognito authorizer's 401, AWS-U3). It is asked on every
+// request, with the route's scopes or none (want is nil).
+type scopeChecker interface {
+	CheckScopes(f *Flow, dec *Decision, want []string, st *trace.Stage) *Failure
+}
+
+// checkScopes applies the route's ANY_OF policy (or AWS's
+// authorizationScopes) to the decision's scopes.
 func (p *pipeline) checkScopes(st *trace.Stage) *Failure {
+	az := p.rt.auth
+	if sc, ok := az.dialect.(scopeChecker); ok {
+		return sc.CheckScopes(p.f, p.dec, p.rt.cfg.Scopes(), st)
+	}
 	if p.rt.authType != "ANY_OF" {
 		return nil
 	}
-	az := p.rt.auth
 	if az.spec.ScopeRule == "" {
 		st.Add("allowedScope", "ignored: "+az.cfg.Type+" authorizers return no scopes (validate warns)")
 		return nil
 	}
-	want := p.rt.cfg.Authorization.AllowedScope
+	want := p.rt.cfg.Scopes()
 	st.Add("allowedScope", strings.Join(want, " ")).Add("grantedScope", strings.Join(p.dec.Scopes, " "))
-	for _, w := range want {
-		for _, g := range p.dec.Scopes {
-			if w == g {
-				st.Add("scope", "granted "+w)
-				return nil
-			}
-		}
+	if w, ok := grantedScope(want, p.dec.Scopes); ok {
+		st.Add("scope", "granted "+w)
+		return nil
 	}
 	rule := az.spec.ScopeRule
 	st.Rule(rule)
 	st.Summary = fmt.Sprintf("authenticated as %q, but none of the allowed scopes %v was granted (granted: %v)", p.dec.Principal, want, p.dec.Scopes)
 	return p.g.platform.Forbidden(p.f, rule, fmt.Sprintf("none of the allowed scopes %v was granted (granted: %v)", want, p.dec.Scopes))
+}
+
+// grantedScope returns the first wanted scope that was granted.
+func grantedScope(want, granted []string) (string, bool) {
+	for _, w := range want {
+		for _, g := range granted {
+			if w == g {
+				return w, true
+			}
+		}
+	}
+	return "", false
 }
 
 // Calls returns how many times each authorizer's function was invoked.

@@ -422,6 +422,7 @@ func (d *awsREST) Interpret(f *Flow, res runtime.Result, invokeErr error, st *tr
 		var s string
 		_ = json.Unmarshal(raw, &s)
 		st.Add("usageIdentifierKey", s)
+		dec.UsageIdentifierKey = s // the API key, with apiKeySource AUTHORIZER (AWS-K2)
 	}
 	st.Rule("AWS-R5")
 	st.Summary = fmt.Sprintf("valid policy: principal %q, %d statement(s), %d context value(s)", dec.Principal, len(doc.Statements), len(dec.Context))

@@ -63,6 +63,7 @@ type gateway struct {
 	authorizers map[string]*authorizer
 	order       []string // authorizer names in file order
 	secrets     []string // the file's own secrets (ALL-2), for every trace
+	usage       *usage   // API keys and usage plans (AWS-K*)
 }
 
 // FunctionFactory builds the python / node / process runtimes; nil means
@@ -74,7 +75,7 @@ func compile(g *config.Gateway, clk clock.Clock, ff FunctionFactory) (*gateway, 
 	if !ok {
 		return nil, fmt.Errorf("unknown platform %q", g.Platform)
 	}
-	cg := &gateway{cfg: g, platform: pf(g), authorizers: map[string]*authorizer{}, secrets: g.Secrets()}
+	cg := &gateway{cfg: g, platform: pf(g), authorizers: map[string]*authorizer{}, secrets: g.Secrets(), usage: newUsage(g)}
 	for _, a := range g.Authorizers {
 		spec := SpecOf(a.Type)
 		if spec == nil {
@@ -150,6 +151,9 @@ func compileRoute(r *config.Route, tpl *route.Template, cg *gateway) (*compiledR
 	}
 	if r.Authorization != nil && r.Authorization.Type != "" {
 		cr.authType = r.Authorization.Type
+	}
+	if len(r.AuthorizationScopes) > 0 {
+		cr.authType = "ANY_OF" // AWS's spelling of the same policy
 	}
 	var err error
 	if cr.reqT, err = transform.Compile(r.RequestTransformations); err != nil {

@@ -68,6 +68,9 @@ type Decision struct {
 	Raw       json.RawMessage
 	// Expires bounds the cache lifetime when set (OCI expiresAt).
 	Expires time.Time
+	// UsageIdentifierKey is the API key a Lambda authorizer named for the
+	// usage plans (apiKeySource AUTHORIZER, AWS-K2).
+	UsageIdentifierKey string
 }
 
 // Policy is the part of a decision its dialect applies later. Each dialect

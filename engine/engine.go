@@ -249,7 +249,11 @@ type Flow struct {
 	// Scratch is space a dialect keeps between its own calls; nil until a
 	// dialect makes it. Memo and SetMemo keep a value or two without a map.
 	Scratch map[string]string
-	memo    [2]struct{ key, value string }
+	// Identity is $context.identity as far as the gateway filled it: the
+	// API key (AWS-K6), the IAM caller (AWS-S8). ${request.identity[NAME]}.
+	// nil until a stage fills it (SetIdentity).
+	Identity map[string]string
+	memo     [2]struct{ key, value string }
 	// text is the request's string arena (flowState.text): trace text
 	// built from parts costs no allocation of its own.
 	text *textArena
@@ -279,6 +283,14 @@ func (f *Flow) SetMemo(key, value string) {
 		f.Scratch = map[string]string{}
 	}
 	f.Scratch[key] = value
+}
+
+// SetIdentity fills a $context.identity field for this request.
+func (f *Flow) SetIdentity(key, value string) {
+	if f.Identity == nil {
+		f.Identity = map[string]string{}
+	}
+	f.Identity[key] = value
 }
 
 // Do runs one request through the gateway.
@@ -350,6 +362,9 @@ var stageTable = []stageDef{
 	// answer it got; it appears here for its place and its skip reason.
 	{name: trace.ResponseCheck, refused: authRefused},
 	{name: trace.Policy, run: (*pipeline).policy, refused: authRefused},
+	// AWS-K3: the API key and the usage plan after the authorizer.
+	{name: trace.APIKey, run: (*pipeline).apiKey, refused: refusedAt, applies: usesAPIKey},
+	{name: trace.UsagePlan, run: (*pipeline).usagePlan, refused: refusedAt, applies: usesAPIKey},
 	{name: trace.BackendAuthorizer, run: (*pipeline).backendAuthorizer, refused: refusedAt,
 		applies: func(p *pipeline) bool { return p.rt != nil && p.rt.backAuth != nil }},
 	{name: trace.RequestTransform, run: (*pipeline).requestTransform, refused: refusedAt},

@@ -34,7 +34,7 @@ type Spec struct {
 }
 
 // specs is every authorizer type, in the order documentation lists them.
-var specs = []*Spec{awsTokenSpec, awsRequestSpec, awsHTTPSpec, ociSpec, huaweiSpec, jwtSpec, forwardSpec}
+var specs = []*Spec{awsTokenSpec, awsRequestSpec, awsHTTPSpec, awsJWTSpec, cognitoSpec, awsIAMSpec, ociSpec, huaweiSpec, jwtSpec, forwardSpec}
 
 var specByType = func() map[string]*Spec {
 	m := make(map[string]*Spec, len(specs))

@@ -66,6 +66,15 @@ func (e env) Lookup(table, name string) (string, bool) {
 		return string(r.Body), len(r.Body) > 0
 	case expr.Cert:
 		return r.Cert, r.Cert != ""
+	case expr.Identity:
+		if name == "sourceIp" {
+			return r.SourceIP, r.SourceIP != ""
+		}
+		if name == "userAgent" {
+			return r.Header.Get("User-Agent"), r.Header.Get("User-Agent") != ""
+		}
+		v, ok := e.f.Identity[name]
+		return v, ok
 	}
 	return "", false
 }

@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strings"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/authlab/authlab/engine"
 	"github.com/authlab/authlab/engine/config"
+	"github.com/authlab/authlab/engine/sigv4"
 )
 
 // DefaultClock is where virtual time starts when a file gives no clock:
@@ -46,6 +48,30 @@ type RequestPlan struct {
 	Body     []byte
 	Host     string
 	SourceIP string
+	// SigV4 signs the request when the step runs (at the virtual clock).
+	SigV4 *SigV4Plan
+}
+
+// SigV4Plan is a resolved sigv4: the credentials and how to sign.
+type SigV4Plan struct {
+	Creds  sigv4.Credentials
+	Region string
+	Offset time.Duration
+	Host   string
+}
+
+// Sign signs req at now (plus the plan's offset).
+func (s *SigV4Plan) Sign(ctx context.Context, req *engine.Request, now time.Time) error {
+	host := req.Host
+	if s.Host != "" {
+		req.Host = s.Host
+	}
+	err := engine.SignWith(ctx, req, s.Creds, s.Region, now.Add(s.Offset))
+	if s.Host != "" {
+		req.Host = host
+		req.Header.Set("Host", host)
+	}
+	return err
 }
 
 // Build makes the engine request.

@@ -181,6 +181,13 @@ func step(ctx context.Context, e *engine.Engine, clk *clock.Virtual, p *StepPlan
 		st.Failures = []Failure{{Check: "request", Message: "request: " + err.Error()}}
 		return st
 	}
+	if sp := p.Request.SigV4; sp != nil {
+		if err := sp.Sign(ctx, req, clk.Now()); err != nil {
+			st.Status = Failed
+			st.Failures = []Failure{{Check: "request", Message: "signing: " + err.Error()}}
+			return st
+		}
+	}
 	start := time.Now()
 	st.Result = e.Do(ctx, req)
 	st.Duration = time.Since(start)

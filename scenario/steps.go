@@ -7,12 +7,14 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/goccy/go-yaml/ast"
 
 	"github.com/authlab/authlab/docs"
 	"github.com/authlab/authlab/engine/config"
 	"github.com/authlab/authlab/engine/route"
+	"github.com/authlab/authlab/engine/sigv4"
 )
 
 // ruleID is the shape of a rule id (docs/rules): AWS-C3, AWSH-R1, JWT-2.
@@ -104,6 +106,48 @@ func (l *loader) request(sc *scope, base string, r *Request) *RequestPlan {
 	if _, err := p.Build(); err != nil {
 		l.errf(base+".path", "request: %v", err)
 		return nil
+	}
+	if r.SigV4 != nil {
+		p.SigV4 = l.sigv4(sc, base+".sigv4", r.SigV4)
+	}
+	return p
+}
+
+// sigv4 resolves a step's signing: the credentials come from the gateway
+// file unless the step gives its own secret.
+func (l *loader) sigv4(sc *scope, base string, s *SigV4) *SigV4Plan {
+	keyID := l.render(sc, base+".accessKeyId", s.AccessKeyID)
+	p := &SigV4Plan{Creds: sigv4.Credentials{AccessKeyID: keyID, SecretAccessKey: l.render(sc, base+".secretAccessKey", s.SecretAccessKey)},
+		Region: l.render(sc, base+".region", s.Region), Host: l.render(sc, base+".host", s.Host)}
+	if l.gw != nil {
+		if c := l.gw.AWS.Credential(keyID); c != nil {
+			if p.Creds.SecretAccessKey == "" {
+				p.Creds.SecretAccessKey = c.Secret
+			}
+			p.Creds.SessionToken = c.SessionToken
+		} else if p.Creds.SecretAccessKey == "" {
+			var ids []string
+			for _, c := range l.gw.AWS.Credentials {
+				ids = append(ids, c.Name)
+			}
+			l.errf(base+".accessKeyId", "sigv4: no credentials %q in the gateway's aws.credentials%s (defined: %s); give secretAccessKey to sign with a key the gateway does not know", keyID, config.Suggest(keyID, ids), config.ListOrNone(ids))
+		}
+		if p.Region == "" {
+			p.Region = l.gw.AWS.Region
+		}
+	}
+	if p.Region == "" {
+		p.Region = config.DefaultRegion
+	}
+	if tok := l.render(sc, base+".sessionToken", s.SessionToken); tok != "" {
+		p.Creds.SessionToken = tok
+	}
+	if s.Offset != "" {
+		d, err := time.ParseDuration(strings.TrimSpace(s.Offset))
+		if err != nil {
+			l.errf(base+".offset", "sigv4 offset %q: expected a duration such as -6m or 10m", s.Offset)
+		}
+		p.Offset = d
 	}
 	return p
 }

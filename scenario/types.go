@@ -46,6 +46,18 @@ type Request struct {
 	Body     any                          `yaml:"body" doc:"The body: a string as is, a mapping or list as JSON." kind:"any"`
 	Host     string                       `yaml:"host" doc:"Host (default: the Host header, else localhost)."`
 	SourceIP string                       `yaml:"sourceIp" doc:"Client address (default 127.0.0.1)."`
+	SigV4    *SigV4                       `yaml:"sigv4" doc:"Sign the request with AWS SigV4 for execute-api (aws-iam authorizers, AWS-S1) with credentials of the gateway's aws.credentials, at the virtual clock."`
+}
+
+// SigV4 says how a step's request is signed. The request is signed when
+// the step runs, so the signature carries the virtual time of that step.
+type SigV4 struct {
+	AccessKeyID     string `yaml:"accessKeyId" doc:"An access key id of the gateway's aws.credentials." required:"true"`
+	SecretAccessKey string `yaml:"secretAccessKey" doc:"Sign with this secret instead of the gateway's (a mis-signed request, or an access key id the gateway does not know)."`
+	SessionToken    string `yaml:"sessionToken" doc:"Send this X-Amz-Security-Token instead of the credentials' own."`
+	Region          string `yaml:"region" doc:"Sign for this region instead of the gateway's aws.region."`
+	Offset          string `yaml:"offset" doc:"Sign as if the clock said now plus this (e.g. -6m: a signature older than API Gateway's 5 minutes, AWS-S6)."`
+	Host            string `yaml:"host" doc:"Sign for this host, then send the request to its own host (a signature over the wrong host)."`
 }
 
 // Expect lists what must hold of one request's result.

@@ -34,10 +34,19 @@ func LoadJWKS(ctx context.Context, ref string, timeout time.Duration) (*KeySet, 
 // /.well-known/openid-configuration works too. timeout bounds each request;
 // 0 = DefaultFetchTimeout.
 func FetchJWKS(ctx context.Context, url string, timeout time.Duration) (*KeySet, error) {
+	return FetchJWKSLimited(ctx, url, timeout, maxJWKSBytes)
+}
+
+// FetchJWKSLimited is FetchJWKS with a gateway's own size limit on each
+// answer (an HTTP API JWT authorizer takes at most 150000 bytes, AWSH-J4).
+func FetchJWKSLimited(ctx context.Context, url string, timeout time.Duration, maxBytes int) (*KeySet, error) {
 	if timeout <= 0 {
 		timeout = DefaultFetchTimeout
 	}
-	client := resty.New().SetTimeout(timeout).SetResponseBodyLimit(maxJWKSBytes)
+	if maxBytes <= 0 {
+		maxBytes = maxJWKSBytes
+	}
+	client := resty.New().SetTimeout(timeout).SetResponseBodyLimit(maxBytes)
 	body, err := fetch(ctx, client, url)
 	if err != nil {
 		return nil, err

@@ -24,6 +24,10 @@ const (
 	Authorizer    = "authorizer"
 	ResponseCheck = "response-check"
 	Policy        = "policy"
+	// APIKey and UsagePlan are recorded only on routes with apiKeyRequired
+	// (AWS-K1, AWS-K4, AWS-K5).
+	APIKey    = "api-key"
+	UsagePlan = "usage-plan"
 	// BackendAuthorizer is recorded only on routes that have one (HW-B1).
 	BackendAuthorizer = "backend-authorizer"
 	RequestTransform  = "request-transform"
@@ -34,10 +38,12 @@ const (
 
 // Stages lists every stage name in the order the pipeline runs them.
 var Stages = []string{Route, Identity, Cache, Authorizer, ResponseCheck, Policy,
-	BackendAuthorizer, RequestTransform, Backend, FailureResponse, ResponseTransform}
+	APIKey, UsagePlan, BackendAuthorizer, RequestTransform, Backend, FailureResponse, ResponseTransform}
 
 // Optional reports a stage recorded only on requests it applies to.
-func Optional(name string) bool { return name == BackendAuthorizer }
+func Optional(name string) bool {
+	return name == BackendAuthorizer || name == APIKey || name == UsagePlan
+}
 
 // Detail is one fact a stage recorded. Exactly one of Value or JSON is set.
 type Detail struct {
