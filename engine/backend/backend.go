@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -251,7 +252,9 @@ func (u *URL) Serve(ctx context.Context, req *Request) (*Response, error) {
 	if err != nil {
 		return nil, u.failed(timedOut.Load(), err, "")
 	}
-	out := resp.Header.Clone()
+	// The answer's header is ours to change: no copy.
+	upgrade := resp.Header.Get("Upgrade")
+	out := resp.Header
 	StripHopByHop(out)
 	if resp.StatusCode == http.StatusSwitchingProtocols {
 		// The upstream accepted the upgrade (WebSocket): the caller joins
@@ -263,7 +266,7 @@ func (u *URL) Serve(ctx context.Context, req *Request) (*Response, error) {
 			return nil, fmt.Errorf("%w: the upstream switched protocols unasked", ErrUnreachable)
 		}
 		out.Set("Connection", "Upgrade")
-		out.Set("Upgrade", resp.Header.Get("Upgrade"))
+		out.Set("Upgrade", upgrade)
 		cancel = nil
 		return &Response{Status: resp.StatusCode, Header: out, Stream: conn, Upgraded: true}, nil
 	}
@@ -273,7 +276,7 @@ func (u *URL) Serve(ctx context.Context, req *Request) (*Response, error) {
 		cancel = nil
 		out.Del("Content-Length")
 		if resp.ContentLength >= 0 {
-			out.Set("Content-Length", fmt.Sprint(resp.ContentLength))
+			out["Content-Length"] = []string{strconv.FormatInt(resp.ContentLength, 10)}
 		}
 		// Trailer is filled in as the body reaches its end.
 		return &Response{Status: resp.StatusCode, Header: out, Stream: body, Trailer: resp.Trailer}, nil
@@ -324,7 +327,8 @@ func (u *URL) outgoing(ctx context.Context, req *Request, stream bool) (*http.Re
 	if len(req.Body) > 0 {
 		body = bytes.NewReader(req.Body)
 	}
-	r, err := http.NewRequestWithContext(ctx, req.Method, u.base.String(), body)
+	// No URL to parse: the target is built from its parts just below.
+	r, err := http.NewRequestWithContext(ctx, req.Method, "", body)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrUnreachable, err)
 	}

@@ -53,12 +53,37 @@ func SecretName(name string) bool {
 		// (the Kelvin sign K is k): compare what ToLower makes.
 		name = strings.ToLower(name)
 	}
-	for _, w := range secretWords {
-		if containsFold(name, w) {
-			return true
+	// One pass over the name: at each byte, only the words that start
+	// with it are compared (every header of every request is checked).
+	for i := 0; i < len(name); i++ {
+		for _, w := range secretWordsByFirst[lower(name[i])] {
+			if hasFoldAt(name, i, w) {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// secretWordsByFirst indexes secretWords by their first byte.
+var secretWordsByFirst = func() (idx [256][]string) {
+	for _, w := range secretWords {
+		idx[w[0]] = append(idx[w[0]], w)
+	}
+	return idx
+}()
+
+// hasFoldAt reports whether s holds word (lower-case ASCII) at i, in any case.
+func hasFoldAt(s string, i int, word string) bool {
+	if len(s)-i < len(word) {
+		return false
+	}
+	for j := 0; j < len(word); j++ {
+		if lower(s[i+j]) != word[j] {
+			return false
+		}
+	}
+	return true
 }
 
 func isASCII(s string) bool {
@@ -68,26 +93,6 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
-}
-
-// containsFold reports whether s holds word (lower-case ASCII) in any
-// case, as strings.Contains(strings.ToLower(s), word) does for ASCII
-// words, without making the lower-case copy: every request's headers are
-// checked.
-func containsFold(s, word string) bool {
-	for i := 0; i+len(word) <= len(s); i++ {
-		if lower(s[i]) != word[0] {
-			continue
-		}
-		j := 1
-		for j < len(word) && lower(s[i+j]) == word[j] {
-			j++
-		}
-		if j == len(word) {
-			return true
-		}
-	}
-	return false
 }
 
 // asciiEqualFold reports whether s lower-cased is word (lower-case ASCII).

@@ -152,3 +152,20 @@ func TestCoreIsInEveryForm(t *testing.T) {
 		}
 	}
 }
+
+// SecretName compares without lower-casing copies; it must say what the
+// plain definition says.
+func TestSecretNameAsDefined(t *testing.T) {
+	names := []string{"Authorization", "X-API-KEY", "x-api-key", "Cookie", "Set-Cookie", "X-Request-Id", "Accept",
+		"SESSIONID", "my_Token", "tok", "JWT", "x-amz-security-TOKEN", "Passport", "credentials", "sig", "Content-Type",
+		"\u212Aey", "ſecret", "Tö\u212Aen", "", "k", "authorisation", "X-Jw", "ke", "passwd"}
+	for _, n := range names {
+		want := false
+		for _, w := range secretWords {
+			want = want || strings.Contains(strings.ToLower(n), w)
+		}
+		if got := SecretName(n); got != want {
+			t.Errorf("SecretName(%q) = %v, want %v", n, got, want)
+		}
+	}
+}

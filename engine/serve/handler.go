@@ -88,31 +88,45 @@ func (h *handler) toEngine(w http.ResponseWriter, r *http.Request) (*engine.Requ
 	// A malformed query keeps the pairs that parse, as gateways do.
 	query, _ := url.ParseQuery(rawQuery)
 	req := &engine.Request{
-		Method: r.Method, Path: r.URL.Path, RawPath: rawPath, RawQuery: rawQuery, Query: query, Header: http.Header{},
-		Body: body, Host: r.Host, SourceIP: clientIP(r.RemoteAddr), Names: map[string]string{},
+		Method: r.Method, Path: r.URL.Path, RawPath: rawPath, RawQuery: rawQuery, Query: query,
+		Body: body, Host: r.Host, SourceIP: clientIP(r.RemoteAddr),
+		// The scanner's names are canonical name → first spelling on the
+		// wire, what Request.Names holds: handed over as they are.
+		Names: sentNames(r),
 	}
 	if len(r.Trailer) > 0 {
 		// complete now that the body has been read to its end
 		req.Trailer = r.Trailer.Clone()
 	}
-	sent := sentNames(r)
-	spell := func(canonical string) string {
-		if n, ok := sent[canonical]; ok {
-			return n
-		}
-		return canonical
+	req.Header = copyHeader(r)
+	return req, nil
+}
+
+// copyHeader is the request's header for the engine, Host included: net/http
+// moves Host out of the header map, and gateways keep it (the REQUEST
+// event's headers, requestContext.domainName). Its names are canonical
+// already; the values share one allocation.
+func copyHeader(r *http.Request) http.Header {
+	n := 0
+	for _, vs := range r.Header {
+		n += len(vs)
 	}
+	h := make(http.Header, len(r.Header)+1)
+	vals := make([]string, 0, n+1)
 	if r.Host != "" {
-		// net/http moves Host out of the header map; gateways keep it
-		// (the REQUEST event's headers, requestContext.domainName).
-		req.AddHeader(spell("Host"), r.Host)
+		vals = append(vals, r.Host)
+		h["Host"] = vals[0:1:1]
 	}
 	for k, vs := range r.Header {
-		for _, v := range vs {
-			req.AddHeader(spell(k), v)
+		start := len(vals)
+		vals = append(vals, vs...)
+		if prior, ok := h[k]; ok { // a Host header net/http left in place
+			h[k] = append(prior[:len(prior):len(prior)], vs...)
+			continue
 		}
+		h[k] = vals[start:len(vals):len(vals)]
 	}
-	return req, nil
+	return h
 }
 
 // requestTarget is the path and query exactly as the client wrote them on

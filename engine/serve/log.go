@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -21,8 +22,7 @@ import (
 // messages, so stdout stays pure JSON for jq), and optionally a file per
 // request in the trace folder.
 type requestLog struct {
-	w        io.Writer
-	mu       sync.Mutex // one request's line is never interleaved with another's
+	out      batch // one request's line is never interleaved with another's
 	json     bool
 	reveal   bool
 	traceDir string
@@ -35,7 +35,7 @@ func newRequestLog(w io.Writer, asJSON, reveal bool, traceDir string) (*requestL
 			return nil, &Error{Usage: true, Err: fmt.Errorf("--trace-dir: %v", err)}
 		}
 	}
-	return &requestLog{w: w, json: asJSON, reveal: reveal, traceDir: traceDir}, nil
+	return &requestLog{out: batch{w: w}, json: asJSON, reveal: reveal, traceDir: traceDir}, nil
 }
 
 // serveDoc is a result's JSON line: the trace document of fire --json, plus
@@ -62,37 +62,61 @@ func (l *requestLog) result(res *engine.Result, took time.Duration, copyErr erro
 	// One line per request: the path, headers and answers in it come from
 	// clients and functions, so secrets are abbreviated and control
 	// characters escaped (a %0a in a path must not forge a second line).
+	// It is put together in a pooled buffer without fmt, and written in one
+	// write (see batch).
 	red := report.ForResult(res, l.reveal)
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s %s → %d  %s", time.Now().Format("15:04:05.000"), red.Line(res.Request.Method),
-		red.Line(res.Request.Target()), res.Response.Status, shortDuration(took))
+	bp := lineBuffers.Get().(*[]byte)
+	b := time.Now().AppendFormat((*bp)[:0], "15:04:05.000")
+	b = append(b, ' ')
+	b = append(b, red.Line(res.Request.Method)...)
+	b = append(b, ' ')
+	b = append(b, red.Line(res.Request.Target())...)
+	b = append(b, " → "...)
+	b = strconv.AppendInt(b, int64(res.Response.Status), 10)
+	b = append(b, "  "...)
+	b = appendShortDuration(b, took)
 	switch {
 	case res.Route == "":
-		b.WriteString("  no route")
+		b = append(b, "  no route"...)
 	case res.Authorizer == "":
-		b.WriteString("  no authorizer")
+		b = append(b, "  no authorizer"...)
 	default:
-		fmt.Fprintf(&b, "  %s %s", red.Line(res.Authorizer), res.Outcome)
+		b = append(b, "  "...)
+		b = append(b, red.Line(res.Authorizer)...)
+		b = append(b, ' ')
+		b = append(b, res.Outcome...)
 	}
 	if res.Principal != "" {
-		fmt.Fprintf(&b, "  principal %s", red.Line(res.Principal))
+		b = append(b, "  principal "...)
+		b = append(b, red.Line(res.Principal)...)
 	}
-	fmt.Fprintf(&b, "  req %s", shortID(res.Trace.RequestID))
+	b = append(b, "  req "...)
+	b = append(b, shortID(res.Trace.RequestID)...)
 	for _, s := range res.Trace.Stages {
 		if s.Status == trace.Fail {
-			fmt.Fprintf(&b, "\n    ✗ %s: %s", s.Name, red.Line(s.Summary))
+			b = append(b, "\n    ✗ "...)
+			b = append(b, s.Name...)
+			b = append(b, ": "...)
+			b = append(b, red.Line(s.Summary)...)
 			if len(s.Rules) > 0 {
-				fmt.Fprintf(&b, "  [%s]", strings.Join(s.Rules, " "))
+				b = append(b, "  ["...)
+				b = append(b, strings.Join(s.Rules, " ")...)
+				b = append(b, ']')
 			}
 			break
 		}
 	}
 	if copyErr != nil {
-		fmt.Fprintf(&b, "\n    ✗ answer not delivered: %s", red.Line(copyErr.Error()))
+		b = append(b, "\n    ✗ answer not delivered: "...)
+		b = append(b, red.Line(copyErr.Error())...)
 	}
-	b.WriteByte('\n')
-	l.writeText(b.String())
+	b = append(b, '\n')
+	l.out.write(b)
+	*bp = b
+	lineBuffers.Put(bp)
 }
+
+var lineBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
 
 // refusedDoc is the JSON line of a request refused before the gateway ran.
 type refusedDoc struct {
@@ -119,9 +143,7 @@ func (l *requestLog) refused(r *http.Request, f *refusal, took time.Duration) {
 }
 
 func (l *requestLog) writeText(s string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	_, _ = fmt.Fprint(l.w, s)
+	l.out.write([]byte(s))
 }
 
 func (l *requestLog) writeJSON(v any) {
@@ -131,12 +153,49 @@ func (l *requestLog) writeJSON(v any) {
 		return
 	}
 	b = append(b, '\n')
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	// Contract §1: serve's trace lines go to stderr, --json ones too; a JSON
 	// line always starts with "{", so `2>&1 | grep '^{' | jq` separates them
 	// from the startup and reload notices.
-	_, _ = l.w.Write(b)
+	l.out.write(b)
+}
+
+// batch writes each request's lines whole, in order, and under load many
+// requests' lines in one write: a request whose line comes while another
+// is being written adds it to the next write and goes on, where each used
+// to wait for the lock and write on its own. Whoever writes carries on
+// until nothing is left, so no line waits for a later request; with one
+// request at a time, each line is written before its request ends, as
+// before.
+type batch struct {
+	w       io.Writer
+	mu      sync.Mutex
+	pending []byte
+	spare   []byte
+	writing bool
+}
+
+func (b *batch) write(p []byte) {
+	b.mu.Lock()
+	b.pending = append(b.pending, p...)
+	if b.writing {
+		b.mu.Unlock()
+		return
+	}
+	b.writing = true
+	for len(b.pending) > 0 {
+		out := b.pending
+		b.pending = b.spare[:0]
+		b.mu.Unlock()
+		_, _ = b.w.Write(out)
+		b.mu.Lock()
+		if cap(out) <= 64<<10 {
+			b.spare = out[:0]
+		} else {
+			b.spare = nil // a burst's buffer is not kept
+		}
+	}
+	b.writing = false
+	b.mu.Unlock()
 }
 
 // keep writes the full trace to the trace folder, named so that a listing
@@ -166,11 +225,16 @@ func shortID(id string) string {
 }
 
 func shortDuration(d time.Duration) string {
+	return string(appendShortDuration(nil, d))
+}
+
+// appendShortDuration writes 850µs, 12.3ms or 1.234s.
+func appendShortDuration(b []byte, d time.Duration) []byte {
 	switch {
 	case d < time.Millisecond:
-		return fmt.Sprintf("%dµs", d.Microseconds())
+		return append(strconv.AppendInt(b, d.Microseconds(), 10), "µs"...)
 	case d < time.Second:
-		return fmt.Sprintf("%.1fms", float64(d)/float64(time.Millisecond))
+		return append(strconv.AppendFloat(b, float64(d)/float64(time.Millisecond), 'f', 1, 64), "ms"...)
 	}
-	return d.Round(time.Millisecond).String()
+	return append(b, d.Round(time.Millisecond).String()...)
 }
