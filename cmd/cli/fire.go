@@ -23,6 +23,7 @@ type FireOptions struct {
 	Headers []string
 	Data    string
 	Token   string
+	SigV4   string // an access key id of aws.credentials
 	Then    []string
 	JSON    bool
 	Reveal  bool
@@ -52,6 +53,9 @@ Secrets (tokens, Authorization and API-key values) are abbreviated unless
   # a named token of the gateway file (tokens: alice: {key: keys/rsa.pem, claims: ..., expiresIn: 15m})
   authlab fire -g authlab.yaml GET /orders/42 --token alice
 
+  # an AWS_IAM method: sign the request with credentials of the gateway file
+  authlab fire -g fixtures/gateways/aws-iam.yaml GET /orders/42 --sigv4 AKIAALICEEXAMPLE0001
+
   # your gateway, a body from a file, JSON output for jq
   authlab fire -g authlab.yaml POST /orders -d @order.json --token "$JWT" --json | jq .response.status`,
 		Args: func(c *cobra.Command, args []string) error {
@@ -69,6 +73,7 @@ Secrets (tokens, Authorization and API-key values) are abbreviated unless
 	c.Flags().StringArrayVarP(&o.Headers, "header", "H", nil, "request header 'Name: value' (repeatable)")
 	c.Flags().StringVarP(&o.Data, "data", "d", "", "request body; @FILE reads a file, - reads stdin")
 	c.Flags().StringVar(&o.Token, "token", "", "send TOKEN where the route's authorizer reads it (default 'Authorization: Bearer TOKEN'); NAME mints the gateway file's named token (tokens:) now")
+	c.Flags().StringVar(&o.SigV4, "sigv4", "", "sign the request with AWS SigV4 (execute-api, the gateway's aws.region) as access key id KEYID of the gateway's aws.credentials, for aws-iam authorizers (AWS-S1)")
 	c.Flags().StringArrayVar(&o.Then, "then", nil, "fire another request 'METHOD PATH' afterwards on the same engine and cache (repeatable)")
 	c.Flags().BoolVar(&o.JSON, "json", false, "print the result as JSON")
 	c.Flags().BoolVar(&o.Reveal, "reveal", false, "show tokens and identity values in full")
@@ -150,6 +155,12 @@ func runFire(ctx context.Context, o *FireOptions) error {
 	for i, req := range reqs {
 		if tok != "" {
 			putToken(e, req, tok)
+		}
+		if o.SigV4 != "" {
+			// Signed last, over the request as sent, at the engine's time.
+			if err := engine.SignRequest(ctx, g, req, o.SigV4, e.Clock().Now()); err != nil {
+				return usageError("--sigv4: %v", err)
+			}
 		}
 		res := e.Do(ctx, req)
 		if o.JSON {

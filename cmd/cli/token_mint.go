@@ -39,6 +39,10 @@ type tokenMintOptions struct {
 	Typ        string
 	TypSet     bool // --typ was given, even empty (which drops typ)
 	UnsafeNone bool
+	Preset     string // cognito-id | cognito-access
+	UserPool   string
+	ClientID   string
+	Username   string
 
 	Ctx   context.Context
 	Clock func() time.Time // wall clock; tests fix it
@@ -78,6 +82,11 @@ roles=["a","b"]), else strings; quote to force a string: id='"123"'.`,
   # reproducible: a fixed clock and jti
   authlab token mint --key fixtures/keys/ed25519.pem --now 2026-01-01T00:00:00Z --jti t1
 
+  # a Cognito access token for the cognito fixture's pool (sub, iss, client_id,
+  # token_use, scope, auth_time, username as Cognito writes them)
+  authlab token mint --preset cognito-access --user-pool eu-west-1_Example1 --client-id 7abc1example2client3id \
+    --key fixtures/keys/rsa.pem --username alice --scope "orders/read"
+
   # claims from a file, and an unsigned token to test that authorizers refuse it
   authlab token mint --claims claims.json --alg none --unsafe-none`,
 		Args: cobra.NoArgs,
@@ -105,6 +114,10 @@ roles=["a","b"]), else strings; quote to force a string: id='"123"'.`,
 	f.StringArrayVar(&opts.Headers, "header", nil, "extra JOSE header member k=v (repeat)")
 	f.StringVar(&opts.Typ, "typ", "JWT", `typ header; "" drops it`)
 	f.BoolVar(&opts.UnsafeNone, "unsafe-none", false, `allow --alg none (an unsigned token, to test that authorizers refuse it)`)
+	f.StringVar(&opts.Preset, "preset", "", "start from the claims an identity provider writes: "+strings.Join(jose.Presets, ", ")+" (needs --user-pool and --client-id; the flags above override)")
+	f.StringVar(&opts.UserPool, "user-pool", "", "--preset cognito-*: the user pool id, REGION_ID (eu-west-1_AbCdEf123), which makes iss")
+	f.StringVar(&opts.ClientID, "client-id", "", "--preset cognito-*: the app client id (aud of an ID token, client_id of an access token)")
+	f.StringVar(&opts.Username, "username", "", "--preset cognito-*: cognito:username / username (default user); sub is derived from it")
 	return cmd
 }
 
@@ -170,7 +183,15 @@ func runTokenMint(opts *tokenMintOptions) error {
 	// The flags describe the token as an entry of a gateway's or a
 	// scenario's tokens: does, and it is signed the same way; absolute
 	// times, the jti and typ are what only the command line says.
-	spec := config.TokenSpec{Alg: alg, KID: opts.KID, Header: header, Claims: claims}
+	spec := config.TokenSpec{Alg: alg, KID: opts.KID, Header: header, Claims: claims,
+		Preset: opts.Preset, UserPool: opts.UserPool, ClientID: opts.ClientID, Username: opts.Username}
+	if opts.Preset != "" && spec.KID == "" && key != nil && key.KID == "" {
+		// Cognito tokens always name their key; keygen's JWKS names it by
+		// its thumbprint, so the token matches that JWKS.
+		if tp, err := key.Thumbprint(); err == nil {
+			spec.KID = tp
+		}
+	}
 	tok, err := spec.MintWith(key, now, func(mo *jose.MintOptions) {
 		mo.AllowNone = opts.UnsafeNone
 		mo.JTI, mo.Rand = opts.JTI, opts.Rand
@@ -191,6 +212,10 @@ func runTokenMint(opts *tokenMintOptions) error {
 		var km *jose.KeyMismatchError
 		if errors.As(err, &km) || errors.Is(err, jose.ErrNoKey) || errors.Is(err, jose.ErrNoneNotAllowed) {
 			return &ExitError{Code: ExitUsage, Err: err}
+		}
+		var te *config.TokenError
+		if errors.As(err, &te) && te.Field == "preset" {
+			return usageError("--preset: %v", te.Err)
 		}
 		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("minting: %w", err)}
 	}

@@ -27,6 +27,10 @@ type TokenSpec struct {
 	Claims     map[string]any `yaml:"claims" doc:"The claims; iat is the time of minting unless given here." kind:"any"`
 	ExpiresIn  *Duration      `yaml:"expiresIn" doc:"exp = the time of minting + this (e.g. 15m): fire and the TUI mint at the current time, a scenario at its clock's start."`
 	NotBefore  *Duration      `yaml:"notBefore" doc:"nbf = the time of minting + this."`
+	Preset     string         `yaml:"preset" doc:"Start from the claims an identity provider writes: cognito-id (sub, iss, aud, token_use id, auth_time, cognito:username) or cognito-access (client_id, token_use access, scope, username instead); claims given here win." enum:"cognito-id,cognito-access"`
+	UserPool   string         `yaml:"userPool" doc:"preset: the Cognito user pool id, REGION_ID (eu-west-1_AbCdEf123), which makes iss."`
+	ClientID   string         `yaml:"clientId" doc:"preset: the app client id (aud of an ID token, client_id of an access token)."`
+	Username   string         `yaml:"username" doc:"preset: cognito:username / username (default user); sub is derived from it."`
 }
 
 // TokenError is a token that cannot be minted. Field is the key the
@@ -130,8 +134,19 @@ func (t *TokenSpec) Mint(dir string, now time.Time, tune func(*jose.MintOptions)
 // MintWith signs the token with key at now: iat is now (unless the claims
 // give it), exp now + expiresIn, nbf now + notBefore.
 func (t *TokenSpec) MintWith(key *jose.Key, now time.Time, tune func(*jose.MintOptions)) (string, error) {
+	claims := t.Claims
+	if t.Preset != "" {
+		base, err := jose.PresetClaims(t.Preset, jose.PresetOptions{UserPool: t.UserPool, ClientID: t.ClientID, Username: t.Username, Now: now})
+		if err != nil {
+			return "", &TokenError{Name: t.Name, Field: "preset", Err: err}
+		}
+		for k, v := range t.Claims {
+			base[k] = v
+		}
+		claims = base
+	}
 	mo := jose.MintOptions{Alg: t.Alg, Key: key, AllowNone: strings.EqualFold(t.Alg, jose.AlgNone),
-		KID: t.KID, Header: t.Header, Claims: t.Claims, Now: now}
+		KID: t.KID, Header: t.Header, Claims: claims, Now: now}
 	if t.ExpiresIn != nil {
 		mo.ExpiresIn = t.ExpiresIn.Duration
 	}
