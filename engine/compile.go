@@ -62,6 +62,7 @@ type gateway struct {
 	routes      []*compiledRoute // most specific first
 	authorizers map[string]*authorizer
 	order       []string // authorizer names in file order
+	routeList   []string // "GET,PUT /orders/{id}", in file order, for a route miss
 	secrets     []string // the file's own secrets (ALL-2), for every trace
 	usage       *usage   // API keys and usage plans (AWS-K*)
 }
@@ -76,6 +77,9 @@ func compile(g *config.Gateway, clk clock.Clock, ff FunctionFactory) (*gateway, 
 		return nil, fmt.Errorf("unknown platform %q", g.Platform)
 	}
 	cg := &gateway{cfg: g, platform: pf(g), authorizers: map[string]*authorizer{}, secrets: g.Secrets(), usage: newUsage(g)}
+	for _, r := range g.Routes {
+		cg.routeList = append(cg.routeList, methodsOf(r)+" "+r.Path)
+	}
 	for _, a := range g.Authorizers {
 		spec := SpecOf(a.Type)
 		if spec == nil {

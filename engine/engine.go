@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -530,8 +531,21 @@ func (p *pipeline) route() {
 	fl := p.g.platform.NoRoute(p.f)
 	if pathOnly != nil {
 		fl.Reason = fmt.Sprintf("%s %s: route %s exists but does not allow %s (methods %s)", req.Method, req.Path, pathOnly.tpl.Src, req.Method, methodsOf(pathOnly.cfg))
+	} else if len(p.g.routeList) > 0 {
+		// A typo in a path, or the wrong gateway file: say what exists.
+		fl.Reason += "; the gateway has " + routesText(p.g.routeList)
+		st.Add("routes", strings.Join(p.g.routeList, "\n"))
 	}
 	p.failed(st, fl)
+}
+
+// routesText lists the first routes of a gateway, and how many more.
+func routesText(routes []string) string {
+	const shown = 6
+	if len(routes) <= shown {
+		return strings.Join(routes, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(routes[:shown], ", "), len(routes)-shown)
 }
 
 // badPath refuses a request whose path routing and the backend could read

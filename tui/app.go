@@ -120,6 +120,9 @@ func New(o Options) *Model {
 		m.show(e)
 	}
 	m.syncFocus()
+	if o.Notice != "" {
+		c.status(levelWarn, "%s", o.Notice)
+	}
 	return m
 }
 

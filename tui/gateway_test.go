@@ -221,3 +221,14 @@ func childPIDs(t *testing.T) []string {
 	}
 	return out
 }
+
+// TestDemoNotice: run without a gateway file, the TUI says it runs the
+// embedded demo, as fire and serve say on stderr.
+func TestDemoNotice(t *testing.T) {
+	o := testOptions(t)
+	o.Notice = "no ./authlab.yaml: running the embedded demo gateway"
+	r := start(t, o, 110, 32)
+	if s := r.screen(func(m *Model) bool { return m.status != "" }); !strings.Contains(s, o.Notice) {
+		t.Errorf("the status bar does not say it runs the demo:\n%s", s)
+	}
+}

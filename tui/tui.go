@@ -26,8 +26,11 @@ type Options struct {
 	// Gateway is the gateway file; "" runs the embedded demo. The caller
 	// applies the -g / ./authlab.yaml / demo rule (cmd/cli).
 	Gateway string
-	In      io.Reader
-	Out     io.Writer
+	// Notice, when set, is shown in the status bar as the TUI opens: why
+	// it runs the embedded demo.
+	Notice string
+	In     io.Reader
+	Out    io.Writer
 	// NoColor drops colours (NO_COLOR); styles keep bold and reverse.
 	NoColor bool
 	// Start is where the virtual clock starts; zero means now.

@@ -180,6 +180,18 @@ func e2eDir(t *testing.T) string {
 	return d
 }
 
+// exitCodeOf is the exit status of a finished command's error.
+func exitCodeOf(err error) int {
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode()
+	}
+	if err != nil {
+		return -1
+	}
+	return 0
+}
+
 // emptyDir has no authlab.yaml, so commands fall back to the embedded demo.
 func emptyDir(t *testing.T) string { return t.TempDir() }
 
@@ -461,6 +473,71 @@ func TestFireDemo(t *testing.T) {
 			t.Errorf("--reveal still abbreviates:\n%s", shown.stdout)
 		}
 		golden(t, "fire_demo_reveal", shown)
+	})
+
+	t.Run("the demo says so, on stderr and in --json", func(t *testing.T) {
+		// A user whose file is gateway.yaml would otherwise get the
+		// demo's puzzling 403 for their own route.
+		d := emptyDir(t)
+		copyFile(t, filepath.Join(e2eDir(t), "valid.yaml"), filepath.Join(d, "gateway.yaml"))
+		r := run(t, d, "", "fire", "GET", "/orders/42")
+		r.wantCode(t, 0)
+		want := "authlab: note: no ./authlab.yaml (nor ./authlab.yml or $AUTHLAB_GATEWAY): running the embedded demo gateway; for gateway.yaml pass -g gateway.yaml\n"
+		if r.stderr != want {
+			t.Errorf("stderr %q, want %q", r.stderr, want)
+		}
+		j := run(t, d, "", "fire", "GET", "/orders/42", "--json")
+		var doc struct {
+			Gateway struct {
+				File   string `json:"file"`
+				Demo   bool   `json:"demo"`
+				Notice string `json:"notice"`
+			} `json:"gateway"`
+		}
+		if err := json.Unmarshal([]byte(j.stdout), &doc); err != nil {
+			t.Fatal(err)
+		}
+		if !doc.Gateway.Demo || doc.Gateway.File != "<demo>/authlab.yaml" || !strings.Contains(doc.Gateway.Notice, "pass -g gateway.yaml") {
+			t.Errorf("--json gateway = %+v", doc.Gateway)
+		}
+		// With a file of one's own, neither.
+		own := run(t, d, "", "fire", "-g", "gateway.yaml", "GET", "/health", "--json")
+		if own.stderr != "" || strings.Contains(own.stdout, `"gateway"`) {
+			t.Errorf("-g gateway.yaml: stderr %q, stdout mentions the gateway:\n%s", own.stderr, own.stdout)
+		}
+	})
+
+	t.Run("authlab.yml and AUTHLAB_GATEWAY are read", func(t *testing.T) {
+		d := emptyDir(t)
+		copyFile(t, filepath.Join(e2eDir(t), "valid.yaml"), filepath.Join(d, "authlab.yml"))
+		r := run(t, d, "", "fire", "GET", "/orders/42", "--token", "good")
+		r.wantCode(t, 0)
+		if !strings.Contains(r.stdout, "→  201 Created") || r.stderr != "" {
+			t.Errorf("did not use ./authlab.yml:\nstdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+		}
+		d2 := emptyDir(t)
+		copyFile(t, filepath.Join(e2eDir(t), "valid.yaml"), filepath.Join(d2, "mine.yaml"))
+		cmd := exec.Command(binary, "fire", "GET", "/orders/42", "--token", "good")
+		cmd.Dir, cmd.Env = d2, append(childEnv(), "AUTHLAB_GATEWAY=mine.yaml")
+		out, err := cmd.CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "→  201 Created") || strings.Contains(string(out), "demo") {
+			t.Errorf("AUTHLAB_GATEWAY=mine.yaml: %v\n%s", err, out)
+		}
+		cmd = exec.Command(binary, "fire", "GET", "/orders/42")
+		cmd.Dir, cmd.Env = d2, append(childEnv(), "AUTHLAB_GATEWAY=gone.yaml")
+		out, err = cmd.CombinedOutput()
+		if code := exitCodeOf(err); code != 2 || string(out) != "authlab: AUTHLAB_GATEWAY=gone.yaml: no such file\n" {
+			t.Errorf("AUTHLAB_GATEWAY=gone.yaml: exit %d\n%s", code, out)
+		}
+	})
+
+	t.Run("a route miss lists the routes", func(t *testing.T) {
+		r := run(t, emptyDir(t), "", "fire", "GET", "/order/42", "--brief")
+		r.wantCode(t, 0)
+		want := "no route matches GET /order/42; the gateway has GET /health, GET,PUT /orders/{id}, GET /users/{id}, GET /reports/{key+}  [AWS-R7]"
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
+		}
 	})
 
 	t.Run("authlab.yaml in the folder wins over the demo", func(t *testing.T) {

@@ -113,22 +113,9 @@ func runFire(ctx context.Context, o *FireOptions) error {
 	if err != nil {
 		return err
 	}
-	g, err := loadGateway(o.IO, o.Gateway)
-	if err != nil {
-		return err
-	}
+	// The requests are checked before the gateway is loaded: a typo in
+	// them is reported alone, not after a note about the gateway.
 	headers := append([]string(nil), o.Headers...)
-	tok := o.Token
-	if tok != "" && g.Token(tok) != nil {
-		// A named token of the gateway file, minted now so it is fresh.
-		now := time.Now()
-		if o.Engine.Clock != nil {
-			now = o.Engine.Clock.Now()
-		}
-		if tok, err = g.MintToken(o.Token, now); err != nil {
-			return usageError("%v", err)
-		}
-	}
 	type call struct{ method, path string }
 	calls := []call{{o.Method, o.Path}}
 	for _, t := range o.Then {
@@ -145,6 +132,21 @@ func runFire(ctx context.Context, o *FireOptions) error {
 			return usageError("%v", err)
 		}
 		reqs = append(reqs, req)
+	}
+	g, choice, err := loadGateway(o.IO, o.Gateway)
+	if err != nil {
+		return err
+	}
+	tok := o.Token
+	if tok != "" && g.Token(tok) != nil {
+		// A named token of the gateway file, minted now so it is fresh.
+		now := time.Now()
+		if o.Engine.Clock != nil {
+			now = o.Engine.Clock.Now()
+		}
+		if tok, err = g.MintToken(o.Token, now); err != nil {
+			return usageError("%v", err)
+		}
 	}
 	e, err := newEngine(g, o.Engine)
 	if err != nil {
@@ -164,7 +166,13 @@ func runFire(ctx context.Context, o *FireOptions) error {
 		}
 		res := e.Do(ctx, req)
 		if o.JSON {
-			docs = append(docs, report.NewDoc(res, o.Reveal))
+			d := report.NewDoc(res, o.Reveal)
+			if choice.Demo {
+				// Said in the document too: a script reading only stdout
+				// must not take the demo's answers for its gateway's.
+				d.Gateway = &report.GatewayDoc{File: g.File, Demo: true, Notice: choice.Notice}
+			}
+			docs = append(docs, d)
 			continue
 		}
 		if i > 0 {

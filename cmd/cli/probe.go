@@ -107,7 +107,7 @@ func runProbe(ctx context.Context, o *ProbeOptions) error {
 	if _, err := engine.NewRequest(o.Method, o.Path, o.Headers, body); err != nil {
 		return usageError("%v", err)
 	}
-	g, err := loadGateway(o.IO, o.Gateway)
+	g, _, err := loadGateway(o.IO, o.Gateway)
 	if err != nil {
 		return err
 	}

@@ -137,7 +137,7 @@ func runServe(ctx context.Context, o *ServeOptions) error {
 	if err := o.check(); err != nil {
 		return err
 	}
-	g, err := loadGateway(o.IO, o.Gateway)
+	g, _, err := loadGateway(o.IO, o.Gateway)
 	if err != nil {
 		return err
 	}

@@ -1,16 +1,14 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
-	"github.com/authlab/authlab/engine/report"
 	"io"
-	"io/fs"
 	"os"
 
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
 
+	"github.com/authlab/authlab/engine/report"
 	"github.com/authlab/authlab/tui"
 )
 
@@ -29,13 +27,14 @@ func newTUICmd(io *IO) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "tui",
 		Short: "Debug auth flows interactively: routes, request composer, trace inspector, tokens, cache and clock",
-		Long: `tui opens the terminal UI on the gateway file (-g, else ./authlab.yaml, else
-the embedded demo). Compose a request, fire it and read every stage of its
-trace; mint and decode tokens; watch the authorizer caches against a virtual
-clock (+ moves it 5 minutes); compare two requests; save the history as a
-scenario for 'authlab run'. The gateway file and its handlers are watched and
-reloaded on save. 'authlab' with no command does the same.`,
-		Example: `  authlab                       # ./authlab.yaml, else the demo
+		Long: `tui opens the terminal UI on the gateway file (-g, else $AUTHLAB_GATEWAY,
+else ./authlab.yaml or ./authlab.yml, else the embedded demo, which the status
+bar then says). Compose a request, fire it and read every stage of its trace;
+mint and decode tokens; watch the authorizer caches against a virtual clock
+(+ moves it 5 minutes); compare two requests; save the history as a scenario
+for 'authlab run'. The gateway file and its handlers are watched and reloaded
+on save. 'authlab' with no command does the same.`,
+		Example: `  authlab                       # ./authlab.yaml or ./authlab.yml, else the demo
   authlab tui -g gateways/orders.yaml
   authlab tui --traces traces/   # inspect what 'serve --trace-dir traces' kept`,
 		Args: cobra.NoArgs,
@@ -53,7 +52,7 @@ func runTUI(o *TUIOptions) error {
 		fmt.Fprintln(o.IO.Err, "authlab: the TUI needs a terminal; try 'authlab demo' or 'authlab fire ...'")
 		return &ExitError{Code: ExitUsage, Silent: true}
 	}
-	path, err := tuiGateway(o.Gateway)
+	ch, err := tuiGateway(o.IO, o.Gateway)
 	if err != nil {
 		return err
 	}
@@ -65,28 +64,27 @@ func runTUI(o *TUIOptions) error {
 	if run == nil {
 		run = tui.Run
 	}
-	return run(tui.Options{Gateway: path, In: o.IO.In, Out: o.IO.Out, NoColor: o.IO.Getenv("NO_COLOR") != "", Traces: kept})
+	if ch.Demo {
+		// Also on stderr, where it stays after the TUI closes.
+		fmt.Fprintln(o.IO.Err, "authlab: note:", ch.Notice)
+	}
+	return run(tui.Options{Gateway: ch.Path, Notice: ch.Notice, In: o.IO.In, Out: o.IO.Out, NoColor: o.IO.Getenv("NO_COLOR") != "", Traces: kept})
 }
 
-// tuiGateway applies loadGateway's rule — -g, else ./authlab.yaml, else
-// the demo ("") — without loading: an invalid file opens the TUI on its
-// problems screen, where it can be fixed and reloaded. A file that does
-// not exist at all is a usage error.
-func tuiGateway(flag string) (string, error) {
-	if flag != "" {
-		if _, err := os.Stat(flag); err != nil {
-			return "", usageError("reading gateway file: %v", err)
+// tuiGateway applies loadGateway's rule (chooseGateway) without loading:
+// an invalid file opens the TUI on its problems screen, where it can be
+// fixed and reloaded. A file that does not exist at all is a usage error.
+func tuiGateway(io *IO, flag string) (gatewayChoice, error) {
+	ch, err := chooseGateway(io, flag)
+	if err != nil {
+		return ch, err
+	}
+	if !ch.Demo {
+		if _, err := os.Stat(ch.Path); err != nil {
+			return ch, usageError("reading gateway file: %v", err)
 		}
-		return flag, nil
 	}
-	_, err := os.Stat(DefaultGatewayFile)
-	switch {
-	case err == nil:
-		return DefaultGatewayFile, nil
-	case errors.Is(err, fs.ErrNotExist):
-		return "", nil
-	}
-	return "", usageError("%v", err)
+	return ch, nil
 }
 
 // isTerminal reports whether r is a terminal.

@@ -67,10 +67,14 @@ type validateResult struct {
 func runValidate(o *ValidateOptions) error {
 	files := o.Files
 	if len(files) == 0 {
-		if _, err := os.Stat(DefaultGatewayFile); err != nil {
-			return usageError("no files given and no ./%s here", DefaultGatewayFile)
+		ch, err := chooseGateway(o.IO, "")
+		if err != nil {
+			return err
 		}
-		files = []string{DefaultGatewayFile}
+		if ch.Demo {
+			return usageError("no files given, no ./authlab.yaml or ./authlab.yml here and no $%s", GatewayEnv)
+		}
+		files = []string{ch.Path}
 	}
 	files, err := expandYAML(files)
 	if err != nil {

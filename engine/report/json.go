@@ -22,6 +22,16 @@ type Doc struct {
 	Upstream   *RequestDoc       `json:"upstream"`
 	Stages     []*trace.Stage    `json:"stages"`
 	Summary    map[string]string `json:"stageStatus"`
+	// Gateway is set by fire when it ran the embedded demo because no
+	// gateway file was found.
+	Gateway *GatewayDoc `json:"gateway,omitempty"`
+}
+
+// GatewayDoc names the gateway a document's request went through.
+type GatewayDoc struct {
+	File   string `json:"file"`
+	Demo   bool   `json:"demo,omitempty"`
+	Notice string `json:"notice,omitempty"`
 }
 
 // RequestDoc is a request in JSON.
