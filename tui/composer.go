@@ -29,6 +29,7 @@ const (
 	fQuery
 	fHeaders
 	fBody
+	fSigV4 // only for a gateway with aws.credentials (AWS-S1)
 )
 
 type param struct {
@@ -52,6 +53,7 @@ type composerModel struct {
 	query   textinput.Model
 	headers textarea.Model
 	body    textarea.Model
+	sigv4   textinput.Model // an access key id to sign with, or empty
 
 	focus   int // index into fields()
 	editing bool
@@ -70,6 +72,7 @@ func newComposer(c *Common) *composerModel {
 		query:   newInput(c.Styles, "name=value&…"),
 		headers: newArea(c.Styles, c.Keys, "Name: value (one per line)"),
 		body:    newArea(c.Styles, c.Keys, "request body (JSON is checked)"),
+		sigv4:   newInput(c.Styles, "access key id of aws.credentials"),
 	}
 	m.path.SetValue("/")
 	return m
@@ -83,6 +86,7 @@ func (m *composerModel) SetSize(w, h int) {
 	vw := m.valueWidth()
 	m.path.Width = vw - 1
 	m.query.Width = vw - 1
+	m.sigv4.Width = vw - 1
 	for _, p := range m.params {
 		p.input.Width = vw - 1
 	}
@@ -107,7 +111,18 @@ func (m *composerModel) fields() []fieldKind {
 	for range m.params {
 		f = append(f, fParam)
 	}
-	return append(f, fQuery, fHeaders, fBody)
+	f = append(f, fQuery, fHeaders, fBody)
+	if m.sigv4On() {
+		f = append(f, fSigV4)
+	}
+	return f
+}
+
+// sigv4On: the gateway has IAM credentials, so a request can be signed
+// with one of them (an aws-iam authorizer's AWS_IAM methods, AWS-S1).
+func (m *composerModel) sigv4On() bool {
+	g := m.c.S.Gateway
+	return g != nil && len(g.AWS.Credentials) > 0
 }
 
 func (m *composerModel) current() (fieldKind, int) {
@@ -190,6 +205,9 @@ func (m *composerModel) startEditing() tea.Cmd {
 	case fQuery:
 		m.query.CursorEnd()
 		return m.query.Focus()
+	case fSigV4:
+		m.sigv4.CursorEnd()
+		return m.sigv4.Focus()
 	case fHeaders:
 		m.headers.SetHeight(min(8, max(2, m.headers.LineCount()+1)))
 		return m.headers.Focus()
@@ -205,6 +223,7 @@ func (m *composerModel) stopEditing() {
 	m.editing = false
 	m.path.Blur()
 	m.query.Blur()
+	m.sigv4.Blur()
 	for _, p := range m.params {
 		p.input.Blur()
 	}
@@ -217,7 +236,7 @@ func (m *composerModel) stopEditing() {
 func (m *composerModel) updateEditing(msg tea.KeyMsg) tea.Cmd {
 	f, i := m.current()
 	k := m.c.Keys
-	single := f == fPath || f == fParam || f == fQuery
+	single := f == fPath || f == fParam || f == fQuery || f == fSigV4
 	switch {
 	case matches(msg, k.DoneEdit), single && matches(msg, k.Confirm):
 		m.stopEditing()
@@ -235,6 +254,8 @@ func (m *composerModel) updateEditing(msg tea.KeyMsg) tea.Cmd {
 		m.params[i].input, cmd = m.params[i].input.Update(msg)
 	case fQuery:
 		m.query, cmd = m.query.Update(msg)
+	case fSigV4:
+		m.sigv4, cmd = m.sigv4.Update(msg)
 	case fHeaders:
 		m.headers, cmd = m.headers.Update(msg)
 		m.headers.SetHeight(min(8, max(2, m.headers.LineCount()+1)))
@@ -386,7 +407,11 @@ func (m *composerModel) Spec() RequestSpec {
 			hs = append(hs, strings.TrimSpace(line))
 		}
 	}
-	return RequestSpec{Method: methods[m.method], Target: m.Target(), Headers: hs, Body: m.body.Value()}
+	spec := RequestSpec{Method: methods[m.method], Target: m.Target(), Headers: hs, Body: m.body.Value()}
+	if m.sigv4On() {
+		spec.SigV4 = strings.TrimSpace(m.sigv4.Value())
+	}
+	return spec
 }
 
 // Load fills the composer from a spec (a history entry shown again).
@@ -402,6 +427,7 @@ func (m *composerModel) Load(spec RequestSpec) {
 	m.query.SetValue(query)
 	m.headers.SetValue(strings.Join(spec.Headers, "\n"))
 	m.body.SetValue(spec.Body)
+	m.sigv4.SetValue(spec.SigV4)
 	m.err = nil
 }
 
@@ -410,6 +436,8 @@ func (m *composerModel) SetError(err error) {
 	m.err = err
 	msg := err.Error()
 	switch {
+	case strings.Contains(msg, "sigv4") || strings.Contains(msg, "credentials"):
+		m.errKind = fSigV4
 	case strings.Contains(msg, "header"):
 		m.errKind = fHeaders
 	case strings.Contains(msg, "method"):

@@ -83,6 +83,16 @@ func (m *composerModel) View() string {
 		add(fi, "Body", placeholder(previewBody(m.body.Value(), 3), "—"))
 	}
 	indent := "  " + strings.Repeat(" ", labelWidth)
+	bodyField := fi
+	if m.sigv4On() {
+		fi++
+		if editing(fi) {
+			add(fi, "SigV4", m.sigv4.View())
+		} else {
+			add(fi, "SigV4", placeholder(m.sigv4.Value(), "— (access key id: sign with AWS SigV4)"))
+		}
+		fi = bodyField
+	}
 	if line, col, err := bodyError(m.body.Value()); err != nil {
 		// A caret under the offending character when its line is shown.
 		if at := bodyStart + line - 1; line > 0 && at < len(rows) && !editing(fi) && col <= vw {

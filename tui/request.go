@@ -17,6 +17,9 @@ type RequestSpec struct {
 	Target  string   // path with the query
 	Headers []string // "Name: value" lines, in order
 	Body    string
+	// SigV4 is an access key id of the gateway's aws.credentials the
+	// request is signed with when fired (AWS-S1); "" sends it unsigned.
+	SigV4 string
 }
 
 // Build turns the spec into an engine request.

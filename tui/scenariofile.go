@@ -40,6 +40,12 @@ type scenarioRequest struct {
 	Path    string        `yaml:"path"`
 	Headers yaml.MapSlice `yaml:"headers,omitempty"`
 	Body    string        `yaml:"body,omitempty"`
+	SigV4   *scenarioSign `yaml:"sigv4,omitempty"`
+}
+
+// scenarioSign signs the step's request when it runs, as the composer did.
+type scenarioSign struct {
+	AccessKeyID string `yaml:"accessKeyId"`
 }
 
 type scenarioExpect struct {
@@ -136,6 +142,9 @@ func relativeTo(file, target string) (string, error) {
 func stepOf(e *Entry) scenarioStep {
 	res := e.Result
 	req := &scenarioRequest{Method: e.Spec.Method, Path: e.Spec.Target, Body: e.Spec.Body}
+	if e.Spec.SigV4 != "" {
+		req.SigV4 = &scenarioSign{AccessKeyID: e.Spec.SigV4}
+	}
 	for _, h := range e.Spec.Headers {
 		name, val, _ := strings.Cut(h, ":")
 		req.Headers = appendHeader(req.Headers, strings.TrimSpace(name), strings.TrimSpace(val))

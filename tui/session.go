@@ -196,6 +196,12 @@ func (s *Session) fire(ctx context.Context, seq int, spec RequestSpec) (run func
 		return nil, err
 	}
 	e, at, gen, flushes := s.Engine, s.Clock.Now(), s.Generation, s.Flushes
+	if spec.SigV4 != "" {
+		// Signed last, over the request as sent, at the virtual clock.
+		if err := engine.SignRequest(ctx, e.Config(), req, spec.SigV4, at); err != nil {
+			return nil, fmt.Errorf("sigv4: %w", err)
+		}
+	}
 	return func() firedMsg {
 		res := e.Do(ctx, req)
 		return firedMsg{Seq: seq, Entry: &Entry{Spec: spec, Result: res, At: at, Generation: gen, Flushes: flushes, Cancelled: ctx.Err() != nil}}
