@@ -365,7 +365,7 @@ func (d *awsREST) Interpret(f *Flow, res runtime.Result, invokeErr error, st *tr
 	payload := bytes.TrimSpace(res.Payload)
 	// A handler may return the answer as a JSON string holding the object.
 	var asString string
-	if json.Unmarshal(payload, &asString) == nil {
+	if (len(payload) > 0 && payload[0] == '"' || bytes.Equal(payload, []byte("null"))) && json.Unmarshal(payload, &asString) == nil {
 		payload = []byte(asString)
 		st.Add("note", "answer was a JSON string; decoded the object inside")
 	}

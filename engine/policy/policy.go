@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Statement is one statement of a policy.
@@ -55,7 +56,7 @@ func Parse(raw json.RawMessage) (*Document, error) {
 	for _, k := range sortedKeys(top) {
 		switch k {
 		case "Version":
-			if err := json.Unmarshal(top[k], &doc.Version); err != nil {
+			if err := unmarshalString(top[k], &doc.Version); err != nil {
 				return nil, malformed("AWS-R5", "policyDocument.Version must be a string")
 			}
 		case "Statement":
@@ -106,9 +107,9 @@ func parseStatement(i int, raw json.RawMessage) (Statement, error) {
 		var err error
 		switch k {
 		case "Sid":
-			err = json.Unmarshal(v, &s.Sid)
+			err = unmarshalString(v, &s.Sid)
 		case "Effect":
-			err = json.Unmarshal(v, &s.Effect)
+			err = unmarshalString(v, &s.Effect)
 			if err == nil && s.Effect != "Allow" && s.Effect != "Deny" {
 				return s, malformed("AWS-R4", "Statement[%d].Effect is %q: must be Allow or Deny", i, s.Effect)
 			}
@@ -153,14 +154,38 @@ func strictObject(raw json.RawMessage, out *map[string]json.RawMessage) error {
 
 func stringOrList(raw json.RawMessage) ([]string, error) {
 	var s string
-	if err := json.Unmarshal(raw, &s); err == nil {
-		return []string{s}, nil
+	if len(raw) == 0 || raw[0] != '[' { // a list is not a string: no need to try
+		if err := unmarshalString(raw, &s); err == nil {
+			return []string{s}, nil
+		}
 	}
 	var list []string
 	if err := json.Unmarshal(raw, &list); err != nil {
 		return nil, fmt.Errorf("expected a string or a list of strings")
 	}
 	return list, nil
+}
+
+// unmarshalString is json.Unmarshal into a string, without its scan and
+// reflection for the common case: a quoted string with nothing to unescape
+// (no backslash, no control character, valid UTF-8), which is all a
+// statement's Effect, Action and Resource usually are.
+func unmarshalString(raw json.RawMessage, s *string) error {
+	if n := len(raw); n >= 2 && raw[0] == '"' && raw[n-1] == '"' {
+		body := raw[1 : n-1]
+		plain := utf8.Valid(body)
+		for _, c := range body {
+			if c == '"' || c == '\\' || c < 0x20 {
+				plain = false
+				break
+			}
+		}
+		if plain {
+			*s = string(body)
+			return nil
+		}
+	}
+	return json.Unmarshal(raw, s)
 }
 
 func sortedKeys(m map[string]json.RawMessage) []string {

@@ -76,3 +76,14 @@ func TestParse_AWSR5Malformed(t *testing.T) {
 		}
 	}
 }
+
+func TestUnmarshalStringAsEncodingJSON(t *testing.T) {
+	for _, raw := range []string{`"Allow"`, `""`, `"a\"b"`, `"caf\u00e9"`, "\"caf\xc3\xa9\"", "\"bad\xff\"", `"tab	in"`, `null`, `42`, `["x"]`, `"unterminated`, `"x" `, "\"\x7f\""} {
+		var want, got string
+		werr := json.Unmarshal([]byte(raw), &want)
+		gerr := unmarshalString(json.RawMessage(raw), &got)
+		if (werr == nil) != (gerr == nil) || got != want {
+			t.Errorf("%q: got %q %v, want %q %v", raw, got, gerr, want, werr)
+		}
+	}
+}
