@@ -35,10 +35,15 @@ const (
 	mIss
 	mExp
 	mClaims
+	mPreset
 	mFields
 )
 
-var mintLabels = [mFields]string{"Alg", "Key", "Kid", "sub", "scope", "aud", "iss", "exp in", "claims"}
+var mintLabels = [mFields]string{"Alg", "Key", "Kid", "sub", "scope", "aud", "iss", "exp in", "claims", "preset"}
+
+// mintPresets are the preset field's choices: none, then the claim sets of
+// jose.Presets (a Cognito ID or access token).
+var mintPresets = append([]string{""}, jose.Presets...)
 
 // mintModel is the workbench's mint form: algorithm, key, the common
 // claims, expiry and extra claims. Its defaults come from the gateway's
@@ -52,6 +57,7 @@ type mintModel struct {
 
 	alg     int
 	algs    []string
+	preset  int // index into mintPresets
 	choices []keyChoice
 	choice  int
 	inputs  [mFields]textinput.Model
@@ -215,6 +221,10 @@ func (m *mintModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.alg = (m.alg + len(m.algs) - 1) % len(m.algs)
 		case m.focus == mAlg && (matches(msg, k.Right) || matches(msg, k.Edit)):
 			m.alg = (m.alg + 1) % len(m.algs)
+		case m.focus == mPreset && matches(msg, k.Left):
+			m.preset = (m.preset + len(mintPresets) - 1) % len(mintPresets)
+		case m.focus == mPreset && (matches(msg, k.Right) || matches(msg, k.Edit)):
+			m.preset = (m.preset + 1) % len(mintPresets)
 		case m.focus == mKey && matches(msg, k.Left):
 			m.pickChoice(m.choice - 1)
 		case m.focus == mKey && matches(msg, k.Right):
@@ -274,6 +284,16 @@ func (m *mintModel) mint() tea.Cmd {
 	}
 	now := m.c.S.Clock.Now()
 	ts := config.TokenSpec{Alg: alg, KID: m.kid(), Claims: claims}
+	if p := mintPresets[m.preset]; p != "" {
+		// The claims Cognito writes: the form's iss names the pool, aud
+		// the app client and sub the username they are derived from.
+		ts.Preset, ts.Username = p, str(claims["sub"])
+		ts.UserPool = poolOf(str(claims["iss"]))
+		ts.ClientID = str(claims["aud"])
+		delete(claims, "sub")
+		delete(claims, "iss")
+		delete(claims, "aud")
+	}
 	if exp != 0 {
 		ts.ExpiresIn = &config.Duration{Duration: exp}
 	}
@@ -366,6 +386,14 @@ func (m *mintModel) View() string {
 			if sel {
 				val = s.Dim.Render("‹ ") + val + s.Dim.Render(" ›")
 			}
+		case i == mPreset:
+			val = s.Placeholder.Render("none (sub, scope, aud, iss as written)")
+			if p := mintPresets[m.preset]; p != "" {
+				val = s.Bold.Render(p) + s.Dim.Render(" — iss names the user pool, aud the app client, sub the username")
+			}
+			if sel {
+				val = s.Dim.Render("‹ ") + val + s.Dim.Render(" ›")
+			}
 		case m.editing && i == m.focus:
 			val = m.inputs[i].View()
 		case m.inputs[i].Value() == "":
@@ -433,4 +461,15 @@ func (m *mintModel) keyNote() string {
 		return "an HMAC secret"
 	}
 	return "a key file (PEM, JWK or JWKS)"
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+// poolOf is the user pool id at the end of a Cognito issuer URL
+// (https://cognito-idp.REGION.amazonaws.com/POOL), or the text as given.
+func poolOf(iss string) string {
+	return iss[strings.LastIndex(iss, "/")+1:]
 }

@@ -3,6 +3,8 @@ package tui
 import (
 	"strings"
 	"testing"
+
+	"github.com/authlab/authlab/engine/jose"
 )
 
 // TestMintAndUse mints an HS256 token in the workbench (deterministic:
@@ -78,3 +80,33 @@ routes:
 }
 
 const hs256NoTenant = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ4In0.UN7dawdZiWZeB3f6bT9sg6ey5Cw6Jfc08rm4qakZkuM"
+
+// TestMintPresetCognito: the mint form's preset writes the claims Cognito
+// puts in an ID token, from the pool in iss and the client in aud.
+func TestMintPresetCognito(t *testing.T) {
+	r := start(t, testOptions(t), 110, 34)
+	r.keys("2")
+	r.keys("down", "down", "down", "down", "down", "enter") // aud
+	r.typeText("client1")
+	r.keys("enter", "down", "enter") // iss
+	r.typeText("https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123")
+	r.keys("enter", "down", "down", "down", "right", "m") // preset: cognito-id, mint
+	s := r.screen(func(m *Model) bool { return len(m.c.S.Minted) == 1 })
+	if !strings.Contains(s, `"cognito:username": "alice"`) {
+		t.Fatalf("the decoder does not show the preset's claims:\n%s", s)
+	}
+	tok, err := jose.Decode(r.m.c.S.Minted[0].Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range map[string]any{"token_use": "id", "cognito:username": "alice", "aud": "client1",
+		"iss": "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123"} {
+		if tok.Claims[k] != want {
+			t.Errorf("claim %s = %v, want %v", k, tok.Claims[k], want)
+		}
+	}
+	if sub, _ := tok.Claims["sub"].(string); sub == "alice" || len(sub) != 36 {
+		t.Errorf("sub = %q, want the UUID Cognito derives from the username", sub)
+	}
+	r.quit()
+}
