@@ -19,10 +19,21 @@ keys or shared secrets, and generate key pairs.`,
   # what is in it, and is it valid for this JWKS?
   authlab token mint --key fixtures/keys/rsa.pem | authlab token decode --jwks fixtures/keys/jwks.json
 
+  # just the verdict; exit 0 only for a valid token
+  authlab token mint --key fixtures/keys/rsa.pem | authlab token verify --jwks fixtures/keys/jwks.json
+
   # a new P-256 key pair and JWKS in ./keys
   authlab token keygen --alg ES256 --out keys`,
-		Args: cobra.NoArgs,
+		// Without this, a subcommand that does not exist printed the help
+		// and exited 0, which a script took for success.
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageError("unknown command %q for %q; the commands are mint, decode, verify and keygen", args[0], c.CommandPath())
+			}
+			return nil
+		},
+		RunE: func(c *cobra.Command, _ []string) error { return c.Help() },
 	}
-	cmd.AddCommand(newTokenMintCmd(io), newTokenDecodeCmd(io), newTokenKeygenCmd(io))
+	cmd.AddCommand(newTokenMintCmd(io), newTokenDecodeCmd(io), newTokenVerifyCmd(io), newTokenKeygenCmd(io))
 	return cmd
 }

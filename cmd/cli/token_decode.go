@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/authlab/authlab/engine/jose"
 	"github.com/authlab/authlab/engine/limits"
@@ -28,6 +29,9 @@ type tokenDecodeOptions struct {
 	Now        string
 	RequireExp bool
 	JSON       bool
+	// Verify is `token verify`: a key is required and only the verdict
+	// is printed.
+	Verify bool
 
 	Ctx   context.Context
 	Clock func() time.Time
@@ -73,7 +77,13 @@ token, unreadable key, bad flags).`,
 			return runTokenDecode(opts)
 		},
 	}
-	f := cmd.Flags()
+	opts.registerChecks(cmd.Flags())
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
+	return cmd
+}
+
+// registerChecks adds the key and claim flags decode and verify share.
+func (opts *tokenDecodeOptions) registerChecks(f *pflag.FlagSet) {
 	opts.Keys.register(f, true)
 	f.StringVar(&opts.Iss, "iss", "", "expected issuer")
 	f.StringArrayVar(&opts.Aud, "aud", nil, "expected audience (repeat: any one must match)")
@@ -81,11 +91,12 @@ token, unreadable key, bad flags).`,
 	f.StringSliceVar(&opts.Algs, "alg", nil, "allowed algorithms (default: the key's family)")
 	f.StringVar(&opts.Now, "now", "", "check the token as if the time were this (duration from now, date or @unix)")
 	f.BoolVar(&opts.RequireExp, "require-exp", false, "refuse tokens without exp")
-	f.BoolVar(&opts.JSON, "json", false, "print JSON")
-	return cmd
 }
 
 func runTokenDecode(opts *tokenDecodeOptions) error {
+	if opts.Verify && len(opts.Keys.given()) == 0 {
+		return usageError("token verify needs a key: --key FILE, --jwks FILE|URL, --secret, --secret-file or --secret-base64")
+	}
 	ctx := opts.Ctx
 	if ctx == nil {
 		ctx = context.Background()
@@ -140,9 +151,12 @@ func runTokenDecode(opts *tokenDecodeOptions) error {
 		verdict = &v
 	}
 
-	if opts.JSON {
+	switch {
+	case opts.JSON:
 		err = tokenWriteDecodeJSON(opts.IO.Out, tok, verdict, now)
-	} else {
+	case opts.Verify:
+		err = tokenWriteVerdict(opts.IO.Out, verdict, opts.IO.Color())
+	default:
 		err = tokenWriteDecodeText(opts.IO.Out, tok, verdict, now, opts.IO.Color())
 	}
 	if err != nil {
@@ -261,13 +275,23 @@ func tokenWriteDecodeText(w goio.Writer, tok *jose.Token, v *jose.Verdict, now t
 
 	if v != nil {
 		title("VERDICT")
-		if v.Valid {
-			fmt.Fprintf(&b, "  %s: %s\n", tokenPaint(color, "32", "valid"), v.Message)
-		} else {
-			fmt.Fprintf(&b, "  %s (%s): %s\n", tokenPaint(color, "31", "INVALID"), v.Reason, v.Message)
-		}
+		b.WriteString("  " + tokenVerdictLine(v, color) + "\n")
 	}
 	_, err := goio.WriteString(w, b.String())
+	return err
+}
+
+// tokenVerdictLine is "valid: …" or "INVALID (reason): …".
+func tokenVerdictLine(v *jose.Verdict, color bool) string {
+	if v.Valid {
+		return tokenPaint(color, "32", "valid") + ": " + v.Message
+	}
+	return fmt.Sprintf("%s (%s): %s", tokenPaint(color, "31", "INVALID"), v.Reason, v.Message)
+}
+
+// tokenWriteVerdict is `token verify`'s output: the verdict alone.
+func tokenWriteVerdict(w goio.Writer, v *jose.Verdict, color bool) error {
+	_, err := fmt.Fprintln(w, tokenVerdictLine(v, color))
 	return err
 }
 

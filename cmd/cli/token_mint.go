@@ -39,6 +39,8 @@ type tokenMintOptions struct {
 	Typ        string
 	TypSet     bool // --typ was given, even empty (which drops typ)
 	UnsafeNone bool
+	JSON       bool
+	NoKID      bool   // --kid "": no kid header, not even the thumbprint
 	Preset     string // cognito-id | cognito-access
 	UserPool   string
 	ClientID   string
@@ -58,13 +60,16 @@ func newTokenMintCmd(io *IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "mint",
 		Short: "Print a signed JWT",
-		Long: `Print a signed JWT on stdout, and nothing else, so $(authlab token mint ...) works.
+		Long: `Print a signed JWT on stdout, and nothing else, so $(authlab token mint ...) works
+(--json prints it with its header and claims instead).
 
 The algorithm defaults to the key's (RS256 for RSA, ES256/384/512 by curve,
 EdDSA for Ed25519, HS256 for a secret). Claims are layered: --claims FILE,
 then --claim k=v, then --sub/--scope/--aud/--iss, then --iat/--nbf/--exp.
 iat is now and jti is random unless given; exp is 1h from now unless given
-or present in the claims.
+or present in the claims. The kid header is --kid, else the key's own kid,
+else, for a public-key algorithm, the key's RFC 7638 thumbprint: the kid
+'token keygen' writes in its JWKS, so the token finds its key there.
 
 Times (--exp, --nbf, --iat, --now) are a duration from now (1h, -5m, 7d), a
 date (2026-01-01T10:00:00Z, 2026-01-01) or @unix-seconds. --claim and
@@ -72,6 +77,9 @@ date (2026-01-01T10:00:00Z, 2026-01-01) or @unix-seconds. --claim and
 roles=["a","b"]), else strings; quote to force a string: id='"123"'.`,
 		Example: `  # RS256 with the fixture key, for alice, 1h
   authlab token mint --key fixtures/keys/rsa.pem --sub alice --scope "read:orders write:orders"
+
+  # the token, its header and its claims as JSON
+  authlab token mint --key fixtures/keys/rsa.pem --sub alice --json | jq -r .kid
 
   # HS256 with a shared secret, an audience and an issuer
   authlab token mint --secret s3cret --sub bob --aud orders --iss https://issuer.example
@@ -92,6 +100,7 @@ roles=["a","b"]), else strings; quote to force a string: id='"123"'.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.TypSet = cmd.Flags().Changed("typ")
+			opts.NoKID = cmd.Flags().Changed("kid") && opts.KID == ""
 			opts.Ctx = cmd.Context()
 			return runTokenMint(opts)
 		},
@@ -99,7 +108,7 @@ roles=["a","b"]), else strings; quote to force a string: id='"123"'.`,
 	f := cmd.Flags()
 	opts.Keys.register(f, false)
 	f.StringVar(&opts.Alg, "alg", "", "algorithm: "+strings.Join(jose.Algorithms(), ", ")+" (default: the key's)")
-	f.StringVar(&opts.KID, "kid", "", "kid header; also picks the key from a JWKS (default: the key's kid)")
+	f.StringVar(&opts.KID, "kid", "", `kid header; also picks the key from a JWKS (default: the key's kid, else its RFC 7638 thumbprint for a public-key algorithm; "" for none)`)
 	f.StringVar(&opts.Sub, "sub", "", "subject claim")
 	f.StringVar(&opts.Scope, "scope", "", `scope claim, space-separated ("read:orders write:orders")`)
 	f.StringVar(&opts.Iss, "iss", "", "issuer claim")
@@ -113,6 +122,7 @@ roles=["a","b"]), else strings; quote to force a string: id='"123"'.`,
 	f.StringVar(&opts.ClaimsFile, "claims", "", "claims as a JSON object from FILE, or - for stdin")
 	f.StringArrayVar(&opts.Headers, "header", nil, "extra JOSE header member k=v (repeat)")
 	f.StringVar(&opts.Typ, "typ", "JWT", `typ header; "" drops it`)
+	f.BoolVar(&opts.JSON, "json", false, "print the token with its header and claims as JSON")
 	f.BoolVar(&opts.UnsafeNone, "unsafe-none", false, `allow --alg none (an unsigned token, to test that authorizers refuse it)`)
 	f.StringVar(&opts.Preset, "preset", "", "start from the claims an identity provider writes: "+strings.Join(jose.Presets, ", ")+" (needs --user-pool and --client-id; the flags above override)")
 	f.StringVar(&opts.UserPool, "user-pool", "", "--preset cognito-*: the user pool id, REGION_ID (eu-west-1_AbCdEf123), which makes iss")
@@ -185,9 +195,12 @@ func runTokenMint(opts *tokenMintOptions) error {
 	// times, the jti and typ are what only the command line says.
 	spec := config.TokenSpec{Alg: alg, KID: opts.KID, Header: header, Claims: claims,
 		Preset: opts.Preset, UserPool: opts.UserPool, ClientID: opts.ClientID, Username: opts.Username}
-	if opts.Preset != "" && spec.KID == "" && key != nil && key.KID == "" {
-		// Cognito tokens always name their key; keygen's JWKS names it by
-		// its thumbprint, so the token matches that JWKS.
+	if spec.KID == "" && !opts.NoKID && key != nil && key.KID == "" && (key.Type != jose.KeyOct || opts.Preset != "") {
+		// A key without a kid (a PEM file) is named by its RFC 7638
+		// thumbprint, the kid keygen's JWKS gives it, so the token picks
+		// its key from that JWKS as an issuer's tokens do (Cognito's
+		// always name theirs). A shared secret is not: its thumbprint is
+		// a hash of the secret, which would help guess a weak one.
 		if tp, err := key.Thumbprint(); err == nil {
 			spec.KID = tp
 		}
@@ -197,6 +210,12 @@ func runTokenMint(opts *tokenMintOptions) error {
 		mo.JTI, mo.Rand = opts.JTI, opts.Rand
 		mo.IssuedAt, mo.NoIssuedAt = times.IssuedAt, times.NoIssuedAt
 		mo.NotBefore, mo.ExpiresAt = times.NotBefore, times.ExpiresAt
+		if opts.NoKID {
+			if mo.Header == nil {
+				mo.Header = map[string]any{}
+			}
+			mo.Header["kid"] = nil
+		}
 		if opts.TypSet {
 			if opts.Typ == "" {
 				if mo.Header == nil {
@@ -229,8 +248,31 @@ func runTokenMint(opts *tokenMintOptions) error {
 	if signAlg == jose.AlgNone {
 		fmt.Fprintln(opts.IO.Err, `authlab: warning: alg "none": this token is unsigned and every correct verifier must refuse it`)
 	}
+	if opts.JSON {
+		return tokenWriteMintJSON(opts.IO.Out, tok)
+	}
 	_, err = fmt.Fprintln(opts.IO.Out, tok)
 	return err
+}
+
+// tokenMintJSON is `token mint --json`: the token and what it says, so a
+// script needs no second call to decode it.
+type tokenMintJSON struct {
+	Token  string          `json:"token"`
+	Header json.RawMessage `json:"header"`
+	Claims json.RawMessage `json:"claims"`
+	Alg    string          `json:"alg"`
+	KID    string          `json:"kid,omitempty"`
+}
+
+func tokenWriteMintJSON(w goio.Writer, raw string) error {
+	t, err := jose.Decode(raw)
+	if err != nil {
+		return fmt.Errorf("decoding the minted token: %w", err)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(tokenMintJSON{Token: raw, Header: t.HeaderJSON, Claims: t.ClaimsJSON, Alg: t.Alg, KID: t.KID})
 }
 
 // tokenMintClaims layers --claims FILE, --claim k=v, then the named claim flags.

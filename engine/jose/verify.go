@@ -152,11 +152,29 @@ func VerifyToken(t *Token, keys *KeySet, opts VerifyOptions) Verdict {
 		// The signature is good; a claim is not.
 		return claimVerdict(v, t, err, opts)
 	}
+	// A token without a kid is checked against every key of its
+	// algorithm: when the set names its keys, that is why these were tried.
+	noKID := ""
+	if t.KID == "" && keys.hasKIDs() {
+		noKID = "the token has no kid; tried " + triedKeys(keys, usable) + ": "
+	}
 	if len(usable) == 1 {
-		return fail(ReasonBadSignature, "the signature does not verify with %s", keyLabel(usable[0]))
+		return fail(ReasonBadSignature, "%sthe signature does not verify with %s", noKID, keyLabel(usable[0]))
 	}
 	v.Key = nil
-	return fail(ReasonBadSignature, "the signature verifies with none of the %d %s keys in %s", len(usable), t.Alg, keys.Source)
+	return fail(ReasonBadSignature, "%sthe signature verifies with none of the %d %s keys in %s", noKID, len(usable), t.Alg, keys.Source)
+}
+
+// triedKeys names keys by their place in the set ("keys[0], keys[2]").
+func triedKeys(keys *KeySet, tried []*Key) string {
+	names := make([]string, len(tried))
+	for i, k := range tried {
+		names[i] = k.source()
+		if rest, ok := strings.CutPrefix(k.Source, keys.Source+" "); ok && keys.Source != "" {
+			names[i] = rest
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 // refuseAlg says why alg may not be used with k, "" if it may.
