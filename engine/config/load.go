@@ -42,6 +42,9 @@ func LoadFile(path string) (*Gateway, *Diagnostics, error) {
 // against dir.
 func Load(file string, src []byte, dir string) (*Gateway, *Diagnostics, error) {
 	src = Prepare(src)
+	if tr, ok, err := translate(file, src); ok {
+		return loadTranslated(file, src, dir, tr, err)
+	}
 	diags := &Diagnostics{}
 	diags.setSource(file, src)
 	body := Document(file, src, diags, "gateway", "empty gateway file: expected a mapping with version, authorizers and routes")

@@ -24,6 +24,9 @@ type Gateway struct {
 	Dir string `yaml:"-"`
 	// Source is the file's bytes, for diagnostics.
 	Source []byte `yaml:"-"`
+	// Translated is set when the file is another tool's definition (a SAM
+	// template, an OpenAPI file ...) that was translated to load it.
+	Translated *Translation `yaml:"-"`
 	// positions of every decoded value and key, by dotted path.
 	pos    map[string]Pos
 	keyPos map[string]Pos
