@@ -156,6 +156,10 @@ func loadGateway(io *IO, path string) (*config.Gateway, gatewayChoice, error) {
 		}
 		return nil, ch, &ExitError{Code: ExitUsage, Err: err}
 	}
+	if g.Translated != nil {
+		fmt.Fprintf(io.Err, "authlab: %s read through authlab import (%s, %s; authlab import --print %s shows the translation)\n",
+			g.File, g.Translated.Format, plural(len(g.Translated.Warnings), "import warning"), g.File)
+	}
 	return g, ch, nil
 }
 
