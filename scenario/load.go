@@ -10,6 +10,9 @@ import (
 
 	"github.com/authlab/authlab/engine"
 	"github.com/authlab/authlab/engine/config"
+	// A gateway may be a SAM template, OpenAPI file, serverless.yml ...:
+	// the importer translates it when config loads it (issue 17).
+	_ "github.com/authlab/authlab/engine/importer"
 	"github.com/authlab/authlab/engine/jose"
 )
 
