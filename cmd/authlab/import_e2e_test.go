@@ -136,7 +136,7 @@ func TestImport(t *testing.T) {
 		}
 		r := run(t, repoRoot, "", "run", "fixtures/scenarios/import-serverless.yaml", "fixtures/scenarios/import-openapi.yaml")
 		r.wantCode(t, 0)
-		if !strings.Contains(r.stdout, "12 passed, 0 failed") {
+		if !strings.Contains(r.stdout, "13 passed, 0 failed") {
 			t.Errorf("%s\n%s", r.stdout, r.stderr)
 		}
 	})

@@ -38,7 +38,12 @@ type awsAPI struct {
 	apiKeyAt  pos
 	methods   []*awsMethod
 	cors      *awsCors
-	responses []gwResponse
+	// API keys (REST): the key source, keys and usage plans of the source
+	keySource  string
+	keys       []apiKeyDef
+	plans      []planDef
+	firstKeyAt pos // the first method that requires a key
+	responses  []gwResponse
 }
 
 type awsAuth struct {
@@ -265,7 +270,7 @@ func (im *imp) awsGateway(api *awsAPI, name string) *gateway {
 				continue
 			}
 		}
-		im.methodAuth(api, m, r, known)
+		im.methodAuth(api, g, m, r, byName)
 		r.backend = im.awsBackend(api, m, r)
 		routes = append(routes, r)
 	}
@@ -317,18 +322,14 @@ func (im *imp) awsGateway(api *awsAPI, name string) *gateway {
 	}
 	routes = im.mergeRoutes(routes)
 	g.routes = routes
+	im.apiKeys(api, g)
 	im.gatewayResponses(api)
-	for _, a := range g.authorizers {
-		if a.typ == "jwt" {
-			g.platform = map[bool]string{true: "aws-http", false: "aws"}[api.http]
-		}
-	}
 	return g
 }
 
 // methodAuth sets a route's authorizer and authorization from its method,
 // the API default and the authorizer's default scopes.
-func (im *imp) methodAuth(api *awsAPI, m *awsMethod, r *route, known func(string) *authorizer) {
+func (im *imp) methodAuth(api *awsAPI, g *gateway, m *awsMethod, r *route, byName map[string]*authorizer) {
 	name := m.auth
 	if !m.authSet && !m.openAuth && m.fromBody && m.integ == nil && (api.defaultAuth != "" || api.defaultIAM) {
 		im.warn("IMP-SOURCE-INVALID", m.at, "%s %s has no x-amazon-apigateway-integration: SAM does not give it the DefaultAuthorizer (and API Gateway refuses to deploy a method without one); imported without an authorizer", strings.ToUpper(m.method), m.path)
@@ -341,15 +342,15 @@ func (im *imp) methodAuth(api *awsAPI, m *awsMethod, r *route, known func(string
 			name = api.defaultAuth
 		}
 	}
-	if m.iam {
-		im.iamRoute(m, r)
-		return
-	}
 	if !m.apiKeySet && api.apiKeyAll {
 		m.apiKey, m.apiKeyAt = true, api.apiKeyAt
 	}
 	if m.apiKey {
-		im.apiKeyRoute(m, r)
+		im.apiKeyRoute(api, m, r)
+	}
+	if m.iam {
+		im.iamRoute(g, m, r, byName)
+		return
 	}
 	if name == "" {
 		if m.scopesSet && len(m.scopes) > 0 {
@@ -357,7 +358,7 @@ func (im *imp) methodAuth(api *awsAPI, m *awsMethod, r *route, known func(string
 		}
 		return
 	}
-	az := known(name)
+	az := byName[name]
 	if az == nil {
 		im.warn("IMP-SOURCE-INVALID", m.at, "%s %s names authorizer %q, which the API does not define; imported without an authorizer", m.method, m.path, name)
 		r.notes = append(r.notes, fmt.Sprintf("authorizer %q is not defined in the source", name))
@@ -372,7 +373,11 @@ func (im *imp) methodAuth(api *awsAPI, m *awsMethod, r *route, known func(string
 	if len(scopes) == 0 {
 		return
 	}
-	if az.typ == "jwt" {
+	switch az.typ {
+	case "cognito", "aws-jwt":
+		r.awsScopes = scopes
+		return
+	case "jwt":
 		r.authzType, r.scopes = "ANY_OF", scopes
 		return
 	}

@@ -1,65 +1,63 @@
 package importer
 
 import (
-	"fmt"
 	"regexp"
 	"strings"
 )
 
-// This file is the one place that decides what happens to AWS constructs
-// authlab does not emulate yet: Cognito and HTTP API JWT authorizers
-// (mapped to the generic jwt verifier), AWS_IAM, API keys and usage plans,
-// gateway responses, and Lambda integrations (echo backends). When authlab
-// gains one of them (issues 15 and 16), map it here to the real construct
-// and keep the warning only for what still cannot be expressed.
+// This file is the one place that decides how AWS's identity constructs
+// and what authlab does not emulate yet are imported:
+//
+//   - Cognito user-pool authorizers → type cognito; HTTP API JWT
+//     authorizers → type aws-jwt; their scopes → a route's
+//     authorizationScopes; AWS_IAM → an aws-iam authorizer; API keys →
+//     apiKeyRequired, aws.apiKeys and aws.usagePlans (issue 16);
+//   - gateway responses (IMP-GATEWAY-RESPONSES) and Lambda integrations
+//     (echo backends, IMP-BACKEND) stay warnings until authlab emulates
+//     them (issue 15): map them here then.
 
-// cognitoAuthorizer maps a REST Cognito user-pool authorizer to jwt
-// (IMP-COGNITO, §3.3).
+// cognitoAuthorizer maps a REST Cognito user-pool authorizer (§3.3) to
+// authlab's cognito type, which checks tokens as API Gateway does.
 func (im *imp) cognitoAuthorizer(api *awsAPI, a *awsAuth, az *authorizer) {
-	az.typ = "jwt"
+	az.typ = "cognito"
 	ids := im.identity(a.identity, false, a.name)
 	if len(ids) == 0 {
 		ids = []string{"header:Authorization"}
 	}
 	az.identity = ids[:1]
-	pool := ""
-	if len(a.pools) > 0 {
-		pool = a.pools[0]
-	}
-	issuer := cognitoIssuer(pool, im.region())
-	if issuer == "" {
-		issuer = fmt.Sprintf("UNRESOLVED(%s)", strings.TrimPrefix(pool, "UNRESOLVED("))
-		if strings.HasPrefix(pool, "UNRESOLVED(") {
-			issuer = pool
+	var arns, unresolved []string
+	for _, p := range a.pools {
+		if cognitoArn.MatchString(p) {
+			arns = append(arns, p)
+		} else {
+			unresolved = append(unresolved, p)
 		}
-		im.warn("IMP-UNRESOLVED", a.at, "authorizer %s: the user pool %s has no pool id in the template; issuer written as %s and jwksUrl as a placeholder: put the pool's issuer https://cognito-idp.REGION.amazonaws.com/POOL_ID and its JWKS (or a local jwks: file) there", a.name, pool, issuer)
-		az.set("issuer", issuer, "")
-		az.set("jwksUrl", "https://unresolved.invalid/cognito-user-pool/jwks.json", "import: the pool's <issuer>/.well-known/jwks.json")
-	} else {
-		az.set("issuer", issuer, "")
-		az.set("jwksUrl", issuer+"/.well-known/jwks.json", "")
 	}
-	more := ""
-	if len(a.pools) > 1 {
-		more = fmt.Sprintf(" It lists %d user pools; only the first is imported.", len(a.pools))
+	switch {
+	case len(arns) == 1:
+		az.set("userPoolArn", arns[0], "")
+	case len(arns) > 1:
+		az.set("providerARNs", strList(arns), "")
+	default:
+		region := im.region()
+		az.set("userPoolId", region+"_UNRESOLVED", "import: the pool's id (REGION_ID); the source names it as "+strings.Join(unresolved, ", "))
+		im.warn("IMP-UNRESOLVED", a.at, "authorizer %s: the user pool %s has no id in the source; written as userPoolId %s_UNRESOLVED: put the pool's id there (its keys come from the pool's JWKS URL, or a local jwks: file)", a.name, strings.Join(unresolved, ", "), region)
 	}
-	im.warn("IMP-COGNITO", a.at, "authorizer %s is a Cognito user-pool authorizer, imported as authlab's jwt verifier: no audience (Cognito accepts ID tokens of any app client, and access tokens carry client_id, not aud — validate's JWT-2 warning is expected); with route scopes AWS requires an access token, authlab checks the scope claim only.%s", a.name, more)
-	im.warn("IMP-BEARER", a.at, "authorizer %s: Cognito REST authorizers read the raw token from %s; authlab's jwt requires \"Bearer <token>\"", a.name, ids[0])
+	if len(arns) > 0 && len(unresolved) > 0 {
+		im.warn("IMP-UNRESOLVED", a.at, "authorizer %s: user pool %s cannot be resolved offline; only %s imported", a.name, strings.Join(unresolved, ", "), strings.Join(arns, ", "))
+	}
 	if a.regex != "" {
-		im.warn("IMP-REGEX-DROPPED", a.regexAt.or(a.at), "authorizer %s: Cognito matches the validation expression against the token's aud claim; jwt has no validationRegex, dropped", a.name)
+		az.set("identityValidationExpression", a.regex, "")
 	}
 	if a.ttl != nil {
-		im.warn("IMP-IGNORED", a.ttlAt.or(a.at), "authorizer %s: the Cognito result TTL has no jwt equivalent (jwt verifies every request); dropped", a.name)
-	}
-	az.notes = append(az.notes, "Cognito user pool authorizer, approximated by the jwt verifier (see the warnings)")
-	if a.fn != nil {
-		a.fn = nil
+		az.ttl = a.ttl
 	}
 }
 
-// httpJWTAuthorizer maps an HTTP API JWT authorizer to jwt (§3.7).
+// httpJWTAuthorizer maps an HTTP API JWT authorizer (§3.7) to aws-jwt:
+// Bearer optional, aud or client_id, keys by discovery from the issuer.
 func (im *imp) httpJWTAuthorizer(api *awsAPI, a *awsAuth, az *authorizer) {
-	az.typ = "jwt"
+	az.typ = "aws-jwt"
 	ids := im.identity(a.identity, true, a.name)
 	if len(ids) == 0 {
 		ids = []string{"header:Authorization"}
@@ -69,44 +67,27 @@ func (im *imp) httpJWTAuthorizer(api *awsAPI, a *awsAuth, az *authorizer) {
 	}
 	az.identity = ids[:1]
 	issuer := a.issuer
-	if issuer == "" {
-		issuer = "UNRESOLVED(issuer)"
-		im.warn("IMP-UNRESOLVED", a.at, "authorizer %s has no issuer; written as %s", a.name, issuer)
+	if issuer == "" || strings.HasPrefix(issuer, "UNRESOLVED(") || !strings.Contains(issuer, "://") {
+		was := issuer
+		if was == "" {
+			was = "none"
+		}
+		issuer = "https://unresolved.invalid/issuer"
+		im.warn("IMP-UNRESOLVED", a.issuerAt.or(a.at), "authorizer %s: issuer %s is not a URL known offline; written as %s: put the issuer there", a.name, was, issuer)
 	}
 	az.set("issuer", issuer, "")
-	if len(a.audience) > 0 {
-		az.set("audience", strList(a.audience), "")
+	aud := a.audience
+	if len(aud) == 0 {
+		aud = []string{"UNRESOLVED(audience)"}
+		im.warn("IMP-SOURCE-INVALID", a.at, "authorizer %s has no audience, which API Gateway requires; written as UNRESOLVED(audience), which no token carries", a.name)
 	}
-	jwks, guessed := jwksFor(issuer)
-	switch {
-	case strings.HasPrefix(issuer, "UNRESOLVED("):
-		az.set("jwksUrl", "https://unresolved.invalid/jwks.json", "import: the issuer's JWKS URL")
-	case guessed:
-		az.set("jwksUrl", jwks, "import: guessed from the issuer; check jwks_uri in its openid-configuration")
-		im.warn("IMP-JWKS-GUESS", a.issuerAt.or(a.at), "authorizer %s: jwksUrl %s is derived from the issuer by pattern, not from discovery; check jwks_uri in %s/.well-known/openid-configuration", a.name, jwks, strings.TrimSuffix(issuer, "/"))
-	default:
-		az.set("jwksUrl", jwks, "")
-	}
-	note := ""
-	if strings.Contains(issuer, "cognito-idp.") {
-		note = "; this issuer is Cognito: access tokens carry client_id, not aud, and AWS accepts either, authlab checks aud"
-	}
-	im.warn("IMP-BEARER", a.at, "authorizer %s: HTTP API JWT authorizers accept the token with or without \"Bearer \"; authlab's jwt requires \"Bearer <token>\"%s", a.name, note)
+	az.set("audience", strList(aud), "")
 	if a.ttl != nil {
 		im.warn("IMP-IGNORED", a.ttlAt.or(a.at), "authorizer %s: JWT authorizers have no result cache; TTL dropped", a.name)
 	}
 }
 
 var cognitoArn = regexp.MustCompile(`^arn:aws[a-z-]*:cognito-idp:([a-z0-9-]+):[0-9]*:userpool/([A-Za-z0-9_-]+)$`)
-
-// cognitoIssuer is the issuer of a user pool ARN, or "".
-func cognitoIssuer(arn, region string) string {
-	m := cognitoArn.FindStringSubmatch(arn)
-	if m == nil {
-		return ""
-	}
-	return fmt.Sprintf("https://cognito-idp.%s.amazonaws.com/%s", m[1], m[2])
-}
 
 func (im *imp) region() string {
 	if im.opts.Region != "" {
@@ -115,40 +96,94 @@ func (im *imp) region() string {
 	return "us-east-1"
 }
 
-// jwksFor derives a JWKS URL from an issuer (§9.6); guessed is true when
-// no known pattern applies.
-func jwksFor(issuer string) (string, bool) {
-	is := strings.TrimSuffix(issuer, "/")
-	switch {
-	case strings.Contains(is, "cognito-idp.") && strings.Contains(is, ".amazonaws.com/"):
-		return is + "/.well-known/jwks.json", false
-	case strings.HasSuffix(issuer, ".auth0.com/") || (strings.HasSuffix(issuer, "/") && strings.Contains(issuer, "auth0")):
-		return issuer + ".well-known/jwks.json", false
-	case strings.Contains(is, ".okta.com/oauth2/"):
-		return is + "/v1/keys", false
-	case strings.HasSuffix(is, ".okta.com"):
-		return is + "/oauth2/v1/keys", false
-	case is == "https://accounts.google.com":
-		return "https://www.googleapis.com/oauth2/v3/certs", false
-	case strings.HasPrefix(is, "https://login.microsoftonline.com/") && strings.HasSuffix(is, "/v2.0"):
-		return strings.TrimSuffix(is, "/v2.0") + "/discovery/v2.0/keys", false
-	case strings.Contains(is, "/realms/"):
-		return is + "/protocol/openid-connect/certs", false
+// iamAuthorizer is the name of the aws-iam authorizer AWS_IAM methods get.
+const iamAuthorizer = "aws-iam"
+
+// iamRoute: AWS_IAM methods get the gateway's aws-iam authorizer; the
+// credentials it verifies against are not in any source (IMP-IAM).
+func (im *imp) iamRoute(g *gateway, m *awsMethod, r *route, byName map[string]*authorizer) {
+	az := byName[iamAuthorizer]
+	if az == nil {
+		az = &authorizer{name: iamAuthorizer, typ: "aws-iam", at: m.at, label: "AWS_IAM authorization (SigV4)"}
+		byName[iamAuthorizer] = az
+		g.authorizers = append(g.authorizers, az)
+		im.warn("IMP-IAM", m.at, "%s %s uses AWS_IAM: routes with AWS_IAM get the aws-iam authorizer, which verifies SigV4 against aws.credentials; the source holds no credentials: add the access keys (secret, policies) under aws.credentials, then sign requests with authlab fire --sigv4 KEYID or a scenario step's sigv4:", m.method, m.path)
 	}
-	return is + "/.well-known/jwks.json", true
+	az.used = true
+	r.authorizer = iamAuthorizer
 }
 
-// iamRoute: AWS_IAM / SigV4 is not emulated: the route is imported open
-// (IMP-IAM).
-func (im *imp) iamRoute(m *awsMethod, r *route) {
-	im.warn("IMP-IAM", m.at, "%s %s uses AWS_IAM (SigV4) authorization, which authlab does not emulate: imported WITHOUT an authorizer, so it is open here", m.method, m.path)
-	r.notes = append(r.notes, "AWS_IAM on the source: open here (SigV4 is not emulated)")
+// apiKeyRoute: the route needs an API key (AWS-K1).
+func (im *imp) apiKeyRoute(api *awsAPI, m *awsMethod, r *route) {
+	if api.http {
+		im.warn("IMP-SOURCE-INVALID", m.apiKeyAt.or(m.at), "%s %s requires an API key, which HTTP APIs do not support; ignored", m.method, m.path)
+		return
+	}
+	r.apiKeyRequired = true
+	if !api.firstKeyAt.valid() {
+		api.firstKeyAt = m.apiKeyAt.or(m.at)
+	}
 }
 
-// apiKeyRoute: API keys and usage plans are not emulated (IMP-APIKEY).
-func (im *imp) apiKeyRoute(m *awsMethod, r *route) {
-	im.warn("IMP-APIKEY", m.apiKeyAt.or(m.at), "%s %s requires an API key (x-api-key), which authlab does not check yet: requests without one are not refused here", m.method, m.path)
-	r.notes = append(r.notes, "requires an API key on the source (not checked here)")
+// apiKeys writes the source's API keys and usage plans; when routes need
+// a key and the source holds no key values (API Gateway generates them),
+// a placeholder key in a placeholder plan stands in.
+func (im *imp) apiKeys(api *awsAPI, g *gateway) {
+	g.apiKeySource = api.keySource
+	need := false
+	for _, r := range g.routes {
+		need = need || r.apiKeyRequired
+	}
+	if !need && len(api.keys) == 0 {
+		return
+	}
+	g.apiKeys, g.usagePlans = api.keys, api.plans
+	for i, k := range g.apiKeys {
+		if !apiKeyValue.MatchString(k.value) {
+			v := placeholderKey(k.name)
+			im.warn("IMP-APIKEY", k.at, "API key %s: its value is not in the source (API Gateway generates it) or is not 20-128 letters and digits; written as %s: put the real value there", k.name, v)
+			g.apiKeys[i].value = v
+			g.apiKeys[i].comment = "import: placeholder value"
+		}
+	}
+	if len(g.apiKeys) == 0 {
+		k := apiKeyDef{name: "import-placeholder", value: "authlabImportPlaceholderKey1", comment: "import: the source holds no key values; send this one as x-api-key"}
+		g.apiKeys = append(g.apiKeys, k)
+		im.warn("IMP-APIKEY", api.firstKeyAt.or(api.at), "routes require an API key but the source holds no key values: a placeholder key %s in a placeholder usage plan stands in; put your keys under aws.apiKeys", k.value)
+	}
+	if len(g.usagePlans) == 0 {
+		var names []string
+		for _, k := range g.apiKeys {
+			names = append(names, k.name)
+		}
+		g.usagePlans = append(g.usagePlans, planDef{name: "import-placeholder", keys: names, comment: "import: every key, no throttle or quota"})
+	}
+	// a key in no plan is refused like an unknown one (AWS-K1)
+	inPlan := map[string]bool{}
+	for _, p := range g.usagePlans {
+		for _, k := range p.keys {
+			inPlan[k] = true
+		}
+	}
+	for _, k := range g.apiKeys {
+		if !inPlan[k.name] {
+			im.warn("IMP-APIKEY", k.at, "API key %s is in no usage plan of this API: API Gateway refuses it (403), and so does authlab", k.name)
+		}
+	}
+}
+
+var apiKeyValue = regexp.MustCompile(`^[A-Za-z0-9]{20,128}$`)
+
+// placeholderKey is a valid key value derived from a name.
+func placeholderKey(name string) string {
+	v := "authlabImport" + regexp.MustCompile(`[^A-Za-z0-9]`).ReplaceAllString(name, "")
+	for len(v) < 24 {
+		v += "0"
+	}
+	if len(v) > 128 {
+		v = v[:128]
+	}
+	return v
 }
 
 // lambdaBackend: integrations authlab cannot reach become echo backends

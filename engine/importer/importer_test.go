@@ -175,7 +175,7 @@ func TestIntrinsics(t *testing.T) {
 		"identitySource: header:X-Token",
 		"ttl: 30s",
 		"handler: auth.py:handler",
-		"issuer: UNRESOLVED(",
+		"userPoolId: eu-west-1_UNRESOLVED",
 	)
 	if strings.Contains(out, "dropped") {
 		t.Errorf("AWS::NoValue kept the key:\n%s", out)
@@ -187,7 +187,7 @@ func TestIntrinsics(t *testing.T) {
 	}
 	out, _ = imp(t, "template.yaml", src, importer.Options{Params: map[string]string{"Env": "prod", "Pool": "eu-west-1_Pool1"}, Region: "eu-west-1"}, files)
 	wantContains(t, out, "stage: prod-eu-west-1", "ttl: 600s", "dropped: shown",
-		"issuer: https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Pool1")
+		"userPoolArn: arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_Pool1")
 }
 
 // TestHandlerResolution follows the Lambda runtimes' rules: Node's first
@@ -420,46 +420,55 @@ func TestHostile(t *testing.T) {
 // loader's own diagnostics back into it.
 func TestTranslateHook(t *testing.T) {
 	dir := t.TempDir()
-	src := `openapi: 3.0.1
-info: {title: t, version: "1"}
-paths:
-  /a:
-    get:
-      security: [{jwt: [read]}]
-      x-amazon-apigateway-integration: {type: mock}
-components:
-  securitySchemes:
-    jwt:
-      type: oauth2
-      x-amazon-apigateway-authorizer:
-        type: jwt
-        identitySource: $request.header.Authorization
-        jwtConfiguration: {issuer: "https://issuer.example.com"}
+	src := `Transform: AWS::Serverless-2016-10-31
+Globals:
+  Api:
+    Auth:
+      DefaultAuthorizer: tok
+      Authorizers:
+        tok:
+          FunctionArn: !GetAtt Fn.Arn
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: auth.handler
+      Events:
+        A:
+          Type: Api
+          Properties: {Path: /a, Method: get}
+        B:
+          Type: Api
+          Properties: {Path: /b, Method: get}
 `
-	path := filepath.Join(dir, "api.yaml")
+	if err := os.WriteFile(filepath.Join(dir, "auth.py"), []byte("def handler(e, c):\n    raise Exception('Unauthorized')\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "template.yaml")
 	g, diags, err := config.Load(path, []byte(src), dir)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, diags.Format(true))
 	}
-	if g.Translated == nil || g.Translated.Format != "OpenAPI definition" || string(g.Source) != src {
+	if g.Translated == nil || g.Translated.Format != "SAM template" || string(g.Source) != src {
 		t.Errorf("Translated %+v", g.Translated)
 	}
-	// validate's JWT-2 (no audience) is about the authorizer: line 10 of
-	// the source, where the scheme is.
+	// validate's AWS-C3 (a cached policy serving two routes) is about the
+	// authorizer: line 7 of the source, where the scheme is.
 	found := false
 	for _, d := range diags.List {
-		if d.Rule == "JWT-2" {
+		if d.Rule == "AWS-C3" {
 			found = true
-			if d.File != path || d.Line != 10 {
-				t.Errorf("JWT-2 at %s:%d, want %s:10", d.File, d.Line, path)
+			if d.File != path || d.Line != 7 {
+				t.Errorf("AWS-C3 at %s:%d, want %s:7", d.File, d.Line, path)
 			}
 		}
 	}
 	if !found {
-		t.Errorf("no JWT-2 warning:\n%s", diags.Format(true))
+		t.Errorf("no AWS-C3 warning:\n%s", diags.Format(true))
 	}
-	if p, ok := g.PosOf("authorizers.jwt"); !ok || p.Line != 10 {
-		t.Errorf("PosOf(authorizers.jwt) = %v, %v", p, ok)
+	if p, ok := g.PosOf("authorizers.tok"); !ok || p.Line != 7 {
+		t.Errorf("PosOf(authorizers.tok) = %v, %v", p, ok)
 	}
 	// An authlab file is loaded as it is.
 	if g, _, err := config.Load(path, []byte("version: 1\nroutes:\n  - path: /a\n    backend: {echo: true}\n"), dir); err != nil || g.Translated != nil {

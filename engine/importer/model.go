@@ -21,14 +21,37 @@ type gateway struct {
 	region, account, stage string
 	stageVars              []kv
 	huaweiResponses        []hwResponse
-	authorizers            []*authorizer
-	routes                 []*route
+	// API keys and usage plans (REST APIs)
+	apiKeySource string
+	apiKeys      []apiKeyDef
+	usagePlans   []planDef
+	authorizers  []*authorizer
+	routes       []*route
 	// notes are comment lines under the header (what the source held
 	// that applies to the whole gateway).
 	notes []string
 }
 
 type kv struct{ k, v string }
+
+type apiKeyDef struct {
+	name, value string
+	disabled    bool
+	comment     string
+	at          pos
+}
+
+type planDef struct {
+	name                  string
+	keys                  []string
+	rate                  string // requests per second, as written
+	burst, limit          int
+	period                string
+	offset                int
+	comment               string
+	at                    pos
+	hasThrottle, hasQuota bool
+}
 
 type authorizer struct {
 	name  string
@@ -78,11 +101,14 @@ type route struct {
 	backendAuthorizer string
 	authzType         string
 	scopes            []string
-	req, resp         *transforms
-	backend           backend
-	at                pos
-	label             string
-	notes             []string
+	// awsScopes: AWS's authorizationScopes (cognito, aws-jwt)
+	awsScopes      []string
+	apiKeyRequired bool
+	req, resp      *transforms
+	backend        backend
+	at             pos
+	label          string
+	notes          []string
 }
 
 type transforms struct {
@@ -205,7 +231,7 @@ func (im *imp) render(g *gateway) ([]byte, []pos) {
 	top.add("version", 1)
 	top.add("name", g.name)
 	top.add("platform", g.platform)
-	if g.region != "" || g.account != "" || g.stage != "" || len(g.stageVars) > 0 {
+	if g.region != "" || g.account != "" || g.stage != "" || len(g.stageVars) > 0 || len(g.apiKeys) > 0 || g.apiKeySource != "" {
 		aws := &ymap{}
 		if g.region != "" {
 			aws.add("region", g.region)
@@ -222,6 +248,46 @@ func (im *imp) render(g *gateway) ([]byte, []pos) {
 				sv.add(v.k, v.v)
 			}
 			aws.add("stageVariables", sv)
+		}
+		if g.apiKeySource != "" {
+			aws.add("apiKeySource", g.apiKeySource)
+		}
+		if len(g.apiKeys) > 0 {
+			keys := &ymap{flow: flowNever}
+			for _, k := range g.apiKeys {
+				km := &ymap{}
+				km.add("value", k.value)
+				if k.disabled {
+					km.add("enabled", false)
+				}
+				keys.addAt(k.name, km, k.at, k.comment)
+			}
+			aws.add("apiKeys", keys)
+			plans := &ymap{flow: flowNever}
+			for _, p := range g.usagePlans {
+				pm := &ymap{}
+				pm.add("keys", strList(p.keys))
+				if p.hasThrottle {
+					th := &ymap{}
+					if p.rate != "" {
+						th.add("rateLimit", number(p.rate))
+					}
+					th.add("burstLimit", p.burst)
+					pm.add("throttle", th)
+				}
+				if p.hasQuota {
+					q := &ymap{}
+					q.add("limit", p.limit)
+					q.add("period", p.period)
+					if p.offset > 0 {
+						q.add("offset", p.offset)
+					}
+					pm.add("quota", q)
+				}
+				plans.addAt(p.name, pm, p.at, p.comment)
+			}
+			aws.add("usagePlans", plans)
+			aws.flow = flowNever
 		}
 		top.add("aws", aws)
 	}
@@ -404,6 +470,12 @@ func (im *imp) routeMap(r *route) *ymap {
 	}
 	if r.backendAuthorizer != "" {
 		m.add("backendAuthorizer", r.backendAuthorizer)
+	}
+	if len(r.awsScopes) > 0 {
+		m.add("authorizationScopes", strList(r.awsScopes))
+	}
+	if r.apiKeyRequired {
+		m.add("apiKeyRequired", true)
 	}
 	if r.authzType != "" {
 		az := &ymap{}

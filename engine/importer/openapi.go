@@ -161,9 +161,6 @@ func (im *imp) readOpenAPI(doc *node, t *cfnTemplate, api *awsAPI) {
 				}
 			}
 		}
-		if root.apiKey {
-			im.warn("IMP-APIKEY", root.at, "the API requires an API key on every method (root security); authlab does not check API keys yet")
-		}
 	}
 	paths := doc.get("paths")
 	if paths != nil && paths.kind == kMap {
@@ -212,7 +209,7 @@ func (im *imp) readOpenAPI(doc *node, t *cfnTemplate, api *awsAPI) {
 		api.responses = append(api.responses, openAPIResponses(gr, t)...)
 	}
 	if ks := doc.get("x-amazon-apigateway-api-key-source"); ks != nil {
-		im.warn("IMP-APIKEY", ks.pos, "x-amazon-apigateway-api-key-source %s: API keys are not checked by authlab yet", ks.text())
+		api.keySource = strings.ToUpper(ks.text())
 	}
 	if c := doc.get("x-amazon-apigateway-cors"); c != nil {
 		api.cors = corsFromHTTP(c, t)

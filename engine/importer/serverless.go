@@ -102,6 +102,7 @@ func (im *imp) importServerless() (*gateway, error) {
 	if id := im.root.path("provider", "apiGateway", "restApiId"); id != nil {
 		im.warn("IMP-IGNORED", id.pos, "the service attaches to an existing REST API (provider.apiGateway.restApiId); only the routes of this service are imported")
 	}
+	s.apiKeys(rest)
 	var apis []*awsAPI
 	if len(rest.methods) > 0 || len(http.methods) == 0 {
 		apis = append(apis, rest)
@@ -786,4 +787,87 @@ func (s *sls) httpEvent(api *awsAPI, fname string, ev *node, at pos) {
 		}
 	}
 	api.methods = append(api.methods, m)
+}
+
+// apiKeys reads provider.apiGateway.apiKeys and usagePlan: keys by name
+// (with a value when given), one plan for all of them, or plans by name
+// with keys grouped under the plan's name (serverless v3 forms).
+func (s *sls) apiKeys(api *awsAPI) {
+	ag := s.val(s.root.path("provider", "apiGateway"))
+	if ag == nil {
+		return
+	}
+	limits := func(p *planDef, n *node) {
+		n = s.deep(n)
+		if th := n.get("throttle"); th != nil {
+			p.hasThrottle = true
+			p.rate = s.text(th.get("rateLimit"), "rateLimit")
+			p.burst, _ = intText(s.text(th.get("burstLimit"), "burstLimit"))
+		}
+		if q := n.get("quota"); q != nil {
+			p.limit, _ = intText(s.text(q.get("limit"), "limit"))
+			p.period = strings.ToUpper(s.text(q.get("period"), "period"))
+			p.offset, _ = intText(s.text(q.get("offset"), "offset"))
+			p.hasQuota = p.limit > 0
+		}
+	}
+	key := func(n *node) (apiKeyDef, bool) {
+		n = s.deep(n)
+		switch {
+		case n.kind == kScalar:
+			return apiKeyDef{name: s.text(n, "API key"), at: n.pos}, true
+		case n.kind == kMap && n.has("name"):
+			k := apiKeyDef{name: s.text(n.get("name"), "API key name"), value: s.text(n.get("value"), "API key value"), at: n.pos}
+			if e, ok := n.get("enabled").boolean(); ok && !e {
+				k.disabled = true
+			}
+			return k, true
+		}
+		return apiKeyDef{}, false
+	}
+	groups := map[string][]string{}
+	for _, k := range s.val(ag.get("apiKeys")).items() {
+		k = s.val(k)
+		if k.kind == kMap && len(k.keys) == 1 && !k.has("name") && !k.has("value") {
+			// - free: [key1, {name: key2, value: ...}]
+			plan := k.keys[0]
+			for _, x := range k.vals[0].items() {
+				if kd, ok := key(x); ok {
+					api.keys = append(api.keys, kd)
+					groups[plan] = append(groups[plan], kd.name)
+				}
+			}
+			continue
+		}
+		if kd, ok := key(k); ok {
+			api.keys = append(api.keys, kd)
+			groups[""] = append(groups[""], kd.name)
+		}
+	}
+	up := s.val(ag.get("usagePlan"))
+	switch {
+	case up != nil && up.kind == kList:
+		for _, p := range up.list {
+			p = s.val(p)
+			if p.kind != kMap || len(p.keys) != 1 {
+				continue
+			}
+			plan := planDef{name: p.keys[0], keys: groups[p.keys[0]], at: p.keyPos[0]}
+			limits(&plan, p.vals[0])
+			if len(plan.keys) > 0 {
+				api.plans = append(api.plans, plan)
+			}
+		}
+	case len(api.keys) > 0:
+		var all []string
+		for _, k := range api.keys {
+			all = append(all, k.name)
+		}
+		plan := planDef{name: api.name + "-" + s.stage, keys: all, at: ag.pos}
+		if up != nil {
+			limits(&plan, up)
+			plan.at = up.pos
+		}
+		api.plans = append(api.plans, plan)
+	}
 }

@@ -62,6 +62,9 @@ func (l *ylist) add(v any, at pos, above ...string) {
 	l.above = append(l.above, above)
 }
 
+// number is a numeric scalar written as it is (a rate like 0.5).
+type number string
+
 // writer renders nodes line by line.
 type writer struct {
 	b     bytes.Buffer
@@ -177,6 +180,8 @@ func inline(v any, inFlow bool) (string, bool) {
 		return scalarText(x, inFlow), true
 	case int:
 		return strconv.Itoa(x), true
+	case number:
+		return string(x), true
 	case bool:
 		return strconv.FormatBool(x), true
 	case *ymap:
