@@ -25,16 +25,39 @@ func (e *CheckError) Unwrap() error { return e.Err }
 // so `validate` refuses what `serve` and `fire` would refuse, and nothing
 // runs. The error, if any, is a *CheckError.
 func Check(g *config.Gateway, ff FunctionFactory) error {
+	if errs := CheckAll(g, ff); len(errs) > 0 {
+		return errs[0]
+	}
+	return nil
+}
+
+// CheckAll is Check reporting every authorizer the engine refuses, not
+// only the first, so `validate` lists every problem in one run. The routes
+// are compiled only when every authorizer compiles.
+func CheckAll(g *config.Gateway, ff FunctionFactory) []*CheckError {
 	// Each authorizer on its own first, so that its error points at it.
+	var errs []*CheckError
 	for _, a := range g.Authorizers {
 		one := *g
 		one.Authorizers, one.Routes = []*config.Authorizer{a}, nil
 		cg, err := compile(&one, clock.Real{}, ff)
 		if err != nil {
-			return &CheckError{Path: authorizerPath(g, a, err), Err: err}
+			errs = append(errs, &CheckError{Path: authorizerPath(g, a, err), Err: err})
+			continue
 		}
 		cg.close()
 	}
+	if len(errs) > 0 {
+		return errs
+	}
+	if err := checkRoutes(g, ff); err != nil {
+		return []*CheckError{err}
+	}
+	return nil
+}
+
+// checkRoutes compiles the whole gateway, routes included.
+func checkRoutes(g *config.Gateway, ff FunctionFactory) *CheckError {
 	cg, err := compile(g, clock.Real{}, ff)
 	if err != nil {
 		path := "routes"

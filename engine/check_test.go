@@ -87,3 +87,36 @@ routes:
 		t.Errorf("a good gateway: %v", err)
 	}
 }
+
+// TestCheckAllReportsEveryAuthorizer: validate lists every authorizer the
+// engine refuses in one run, not the first one only.
+func TestCheckAllReportsEveryAuthorizer(t *testing.T) {
+	dir := t.TempDir()
+	src := `version: 1
+authorizers:
+  one:
+    type: aws-token
+    identitySource: header:Authorization
+    function: {runtime: process, command: [authlab-no-such-command-1]}
+  two:
+    type: aws-token
+    identitySource: header:Authorization
+    function: {runtime: process, command: [authlab-no-such-command-2]}
+routes:
+  - path: /x
+    authorizer: one
+    backend: {echo: true}
+`
+	g, diags, err := config.Load("gw.yaml", []byte(src), dir)
+	if err != nil {
+		t.Fatalf("does not load:\n%s", diags.Format(true))
+	}
+	errs := engine.CheckAll(g, nil)
+	if len(errs) != 2 || errs[0].Path != "authorizers.one.function" || errs[1].Path != "authorizers.two.function" ||
+		!strings.Contains(errs[1].Error(), "authlab-no-such-command-2") {
+		t.Fatalf("CheckAll = %v", errs)
+	}
+	if err := engine.Check(g, nil); err == nil || err.Error() != errs[0].Error() {
+		t.Errorf("Check = %v, want the first of CheckAll", err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"runtime"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/authlab/authlab/engine/config"
+	"github.com/authlab/authlab/engine/limits"
 	"github.com/authlab/authlab/scenario"
 )
 
@@ -97,6 +99,11 @@ func runRun(ctx context.Context, o *RunOptions) error {
 	paths := o.Paths
 	if len(paths) == 0 {
 		paths = []string{"."}
+	}
+	for _, p := range paths {
+		if gatewayNotScenario(p) {
+			return usageError("%s is a gateway file; pass a scenario (a YAML file with steps: and gateway: %s) or a folder of them — 'authlab init' writes one, and the TUI saves its history as one", p, filepath.Base(p))
+		}
 	}
 	files, err := scenario.Discover(paths)
 	if err != nil {
@@ -227,6 +234,20 @@ func replayScenarios(ctx context.Context, o *RunOptions, scs []*scenario.Scenari
 		return &ExitError{Code: ExitFailed, Silent: true, Err: fmt.Errorf("%d step(s) failed", c.Failed)}
 	}
 	return nil
+}
+
+// gatewayNotScenario reports a file (not a folder) that is a gateway file:
+// no top-level steps:, a top-level routes:.
+func gatewayNotScenario(path string) bool {
+	info, err := os.Stat(path)
+	if err != nil || info.IsDir() {
+		return false
+	}
+	src, err := limits.ReadFile(path, "scenario file", limits.MaxConfigBytes)
+	if err != nil {
+		return false
+	}
+	return !scenario.IsScenario(src) && topLevelKey(src, "routes")
 }
 
 func writeJUnit(path string, doc *scenario.JUnitSuites) error {

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -148,21 +147,20 @@ func loadAnyFile(f string) (*config.Diagnostics, error) {
 	if err != nil {
 		return diags, err
 	}
-	var ce *engine.CheckError
-	if err := engine.Check(g, nil); errors.As(err, &ce) {
+	if errs := engine.CheckAll(g, nil); len(errs) > 0 {
 		if diags == nil {
 			diags = &config.Diagnostics{}
 		}
-		p, ok := g.PosOf(ce.Path)
-		if !ok {
-			p = config.Pos{Line: 1, Col: 1}
-		}
 		diags.SetSource(g.File, g.Source)
-		diags.Errorf(g.File, p, "%s", ce.Err)
+		for _, ce := range errs {
+			p, ok := g.PosOf(ce.Path)
+			if !ok {
+				p = config.Pos{Line: 1, Col: 1}
+			}
+			diags.Errorf(g.File, p, "%s", ce.Err)
+		}
 		diags.Sort()
 		return diags, diags
-	} else if err != nil {
-		return diags, err
 	}
 	return diags, nil
 }

@@ -403,10 +403,11 @@ func (d *decoder) decodeOptions(rest []*ast.MappingValueNode, v reflect.Value, o
 			typ = v.Field(i).String()
 		}
 	}
-	spec := TypeSpecOf(typ)
+	spec := checkSpecOf(typ)
 	if spec == nil {
 		return // the type is missing or unknown, and was reported: its keys are moot
 	}
+	typ = spec.Type // a typo's keys are read as the type it was meant to be
 	name := path[strings.LastIndex(path, ".")+1:]
 	common := append([]string{"type"}, spec.Common...)
 	misplaced := func(key string, kp Pos, own []string) {

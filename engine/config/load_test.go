@@ -78,6 +78,8 @@ var invalidCases = map[string][]string{
 		`6:11: duplicate route: PUT,DELETE /a/{key} is already defined by routes[0] (line 3)`,
 		`19:11: duplicate route: get /c is already defined by routes[4] (line 17)`,
 		`26:11: duplicate route: PATCH /d/{path+} is already defined by routes[6] (line 23)`,
+		`34:11: duplicate route: get /e is already defined by routes[8] (line 31): methods are case-insensitive, so get is GET and routes[8] answers it; this route is never reached`,
+		`40:11: duplicate route: POST /f is already defined by routes[10] (line 37)`,
 	},
 	"greedy_not_last": {
 		`3:11: route path "/files/{path+}/meta": greedy parameter {path+} must be the last segment`,
@@ -119,6 +121,12 @@ var invalidCases = map[string][]string{
 		`6:25: authorizers.a.function.runtime: "pyhton" is not one of mock, http, python, node, process (did you mean "python"?)`,
 		`10:25: authorizers.b.function.runtime: "lambda" is not one of mock, http, python, node, process`,
 		`12:11: authorizers.c.type: "aws-tokn" is not one of aws-token, aws-request, `, `(did you mean "aws-token"?)`,
+	},
+	"type_typo": {
+		`6:11: authorizers.a.type: "aws-tokn" is not one of`, `(did you mean "aws-token"?)`,
+		`8:22: authorizer "a": invalid validationRegex: missing closing ]`,
+		`12:11: authorizers.b.type: "lambda" is not one of`,
+		`14:22: authorizer "b": invalid validationRegex: missing closing )`,
 	},
 	"stock_status": {`4:31: stock status 42: expected an HTTP status code 100-599`},
 	"mock_no_responses": {

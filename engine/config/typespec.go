@@ -77,6 +77,21 @@ func TypeSpecOf(t string) *TypeSpec {
 	return nil
 }
 
+// checkSpecOf is the spec an authorizer's keys are checked against: its
+// type's, else — when the type is a typo of a registered one, which the
+// decoder reports with a did-you-mean — that type's, so one run reports the
+// typo and the problems behind it (a bad validationRegex) instead of the
+// second only once the first is fixed.
+func checkSpecOf(t string) *TypeSpec {
+	if s := TypeSpecOf(t); s != nil || t == "" {
+		return s
+	}
+	if guess := didYouMean(t, AuthorizerTypes()); guess != "" {
+		return TypeSpecOf(guess)
+	}
+	return nil
+}
+
 // AuthorizerTypes lists the registered authorizer types, in order.
 func AuthorizerTypes() []string {
 	registry.RLock()

@@ -112,8 +112,9 @@ func (v *validator) run() {
 
 func (v *validator) authorizer(a *Authorizer) {
 	base := "authorizers." + a.Name
-	// An unknown type was reported by the decoder; its keys are moot.
-	spec := TypeSpecOf(a.Type)
+	// An unknown type was reported by the decoder; a typo's keys are
+	// checked as the type it was meant to be, other types' are moot.
+	spec := checkSpecOf(a.Type)
 	var sources []IdentitySource
 	for i, s := range a.IdentitySource {
 		p := fmt.Sprintf("%s.identitySource[%d]", base, i)
@@ -148,10 +149,16 @@ func (v *validator) authorizer(a *Authorizer) {
 	if spec != nil {
 		v.typeKeysCheck(a, spec, base)
 		if spec.NeedsFunction && a.Function == nil {
-			v.errAtKey(base, "authorizer %q: type %s needs function: {runtime: ...}", a.Name, a.Type)
+			v.errAtKey(base, "authorizer %q: type %s needs function: {runtime: ...}", a.Name, spec.Type)
 		}
 		if spec.Validate != nil {
 			spec.Validate(&Check{A: a, Sources: sources, v: v, base: base})
+		}
+	} else if a.ValidationRegex != "" {
+		// No type to check it against, but a regex that does not compile
+		// is wrong whatever the type turns out to be.
+		if _, err := regexp.Compile(a.ValidationRegex); err != nil {
+			v.errf(base+".validationRegex", "authorizer %q: invalid validationRegex: %s", a.Name, unwrapRegexErr(err))
 		}
 	}
 	if a.Function != nil {
@@ -308,8 +315,15 @@ func (v *validator) route(i int, r *Route, shapes map[string][]int) {
 	if tpl != nil {
 		shape := tpl.Shape()
 		for _, other := range shapes[shape] {
-			if overlap(v.g.Routes[other].Methods, r.Methods) {
-				v.errf(base+".path", "duplicate route: %s %s is already defined by routes[%d] (line %d)", methodList(r.Methods), r.Path, other, v.at(fmt.Sprintf("routes[%d].path", other)).Line)
+			om := v.g.Routes[other].Methods
+			if overlap(om, r.Methods) {
+				// The gateway matches methods case-insensitively: a route
+				// for "get" is shadowed by an earlier one for GET.
+				why := ""
+				if a, b, ok := caseVariant(om, r.Methods); ok {
+					why = fmt.Sprintf(": methods are case-insensitive, so %s is %s and routes[%d] answers it; this route is never reached", b, a, other)
+				}
+				v.errf(base+".path", "duplicate route: %s %s is already defined by routes[%d] (line %d)%s", methodList(r.Methods), r.Path, other, v.at(fmt.Sprintf("routes[%d].path", other)).Line, why)
 			}
 		}
 		shapes[shape] = append(shapes[shape], i)
@@ -541,16 +555,41 @@ func mockHasNarrowResource(f *Function) bool {
 	return false
 }
 
+// overlap reports method lists that share a method; as the gateway, it
+// ignores case (get is GET, any is ANY).
 func overlap(a, b StringList) bool {
-	if len(a) == 0 || len(b) == 0 || slices.Contains(a, "ANY") || slices.Contains(b, "ANY") {
+	if len(a) == 0 || len(b) == 0 || hasMethod(a, "ANY") || hasMethod(b, "ANY") {
 		return true
 	}
 	for _, x := range a {
-		if slices.Contains(b, strings.ToUpper(x)) || slices.Contains(b, x) {
+		if hasMethod(b, x) {
 			return true
 		}
 	}
 	return false
+}
+
+func hasMethod(list StringList, m string) bool {
+	return slices.ContainsFunc(list, func(x string) bool { return strings.EqualFold(x, m) })
+}
+
+// caseVariant finds a method of b written in another case than the same
+// method in a, and no method the two lists share in the same spelling: the
+// overlap is only the case.
+func caseVariant(a, b StringList) (inA, inB string, ok bool) {
+	for _, y := range b {
+		if slices.Contains(a, y) {
+			return "", "", false
+		}
+	}
+	for _, y := range b {
+		for _, x := range a {
+			if x != y && strings.EqualFold(x, y) {
+				return x, y, true
+			}
+		}
+	}
+	return "", "", false
 }
 
 func methodList(m StringList) string {
