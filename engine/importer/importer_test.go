@@ -481,3 +481,25 @@ Resources:
 		t.Errorf("%v\n%s", err, diags.Format(false))
 	}
 }
+
+// TestServerlessARNNames: authorizers given by ARN are named as the
+// Serverless Framework names them (the last ":" segment's last "-" part).
+func TestServerlessARNNames(t *testing.T) {
+	src := `service: s
+provider: {name: aws, runtime: python3.12}
+functions:
+  f:
+    handler: h.handler
+    events:
+      - http:
+          path: a
+          method: get
+          authorizer: arn:aws:lambda:us-east-1:123456789012:function:team-token-auth:live
+      - http:
+          path: b
+          method: get
+          authorizer: arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Pool1
+`
+	out, _ := imp(t, "serverless.yml", src, importer.Options{}, nil)
+	wantContains(t, out, "\n  live:\n    type: aws-token", "\n  1_Pool1:\n    type: cognito", "userPoolArn: arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Pool1")
+}

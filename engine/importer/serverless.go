@@ -533,7 +533,7 @@ func (s *sls) restAuthorizer(api *awsAPI, tpl *cfnTemplate, m *awsMethod, a *nod
 			return
 		case strings.HasPrefix(v, "arn:") && strings.Contains(v, ":cognito-idp:"):
 			typ, arn = "cognito", v
-			name = cognitoName(v)
+			name = arnAuthorizerName(v)
 		case strings.HasPrefix(v, "arn:"):
 			arn = v
 			name = arnAuthorizerName(v)
@@ -569,7 +569,7 @@ func (s *sls) restAuthorizer(api *awsAPI, tpl *cfnTemplate, m *awsMethod, a *nod
 		if name == "" {
 			switch {
 			case typ == "cognito" && arn != "":
-				name = cognitoName(arn)
+				name = arnAuthorizerName(arn)
 			case strings.HasPrefix(arn, "arn:"):
 				name = arnAuthorizerName(arn)
 			}
@@ -675,24 +675,13 @@ func arnFunctionName(arn string) string {
 	return ""
 }
 
-// arnAuthorizerName: the last ":" segment, then the last "-" segment
-// (serverless naming.js extractAuthorizerNameFromArn).
+// arnAuthorizerName names an authorizer given by ARN as the Serverless
+// Framework does (naming.js extractAuthorizerNameFromArn): the last ":"
+// segment, then its last "-" segment — for a Cognito pool ARN too.
 func arnAuthorizerName(arn string) string {
 	parts := strings.Split(arn, ":")
-	last := parts[len(parts)-1]
-	if fn := arnFunctionName(arn); fn != "" {
-		last = fn
-	}
-	seg := strings.Split(last, "-")
+	seg := strings.Split(parts[len(parts)-1], "-")
 	return seg[len(seg)-1]
-}
-
-func cognitoName(arn string) string {
-	i := strings.LastIndex(arn, "/")
-	if i >= 0 && i < len(arn)-1 {
-		return arn[i+1:]
-	}
-	return "cognito"
 }
 
 // ---- httpApi events and provider.httpApi.authorizers (§6.3) ----
