@@ -229,9 +229,11 @@ func (d *Document) Evaluate(arn string) Verdict {
 	return Verdict{Rule: "AWS-R3", Reason: "no statement allows " + arn + " (implicit deny)"}
 }
 
-// invokeActions are the actions that cover execute-api:Invoke (AWS-P1).
+// actionCovers reports an action that covers execute-api:Invoke (AWS-P1).
+// Action names match case-insensitively, as in every IAM policy
+// (execute-api:invoke counts); resources stay case-sensitive (AWS-P2).
 func actionCovers(pattern string) bool {
-	return Match(pattern, "execute-api:Invoke")
+	return Match(strings.ToLower(pattern), "execute-api:invoke")
 }
 
 func (s *Statement) actionMatches() bool {

@@ -47,6 +47,11 @@ func TestEvaluate_AWSP1_P3(t *testing.T) {
 		{"AWS-P1 string action and resource", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"execute-api:Invoke","Resource":"*"}}`, true, false, "AWS-P1"},
 		{"AWS-P1 * action", `{"Statement":[{"Effect":"Allow","Action":"*","Resource":["x","` + arn + `"]}]}`, true, false, "AWS-P1"},
 		{"AWS-P1 unrelated action", `{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`, false, false, "AWS-R3"},
+		{"AWS-P1 action names match case-insensitively", `{"Statement":[{"Effect":"Allow","Action":"execute-api:invoke","Resource":"` + arn + `"}]}`, true, false, "AWS-P1"},
+		{"AWS-P1 upper-case action", `{"Statement":[{"Effect":"Allow","Action":["EXECUTE-API:INVOKE"],"Resource":"*"}]}`, true, false, "AWS-P1"},
+		{"AWS-P1 lower-case deny still denies", `{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"Execute-Api:*","Resource":"*"}]}`, false, true, "AWS-P3"},
+		{"AWS-P1 NotAction case-insensitive", `{"Statement":[{"Effect":"Allow","NotAction":"execute-api:invoke","Resource":"*"}]}`, false, false, "AWS-R3"},
+		{"AWS-P2 resources stay case-sensitive", `{"Statement":[{"Effect":"Allow","Action":"execute-api:invoke","Resource":"arn:aws:execute-api:r:1:a/s/get/x"}]}`, false, false, "AWS-R3"},
 		{"AWS-P3 deny wins", `{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"execute-api:*","Resource":"*"}]}`, false, true, "AWS-P3"},
 		{"NotResource excludes", `{"Statement":[{"Effect":"Allow","Action":"*","NotResource":"*/GET/x"}]}`, false, false, "AWS-R3"},
 	}
