@@ -26,6 +26,7 @@ type frameHeader struct {
 	Message string `json:"message"`
 	Size    int    `json:"size"`
 	Exit    bool   `json:"exit"` // the loop is exiting after this answer
+	Text    bool   `json:"text"` // result: the handler returned a string, sent as it was
 }
 
 type frame struct {
@@ -319,6 +320,7 @@ func (w *framedWorker) answer(p *proc, f frame) (res Result, keep bool, err erro
 		if res.Payload == nil {
 			res.Payload = []byte{}
 		}
+		res.Text = f.hdr.Text
 		return res, keep, nil
 	case "error":
 		res.Err = &FunctionError{Type: f.hdr.Type, Message: f.hdr.Message}

@@ -42,6 +42,11 @@ type Result struct {
 	Payload []byte         // the raw answer, exactly as returned
 	Err     *FunctionError // the handler threw / returned an error
 	Logs    string         // stdout/stderr the handler wrote during the call
+	// Text: the handler returned a string, and Payload is that string as
+	// it was (python / node take it for serialised JSON, as FunctionGraph
+	// handlers mean it). Lambda itself would send it JSON-encoded, which a
+	// Lambda proxy integration needs to know (AWS-L4, AWS-L8).
+	Text bool
 	// ColdStart is set on the first call of a fresh worker, with its cost.
 	ColdStart     bool
 	ColdStartCost time.Duration

@@ -499,6 +499,21 @@ function makeContext(hdr, finish) {
 }
 
 let current = null; // settles the call in progress; null between calls
+let currentRequestId; // the call's request id, for console lines (undefined while loading, as on Lambda)
+
+// installLambdaConsole makes console.* write as the Lambda Node runtime
+// does: "TIME\tREQUEST-ID\tLEVEL\tmessage", each method its level
+// (log and info INFO, warn WARN, error ERROR, debug DEBUG, trace TRACE).
+function installLambdaConsole() {
+  const util = require('util');
+  const levels = { log: 'INFO', info: 'INFO', warn: 'WARN', error: 'ERROR', debug: 'DEBUG', trace: 'TRACE', fatal: 'FATAL' };
+  for (const [method, level] of Object.entries(levels)) {
+    console[method] = (...args) => {
+      process.stdout.write(`${new Date().toISOString()}\t${currentRequestId}\t${level}\t${util.format(...args)}\n`);
+    };
+  }
+}
+if (cfg.flavor === 'lambda') installLambdaConsole();
 
 // answer turns the handler's outcome into the message for authlab, logging
 // errors first as Lambda does.
@@ -513,11 +528,14 @@ function answer(hdr, err, result, exit) {
     return [{ kind: 'error', id, type: shape.type, message: shape.message, exit }];
   }
   let payload;
+  let text = false;
   if (result instanceof Encoded) {
     payload = result.buf;
   } else if (typeof result === 'string') {
-    // Taken as already-serialised JSON, the way FunctionGraph handlers answer.
+    // Taken as already-serialised JSON, the way FunctionGraph handlers
+    // answer; "text" tells authlab it was a string.
     payload = Buffer.from(result, 'utf8');
+    text = true;
   } else {
     let text;
     try {
@@ -530,7 +548,9 @@ function answer(hdr, err, result, exit) {
     payload = Buffer.from(text === undefined ? 'null' : text, 'utf8');
   }
   if (payload.length > cfg.maxResponse) return [{ kind: 'too_large', id, size: payload.length, exit }];
-  return [{ kind: 'result', id, len: payload.length, exit }, payload];
+  const head = { kind: 'result', id, len: payload.length, exit };
+  if (text) head.text = true;
+  return [head, payload];
 }
 
 // afterLogs waits until stdout and stderr are flushed: Node queues what a
@@ -562,6 +582,7 @@ function serve(handler) {
     }
   }
   if (typeof hdr.nowMs === 'number') setClock(hdr.nowMs);
+  currentRequestId = hdr.requestId;
   let settled = false;
   const finish = (err, result, exit) => {
     if (settled) return;

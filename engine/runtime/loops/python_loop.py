@@ -149,8 +149,13 @@ def send(hdr, payload=b""):
     write_all((json.dumps(hdr) + "\n").encode() + payload)
 
 
-def send_result(rid, payload):
-    write_all(b'{"kind":"result","id":%d,"len":%d}\n' % (rid, len(payload)) + payload)
+def send_result(rid, payload, text=False):
+    # text: the handler returned a str, sent as it was (authlab's Go side
+    # knows Lambda would have JSON-encoded it).
+    if text:
+        write_all(b'{"kind":"result","id":%d,"len":%d,"text":true}\n' % (rid, len(payload)) + payload)
+    else:
+        write_all(b'{"kind":"result","id":%d,"len":%d}\n' % (rid, len(payload)) + payload)
 
 
 def flush_logs():
@@ -517,8 +522,46 @@ def load_failure(exc):
     send({"kind": "load_error", "type": type(exc).__name__, "message": message})
 
 
+CURRENT_REQUEST_ID = ""
+
+
+def install_lambda_logging():
+    """The Lambda Python runtime's logging: a handler on the root logger
+    writing "[LEVEL]\tTIME\tREQUEST-ID\tmessage", times in UTC. The root
+    logger keeps Python's WARNING level, so logger.info() shows once the
+    handler calls setLevel(logging.INFO), as on Lambda; and a module's own
+    logging.basicConfig() does nothing, as on Lambda, since the root logger
+    already has a handler."""
+    import logging
+
+    class RequestIdFilter(logging.Filter):
+        def filter(self, record):
+            record.aws_request_id = CURRENT_REQUEST_ID
+            return True
+
+    class LambdaLoggerHandler(logging.Handler):
+        def emit(self, record):
+            try:
+                sys.stdout.write(self.format(record))
+                sys.stdout.flush()
+            except Exception:
+                self.handleError(record)
+
+    handler = LambdaLoggerHandler()
+    handler.setFormatter(
+        logging.Formatter("[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n", "%Y-%m-%dT%H:%M:%S")
+    )
+    handler.addFilter(RequestIdFilter())
+    # As on Lambda, every formatter writes UTC (staticmethod: time.gmtime is
+    # the virtual clock's function here, which a class would bind).
+    logging.Formatter.converter = staticmethod(time.gmtime)
+    logging.getLogger().addHandler(handler)
+
+
 def invoke(handler, cfg, hdr, body):
+    global CURRENT_REQUEST_ID
     rid = hdr.get("id")
+    CURRENT_REQUEST_ID = hdr.get("requestId", "")
     oci = cfg["flavor"] == "oci"
     if not oci:
         try:
@@ -543,11 +586,12 @@ def invoke(handler, cfg, hdr, body):
     flush_logs()
     # A str is taken as already-serialised JSON (FunctionGraph handlers
     # return json.dumps(...)); anything else is serialised as Lambda would.
+    text = False
     try:
         if oci:
             payload = fdk_payload(result)
         elif isinstance(result, str):
-            payload = result.encode("utf-8", "surrogatepass")
+            payload, text = result.encode("utf-8", "surrogatepass"), True
         else:
             payload = json.dumps(result).encode("utf-8")
     except (TypeError, ValueError) as exc:
@@ -558,7 +602,7 @@ def invoke(handler, cfg, hdr, body):
     if len(payload) > cfg["maxResponse"]:
         send({"kind": "too_large", "id": rid, "size": len(payload)})
         return
-    send_result(rid, payload)
+    send_result(rid, payload, text)
 
 
 def main():
@@ -567,6 +611,8 @@ def main():
     for fd in (REQ, RESP):
         os.set_inheritable(fd, False)  # the handler's subprocesses must not hold our channel
     install_clock()
+    if cfg["flavor"] == "lambda":
+        install_lambda_logging()
     try:
         handler = load(cfg)
     except BaseException as exc:

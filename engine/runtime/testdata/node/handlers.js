@@ -123,3 +123,14 @@ exports.chatty = async () => {
 
 // Nothing left to do and no answer: Lambda answers null when the loop drains.
 exports.neverResolves = () => new Promise(() => {});
+
+exports.consoleLevels = async () => {
+  console.log('plain log', 1);
+  console.info('an info');
+  console.warn('a warning');
+  console.error('an error');
+  console.debug('a debug line');
+  return { ok: true };
+};
+
+exports.returnsText = async () => 'Hello';

@@ -150,3 +150,29 @@ def raise_then_die(event, context):
     if event.get("die"):
         os._exit(9)
     raise ValueError("the first call's own error")
+
+
+def logging_levels(event, context):
+    # The usual Lambda handler: the root logger at INFO, a module logger
+    # that propagates to it, and a debug line below the level.
+    import logging
+
+    logger = logging.getLogger()
+    logger.setLevel(logging.INFO)
+    logging.getLogger("orders").info("order %s looked up", event.get("id"))
+    logger.debug("not shown: below INFO")
+    logger.warning("low stock")
+    return {"ok": True}
+
+
+def logging_default_level(event, context):
+    # Without setLevel the root logger stays at WARNING, as on Lambda.
+    import logging
+
+    logging.getLogger().info("not shown at the default level")
+    logging.getLogger().error("shown")
+    return {"ok": True}
+
+
+def returns_text(event, context):
+    return "Hello"
