@@ -118,7 +118,9 @@ func lower(c byte) byte {
 // SecretHeader reports whether a header carries a credential:
 // Authorization, Proxy-Authorization, Cookie, Set-Cookie, X-Api-Key and
 // the like. The challenges (WWW-Authenticate) say how to authenticate and
-// hold nothing secret.
+// hold nothing secret, nor do the CORS headers that name credentials
+// (Access-Control-Allow-Credentials: true), nor a challenge API Gateway
+// renamed (X-Amzn-Remapped-WWW-Authenticate).
 func SecretHeader(name string) bool {
 	n := strings.TrimSpace(name)
 	if !isASCII(n) {
@@ -126,7 +128,8 @@ func SecretHeader(name string) bool {
 	}
 	switch {
 	case asciiEqualFold(n, "www-authenticate"), asciiEqualFold(n, "proxy-authenticate"),
-		asciiEqualFold(n, "authentication-info"):
+		asciiEqualFold(n, "authentication-info"), asciiEqualFold(n, "access-control-allow-credentials"),
+		asciiEqualFold(n, "x-amzn-remapped-www-authenticate"):
 		return false
 	}
 	return SecretName(name)

@@ -115,7 +115,8 @@ func TestHeaderSecrets(t *testing.T) {
 		t.Errorf("Authorization secrets = %q", got)
 	}
 	for name, want := range map[string]bool{"Authorization": true, "Proxy-Authorization": true, "Cookie": true,
-		"Set-Cookie": true, "X-Api-Key": true, "WWW-Authenticate": false, "Content-Type": false, "X-User": false} {
+		"Set-Cookie": true, "X-Api-Key": true, "WWW-Authenticate": false, "Content-Type": false, "X-User": false,
+		"Access-Control-Allow-Credentials": false, "X-Amzn-Remapped-WWW-Authenticate": false, "X-Amzn-Remapped-Authorization": true} {
 		if SecretHeader(name) != want {
 			t.Errorf("SecretHeader(%s) = %v", name, !want)
 		}
