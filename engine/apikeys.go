@@ -98,6 +98,8 @@ func awsAnswer(respType, rule, reason string, status int, errorType, message str
 	msg, _ := marshalEvent(message) // no HTML escaping: a query's & stays &
 	fl := jsonFailure("", rule, reason, status, `{"message":`+string(msg)+`}`, "x-amzn-ErrorType", errorType)
 	fl.Reason += " [" + respType + "]"
+	// The failure-response stage applies aws.gatewayResponses (AWS-G4).
+	fl.ResponseType, fl.Message = respType, &message
 	return fl
 }
 

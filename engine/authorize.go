@@ -59,6 +59,14 @@ type recorder interface {
 func (a *authRun) identity() {
 	d := a.az.dialect
 	st, start := a.rec.open(trace.Identity)
+	if lim, ok := a.p.g.platform.(requestLimiter); ok && a.rec == a.p.front() {
+		// A limit the gateway checks before any authorizer (AWS-E4).
+		if fl := lim.AuthorizedLimit(a.p.f, st); fl != nil {
+			a.rec.close(st, start)
+			a.refuse(st, fl)
+			return
+		}
+	}
 	id, fl := d.Identity(a.p.f, st)
 	a.rec.close(st, start)
 	for _, v := range id.Secrets {
@@ -330,10 +338,10 @@ func (p *pipeline) callAuthorizer() {
 
 func (p *pipeline) policy() {
 	p.dec = p.auth.dec
+	// The principal is the one the authorizer returned, whether or not
+	// its policy then allows this request (a Deny names its principal too).
+	p.res.Principal = p.dec.Principal
 	p.auth.decide()
-	if p.fail == nil {
-		p.res.Principal = p.dec.Principal
-	}
 }
 
 // backendAuthorizer runs a Huawei backend authorizer (HW-B1) before the

@@ -40,7 +40,26 @@ func (d *awsHTTP) MaxResponse() int { return runtime.DefaultMaxResponse }
 
 func (d *awsHTTP) routeArn(f *Flow) string { return d.rest.methodArn(f) }
 
-func (d *awsHTTP) routeKey(f *Flow) string { return f.Req.Method + " " + f.Template }
+func (d *awsHTTP) routeKey(f *Flow) string { return routeKey(f) }
+
+// routeKey is the matched route's own key, as HTTP APIs write it in the
+// event, $context.routeKey and cache keys: "ANY /example/{proxy+}" for a
+// route that takes every method, else the request's method (a route
+// listing several methods stands for one AWS route per method).
+func routeKey(f *Flow) string {
+	if f.Route == nil {
+		return f.Req.Method + " " + f.Template
+	}
+	if len(f.Route.Methods) == 0 {
+		return "ANY " + f.Template
+	}
+	for _, m := range f.Route.Methods {
+		if strings.EqualFold(m, "ANY") {
+			return "ANY " + f.Template
+		}
+	}
+	return f.Req.Method + " " + f.Template
+}
 
 func httpUnauthorized(rule, reason string) *Failure {
 	return jsonFailure("", rule, reason, 401, `{"message":"Unauthorized"}`)
@@ -121,6 +140,7 @@ func (d *awsHTTP) event20(f *Flow, id Identity) ([]byte, error) {
 		}
 		headers[name] = strings.Join(vals, ",")
 	}
+	addGatewayHeaders20(f, d.rest.domain(f), r.Header, headers)
 	query := map[string]string{}
 	for k, vals := range r.Query {
 		query[k] = strings.Join(vals, ",")

@@ -75,32 +75,28 @@ func newAWSREST(g *config.Gateway, a *config.Authorizer) (Dialect, error) {
 func (d *awsREST) MaxResponse() int { return runtime.DefaultMaxResponse }
 
 // methodArn builds the ARN of AWS-E2 from the actual request path.
-func (d *awsREST) methodArn(f *Flow) string {
-	if arn, ok := f.Memo("methodArn"); ok {
-		return arn
-	}
-	arn := "arn:aws:execute-api:" + d.aws.region + ":" + d.aws.account + ":" + d.aws.apiID + "/" +
-		d.aws.stage + "/" + f.Req.Method + "/" + strings.TrimPrefix(f.Req.Path, "/")
-	f.SetMemo("methodArn", arn)
-	return arn
-}
+func (d *awsREST) methodArn(f *Flow) string { return methodArnOf(d.aws, f) }
 
-// AWS answers (semantics.md §1).
+// AWS answers (semantics.md §1), each of its gateway response type
+// (AWS-G14).
 func awsUnauthorized(rule, reason string) *Failure {
-	return jsonFailure("", rule, reason, 401, `{"message":"Unauthorized"}`, "x-amzn-ErrorType", "UnauthorizedException")
+	return awsGatewayResponse("UNAUTHORIZED", rule, reason, strPtr("Unauthorized"))
 }
 
 func awsConfigError(rule, reason string) *Failure {
-	return jsonFailure("", rule, reason, 500, `{"message":null}`, "x-amzn-ErrorType", "AuthorizerConfigurationException")
+	return awsGatewayResponse("AUTHORIZER_CONFIGURATION_ERROR", rule, reason, nil)
 }
 
+// awsDenied is a Lambda authorizer policy's 403, whose uncustomised body
+// writes Message with a capital M (AWS-G2).
 func awsDenied(explicit bool, reason string) *Failure {
+	rule, msg := "AWS-R3", "User is not authorized to access this resource"
 	if explicit {
-		return jsonFailure("", "AWS-R2", reason, 403,
-			`{"Message":"User is not authorized to access this resource with an explicit deny"}`, "x-amzn-ErrorType", "AccessDeniedException")
+		rule, msg = "AWS-R2", "User is not authorized to access this resource with an explicit deny"
 	}
-	return jsonFailure("", "AWS-R3", reason, 403,
-		`{"Message":"User is not authorized to access this resource"}`, "x-amzn-ErrorType", "AccessDeniedException")
+	fl := awsGatewayResponse("ACCESS_DENIED", rule, reason, &msg)
+	fl.Body = []byte(`{"Message":` + jsonString(msg) + `}`)
+	return fl
 }
 
 // value reads one identity source from the request.
@@ -299,6 +295,8 @@ func (d *awsREST) Event(f *Flow, id Identity) ([]byte, error) {
 		ev.Headers[name] = vals[len(vals)-1]
 		ev.MultiValueHeaders[name] = vals
 	}
+	domain := d.domain(f)
+	addGatewayHeaders(f, domain, r.Header, ev.Headers, ev.MultiValueHeaders)
 	for k, vals := range r.Query {
 		if len(vals) == 0 {
 			continue
@@ -306,7 +304,6 @@ func (d *awsREST) Event(f *Flow, id Identity) ([]byte, error) {
 		ev.QueryStringParameters[k] = vals[len(vals)-1]
 		ev.MultiValueQueryStringParameters[k] = vals
 	}
-	domain := d.domain(f)
 	ev.RequestContext = requestContext{
 		ResourceID: d.resourceID(f), ResourcePath: f.Template, HTTPMethod: r.Method,
 		ExtendedRequestID: extendedID(f.RequestID),
@@ -461,7 +458,10 @@ func (d *awsREST) readContext(raw json.RawMessage, dec *Decision, st *trace.Stag
 			}
 			return awsConfigError("AWS-R5", fmt.Sprintf("context value %q is %s; REST API context values must be string, number or boolean", k, kind))
 		case bytes.Equal(v, []byte("null")):
-			return awsConfigError("AWS-R5", fmt.Sprintf("context value %q is null; REST API context values must be string, number or boolean", k))
+			// Accepted: it reaches a Lambda integration as JSON null
+			// (AWS-L2), and a mapping expression reads nothing.
+			st.Add("context."+k, "null (kept as null for a Lambda integration, AWS-L2)")
+			continue
 		case v[0] == '"':
 			var s string
 			_ = json.Unmarshal(v, &s)

@@ -185,8 +185,10 @@ func TestAWSREST_Rules(t *testing.T) {
 			want{500, body500, configErr, engine.Called, "AWS-R5", 1, 0, false}},
 		{"AWS-R6 context reaches the backend stringified", allowAliceExact, []string{"Authorization: Bearer alice"}, "/orders/1",
 			want{200, "", "", engine.Called, "AWS-P1", 1, 1, true}},
-		{"AWS-R7 no route: 403 Missing Authentication Token", allowAliceExact, []string{"Authorization: Bearer alice"}, "/nowhere/at/all",
+		{"AWS-R7 no route: 403 Missing Authentication Token", allowAliceExact, nil, "/nowhere/at/all",
 			want{403, bodyNoRoute, "MissingAuthenticationTokenException", engine.Skipped, "AWS-R7", 0, 0, false}},
+		{"AWS-G12 no route with an Authorization header: read as a malformed signature", allowAliceExact, []string{"Authorization: Bearer alice"}, "/nowhere/at/all",
+			want{403, `{"message":"Invalid key=value pair (missing equal-sign) in Authorization header (hashed with SHA-256 and encoded with Base64): 'nXzORh5LLwkKPWhrSuctJeoY6TVz0ncrtS/1SOYmKqM='."}` /* base64(sha256("Bearer alice")): the token is not echoed */, "IncompleteSignatureException", engine.Skipped, "AWS-G12", 0, 0, false}},
 		{"AWS-E2 root path methodArn ends in GET/", policyAnswer("Bearer x", "Allow", `"arn:aws:execute-api:eu-west-1:123456789012:api123/prod/GET/"`, ""), []string{"Authorization: Bearer x"}, "/",
 			want{200, "", "", engine.Called, "AWS-P1", 1, 1, true}},
 		{"AWS-P1 Action list with execute-api:*", `

@@ -43,6 +43,7 @@ type compiledRoute struct {
 	reqT     *transform.Set
 	respT    *transform.Set
 	backend  backend.Backend
+	integ    *integration // a function backend (Lambda proxy integration)
 
 	// What the route stage records, worked out once.
 	methodsText string
@@ -65,6 +66,7 @@ type gateway struct {
 	routeList   []string // "GET,PUT /orders/{id}", in file order, for a route miss
 	secrets     []string // the file's own secrets (ALL-2), for every trace
 	usage       *usage   // API keys and usage plans (AWS-K*)
+	functions   FunctionFactory
 }
 
 // FunctionFactory builds the python / node / process runtimes; nil means
@@ -76,7 +78,7 @@ func compile(g *config.Gateway, clk clock.Clock, ff FunctionFactory) (*gateway, 
 	if !ok {
 		return nil, fmt.Errorf("unknown platform %q", g.Platform)
 	}
-	cg := &gateway{cfg: g, platform: pf(g), authorizers: map[string]*authorizer{}, secrets: g.Secrets(), usage: newUsage(g)}
+	cg := &gateway{cfg: g, platform: pf(g), authorizers: map[string]*authorizer{}, secrets: g.Secrets(), usage: newUsage(g), functions: ff}
 	for _, r := range g.Routes {
 		cg.routeList = append(cg.routeList, methodsOf(r)+" "+r.Path)
 	}
@@ -128,6 +130,11 @@ func compile(g *config.Gateway, clk clock.Clock, ff FunctionFactory) (*gateway, 
 		}
 		cg.routes = append(cg.routes, cr)
 	}
+	var err error
+	if cg.routes, err = restCORSRoutes(g, cg); err != nil {
+		cg.close()
+		return nil, err
+	}
 	return cg, nil
 }
 
@@ -171,6 +178,12 @@ func compileRoute(r *config.Route, tpl *route.Template, cg *gateway) (*compiledR
 		return nil, fmt.Errorf("route %s: no backend", r.Path)
 	case b.Echo:
 		cr.backend = backend.Echo{}
+	case b.Function != nil:
+		in, err := newIntegration(r, cg.cfg, cg.functions)
+		if err != nil {
+			return nil, err
+		}
+		cr.integ, cr.backend = in, in
 	case b.Stock != nil:
 		h := http.Header{}
 		for k, v := range b.Stock.Headers {
@@ -305,6 +318,11 @@ func (g *gateway) close() {
 	for _, a := range g.authorizers {
 		if a.fn != nil {
 			a.fn.Close()
+		}
+	}
+	for _, r := range g.routes {
+		if r.integ != nil && r.integ.fn != nil {
+			r.integ.fn.Close()
 		}
 	}
 }

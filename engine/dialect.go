@@ -92,6 +92,12 @@ type Failure struct {
 	Status int
 	Header http.Header
 	Body   []byte
+	// ResponseType is the REST API gateway response type that answers
+	// (AWS-G1, AWS-G14); "" for an answer no gateway response customises.
+	// The failure-response stage applies aws.gatewayResponses to it.
+	ResponseType string
+	// Message is $context.error.message of that answer; nil means null.
+	Message *string
 }
 
 func (f *Failure) Error() string {
@@ -127,8 +133,8 @@ type Platform interface {
 }
 
 var platforms = map[string]func(g *config.Gateway) Platform{
-	"aws":      func(*config.Gateway) Platform { return awsPlatform{} },
-	"aws-http": func(*config.Gateway) Platform { return awsHTTPPlatform{} },
+	"aws":      func(g *config.Gateway) Platform { return newAWSPlatform(g) },
+	"aws-http": func(g *config.Gateway) Platform { return awsHTTPPlatform{cors: g.AWS.CORS} },
 	"oci":      func(*config.Gateway) Platform { return ociPlatform{} },
 	"huawei":   func(*config.Gateway) Platform { return huaweiPlatform{} },
 	"generic":  func(*config.Gateway) Platform { return genericPlatform{} },

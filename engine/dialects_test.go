@@ -133,7 +133,7 @@ func TestAWSHTTP_E1_Event20AndContext(t *testing.T) {
 	e, _ := newTestEngine(t, awsHTTPGateway)
 	res := fire(t, e, "GET", "/things/7?tenant=t1&tag=a&tag=b", "Authorization: Bearer ok", "Cookie: a=1; b=2", "X-Rep: 1", "X-Rep: 2")
 	ev := eventOf(t, res)
-	for k, v := range map[string]any{"version": "2.0", "type": "REQUEST", "routeKey": "GET /things/{id}", "rawPath": "/things/7",
+	for k, v := range map[string]any{"version": "2.0", "type": "REQUEST", "routeKey": "ANY /things/{id}" /* the route's own key: it takes every method */, "rawPath": "/things/7",
 		"rawQueryString": "tenant=t1&tag=a&tag=b" /* as sent: order and encoding kept */, "routeArn": "arn:aws:execute-api:eu-west-1:123456789012:h77p/prod/GET/things/7"} {
 		if ev[k] != v {
 			t.Errorf("%s = %v, want %v", k, ev[k], v)

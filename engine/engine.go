@@ -154,6 +154,30 @@ func withWorkers(g *config.Gateway, n int) *config.Gateway {
 		ac.Function = &fc
 		out.Authorizers[i] = &ac
 	}
+	// ... and every function backend (a Lambda proxy integration).
+	copied := false
+	for i, r := range g.Routes {
+		if r.Backend == nil || r.Backend.Function == nil {
+			continue
+		}
+		f := r.Backend.Function
+		if f.Pool != 0 || (f.Runtime != "python" && f.Runtime != "node" && f.Runtime != "process") {
+			continue
+		}
+		if out == nil {
+			c := *g
+			out = &c
+		}
+		if !copied {
+			out.Routes = append([]*config.Route(nil), g.Routes...)
+			copied = true
+		}
+		rc, bc, fc := *r, *r.Backend, *f
+		fc.Pool = n
+		bc.Function = &fc
+		rc.Backend = &bc
+		out.Routes[i] = &rc
+	}
 	if out == nil {
 		return g
 	}
@@ -379,6 +403,9 @@ var stageTable = []stageDef{
 func authRefused(p *pipeline) string {
 	switch p.fail.Stage {
 	case trace.Route:
+		if p.fail.Rule == "AWSH-CORS3" {
+			return "preflight answered by the gateway"
+		}
 		return "no route matched"
 	case trace.Identity:
 		return "identity refused: function not called"
@@ -388,7 +415,12 @@ func authRefused(p *pipeline) string {
 	return "no answer"
 }
 
-func refusedAt(p *pipeline) string { return "request refused at " + p.fail.Stage }
+func refusedAt(p *pipeline) string {
+	if p.fail.Rule == "AWSH-CORS3" {
+		return "preflight answered by the gateway"
+	}
+	return "request refused at " + p.fail.Stage
+}
 
 func (p *pipeline) run() {
 	for _, s := range stageTable {
@@ -527,6 +559,13 @@ func (p *pipeline) route() {
 	if path.EncodedSlash != "" {
 		p.badPath(st, raw, fmt.Sprintf("segment %q: an encoded slash or backslash, and no route accepts it", path.EncodedSlash))
 		return
+	}
+	if pf, ok := p.g.platform.(preflighter); ok {
+		if fl := pf.Preflight(p.f, st); fl != nil {
+			// Not a refusal: the gateway's own answer, before any authorizer.
+			p.fail = fl
+			return
+		}
 	}
 	fl := p.g.platform.NoRoute(p.f)
 	if pathOnly != nil {

@@ -3,6 +3,8 @@ package engine
 import (
 	"encoding/json"
 	"net/http"
+
+	"github.com/authlab/authlab/engine/config"
 )
 
 // jsonFailure builds a refusal with a JSON body.
@@ -30,17 +32,24 @@ func (f *Flow) requestIDValue() []string {
 	return f.s.oneValue(f.RequestID)
 }
 
-// awsPlatform is API Gateway REST APIs.
-type awsPlatform struct{}
+// awsPlatform is API Gateway REST APIs. Its refusals carry their gateway
+// response type; the failure-response stage applies the file's
+// customisations (aws_gateway.go).
+type awsPlatform struct {
+	responses map[string]*config.AWSGatewayResponse // AWS-G4
+	aws       awsInfo
+}
 
 // BadPath: REST APIs answer malformed requests with BadRequestException.
+// authlab's own refusal (PATH-5) has no type of its own: DEFAULT_4XX.
 func (awsPlatform) BadPath(f *Flow, reason string) *Failure {
-	return jsonFailure("route", "PATH-5", reason, 400, `{"message":"Bad Request"}`, "x-amzn-ErrorType", "BadRequestException")
+	fl := jsonFailure("route", "PATH-5", reason, 400, `{"message":"Bad Request"}`, "x-amzn-ErrorType", "BadRequestException")
+	fl.ResponseType, fl.Message = "DEFAULT_4XX", strPtr("Bad Request")
+	return fl
 }
 
 func (awsPlatform) NoRoute(f *Flow) *Failure {
-	return jsonFailure("route", "AWS-R7", "no route matches "+f.Req.Method+" "+f.Req.Path,
-		403, `{"message":"Missing Authentication Token"}`, "x-amzn-ErrorType", "MissingAuthenticationTokenException")
+	return awsNoRoute(f)
 }
 
 func (awsPlatform) Forbidden(f *Flow, rule, reason string) *Failure {
@@ -49,17 +58,22 @@ func (awsPlatform) Forbidden(f *Flow, rule, reason string) *Failure {
 
 func (awsPlatform) BackendFailure(f *Flow, err error, timeout bool) *Failure {
 	if timeout {
-		return jsonFailure("backend", "", err.Error(), 504, `{"message": "Endpoint request timed out"}`)
+		fl := jsonFailure("backend", "", err.Error(), 504, `{"message": "Endpoint request timed out"}`)
+		fl.ResponseType, fl.Message = "INTEGRATION_TIMEOUT", strPtr("Endpoint request timed out")
+		return fl
 	}
-	return jsonFailure("backend", "", err.Error(), 500, `{"message": "Internal server error"}`)
+	fl := jsonFailure("backend", "", err.Error(), 500, `{"message": "Internal server error"}`)
+	fl.ResponseType, fl.Message = "DEFAULT_5XX", strPtr("Internal server error")
+	return fl
 }
 
 func (awsPlatform) Decorate(f *Flow, h http.Header) {
 	h["X-Amzn-Requestid"] = f.requestIDValue()
 }
 
-// awsHTTPPlatform is API Gateway HTTP APIs.
-type awsHTTPPlatform struct{}
+// awsHTTPPlatform is API Gateway HTTP APIs; cors is the API's CORS
+// configuration (aws_cors.go).
+type awsHTTPPlatform struct{ cors *config.CORS }
 
 func (awsHTTPPlatform) BadPath(f *Flow, reason string) *Failure {
 	return jsonFailure("route", "PATH-5", reason, 400, `{"message":"Bad Request"}`)

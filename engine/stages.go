@@ -158,6 +158,10 @@ func (p *pipeline) backend() {
 	defer p.done(st, start)
 	up := p.res.Upstream
 	st.Add("backend", p.rt.backendText).Add("request", p.s.text.concat(up.Method, " ", up.Target()))
+	if p.rt.integ != nil {
+		p.invokeIntegration(p.rt.integ, st)
+		return
+	}
 	ctx := p.ctx
 	resp, err := p.rt.backend.Serve(ctx, up)
 	if err != nil {
@@ -189,19 +193,36 @@ func (p *pipeline) failureResponse() {
 	}
 	st, start := p.stage(trace.FailureResponse)
 	defer p.done(st, start)
-	fl := p.fail
+	fl := *p.fail
 	h := fl.Header.Clone()
 	if h == nil {
 		h = http.Header{}
 	}
+	fl.Header = h
+	// What the platform made of the refusal (gateway responses, CORS),
+	// recorded after the refusal's own rule and reason.
+	shaped := &trace.Stage{}
+	if sh, ok := p.g.platform.(refusalShaper); ok {
+		var dec *Decision
+		if p.auth != nil {
+			dec = p.auth.dec
+		}
+		sh.ShapeRefusal(p.f, &fl, dec, shaped)
+		h = fl.Header
+	}
 	p.g.platform.Decorate(p.f, h)
 	p.res.Response = &Response{Status: fl.Status, Header: h, Body: fl.Body}
 	st.Summary = fmt.Sprintf("%d from %s", fl.Status, fl.Stage)
+	if fl.Rule == "AWSH-CORS3" {
+		st.Summary = fmt.Sprintf("%d: preflight answered by the gateway", fl.Status)
+	}
 	if fl.Rule != "" {
 		st.Rule(fl.Rule)
 		st.Summary += " (" + fl.Rule + ")"
 	}
+	st.Rule(shaped.Rules...)
 	st.Add("status", fmt.Sprint(fl.Status)).Add("reason", fl.Reason)
+	st.Details = append(st.Details, shaped.Details...)
 	for _, k := range backend.SortedKeys(h) {
 		st.Add("header."+k, strings.Join(h[k], ", "))
 	}
@@ -215,15 +236,37 @@ func (p *pipeline) responseTransform() {
 	}
 	resp := p.res.Response
 	p.g.platform.Decorate(p.f, resp.Header)
-	if p.rt.respT == nil {
+	sh, shapes := p.g.platform.(answerShaper)
+	shapes = shapes && sh.ShapesAnswer(p.f)
+	if p.rt.respT == nil && !shapes {
 		p.skip(trace.ResponseTransform, "route has no response transformations")
 		return
 	}
 	st, start := p.stage(trace.ResponseTransform)
 	defer p.done(st, start)
-	p.env = env{p.f, p.dec, p.back}
-	st.Changes = p.rt.respT.Apply(resp.Header, nil, &p.env)
-	st.Summary = summarizeChanges(p.s, st.Changes)
+	if p.rt.respT != nil {
+		p.env = env{p.f, p.dec, p.back}
+		st.Changes = p.rt.respT.Apply(resp.Header, nil, &p.env)
+		st.Summary = summarizeChanges(p.s, st.Changes)
+	}
+	if shapes {
+		// The gateway's own edits come last: HTTP API CORS (AWSH-CORS5).
+		sh.ShapeAnswer(p.f, resp, st)
+	}
+}
+
+// refusalShaper is a platform that reshapes its refusals as the file
+// configures them, recording into the failure-response stage: REST API
+// gateway responses (AWS-G4), HTTP API CORS headers (AWSH-CORS7).
+type refusalShaper interface {
+	ShapeRefusal(f *Flow, fl *Failure, dec *Decision, st *trace.Stage)
+}
+
+// answerShaper is a platform that edits the integration's answer (HTTP
+// API CORS, AWSH-CORS5), recording into the response-transform stage.
+type answerShaper interface {
+	ShapesAnswer(f *Flow) bool
+	ShapeAnswer(f *Flow, resp *Response, st *trace.Stage)
 }
 
 func (r *compiledRoute) authDialect() Dialect {

@@ -29,7 +29,7 @@ var invalidCases = map[string][]string{
 		`2:1: unknown key "nmae" in the gateway file (did you mean "name"?)`,
 		`7:5: unknown key "validationRegx" in authorizers.token-lambda (did you mean "validationRegex"?)`,
 		`14:5: unknown key "methds" in routes[0] (did you mean "methods"?)`,
-		`16:27: unknown key "colour" in routes[0].backend; expected one of: url, stock, echo, timeout`,
+		`16:27: unknown key "colour" in routes[0].backend; expected one of: url, stock, echo, function, payloadFormat, timeout`,
 	},
 	"wrong_types": {
 		`2:7: name: expected a string, found a list`,   // list where string
@@ -94,10 +94,10 @@ var invalidCases = map[string][]string{
 		`7:14: unknown method "DELTE"; expected one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, ANY (did you mean "DELETE"?)`,
 	},
 	"backend_kinds": {
-		`4:14: backend: give exactly one of url, stock or echo: true`,
-		`7:7: backend: give exactly one of url, stock or echo: true`,
-		`11:14: backend: give exactly one of url, stock or echo: true`,
-		`13:14: backend: give exactly one of url, stock or echo: true`,
+		`4:14: backend: give exactly one of url, stock, echo: true or function`,
+		`7:7: backend: give exactly one of url, stock, echo: true or function`,
+		`11:14: backend: give exactly one of url, stock, echo: true or function`,
+		`13:14: backend: give exactly one of url, stock, echo: true or function`,
 		`15:20: backend url "127.0.0.1:9000": expected an absolute http:// or https:// URL`,
 		`17:46: invalid header name "Bad Header"`,
 	},
@@ -223,11 +223,11 @@ var invalidCases = map[string][]string{
 		`31:36: unterminated expression "${request.auth[principalId]": missing }`,
 		`32:36: ${request.path[orderId]}: route /orders/{id} has no path parameter {orderId}`,
 		`33:35: unknown table "foo" in ${request.foo[x]}`,
-		`34:14: backend: give exactly one of url, stock or echo: true`,
+		`34:14: backend: give exactly one of url, stock, echo: true or function`,
 		`35:11: duplicate route: PUT /orders/{key} is already defined by routes[0] (line 25)`,
 		`38:21: routes[1].backend.echo: expected true or false, found a string`,
 		`39:11: route path "/files/{path+}/meta": greedy parameter {path+} must be the last segment`,
-		`41:14: backend: give exactly one of url, stock or echo: true`,
+		`41:14: backend: give exactly one of url, stock, echo: true or function`,
 	},
 }
 

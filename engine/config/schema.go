@@ -66,6 +66,18 @@ func schemaOf(t reflect.Type, kind string) map[string]any {
 		}}
 	case kind == "any":
 		return map[string]any{}
+	case kind == "statusCode":
+		return map[string]any{"anyOf": []any{
+			map[string]any{"type": "string", "pattern": `^[1-5][0-9][0-9]$`},
+			map[string]any{"type": "integer", "minimum": 100, "maximum": 599},
+		}}
+	case kind == "awsResponseTypes":
+		names := make([]any, len(AWSResponseTypes))
+		for i, n := range AWSResponseTypes {
+			names[i] = n
+		}
+		return map[string]any{"type": "object", "propertyNames": map[string]any{"enum": names},
+			"additionalProperties": schemaOf(t.Elem(), "")}
 	case kind == "namedmap":
 		return map[string]any{"type": "object", "additionalProperties": schemaOf(t.Elem(), "")}
 	}

@@ -186,6 +186,12 @@ func walkSchema(t *testing.T, typ reflect.Type, kind string, s map[string]any, p
 			t.Errorf("%s: %s must accept several shapes (anyOf), got %v", at, typ.Name(), s)
 		}
 		return
+	case kind == "statusCode":
+		// a status code is written as "404" or 404 (AWS-G5)
+		if _, ok := s["anyOf"]; !ok {
+			t.Errorf("%s: a status code must accept a string and a number (anyOf), got %v", at, s)
+		}
+		return
 	case kind == "any" || kind == "node":
 		return
 	case kind == "namedmap":

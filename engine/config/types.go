@@ -44,6 +44,12 @@ type AWS struct {
 	APIKeys        []*APIKey         `yaml:"apiKeys" doc:"API keys by name (AWS-K1): {value, enabled}. A key works only through a usage plan that includes this stage." kind:"namedmap"`
 	UsagePlans     []*UsagePlan      `yaml:"usagePlans" doc:"Usage plans by name: the stages and keys they cover, throttle and quota (AWS-K4, AWS-K5), counted on the virtual clock." kind:"namedmap"`
 	Credentials    []*Credential     `yaml:"credentials" doc:"IAM credentials by access key id, for aws-iam authorizers (AWS-S1) and authlab fire --sigv4 KEYID. authlab never calls AWS." kind:"namedmap"`
+	// GatewayResponses customise a REST API's own answers (AWS-G4).
+	GatewayResponses map[string]*AWSGatewayResponse `yaml:"gatewayResponses" doc:"REST APIs: customised gateway responses by type (UNAUTHORIZED, ACCESS_DENIED, MISSING_AUTHENTICATION_TOKEN, DEFAULT_4XX, DEFAULT_5XX, ...): statusCode, headers, templates (AWS-G1 to AWS-G11)." kind:"awsResponseTypes"`
+	// CORS is the API's CORS configuration (AWSH-CORS1; REST: SAM's Cors).
+	CORS *CORS `yaml:"cors" doc:"CORS. HTTP API: the API's corsConfiguration — the gateway answers preflights and adds CORS headers to answers (AWSH-CORS*). REST API: as SAM's Cors, an OPTIONS mock method on every path; refusals need gatewayResponses (AWS-G13)."`
+	// BinaryMediaTypes are the REST API's binary media types (AWS-L3).
+	BinaryMediaTypes StringList `yaml:"binaryMediaTypes" doc:"REST APIs: media types (image/png, */*) for which a Lambda proxy answer with isBase64Encoded: true is decoded (AWS-L3)."`
 }
 
 // APIKey is one API key of a REST API (AWS-K1).
@@ -220,10 +226,13 @@ type FilterItem struct {
 
 // Backend is where authorized requests go; exactly one kind.
 type Backend struct {
-	URL     string    `yaml:"url" doc:"A real HTTP upstream: method, path, query, body and headers are forwarded." format:"uri"`
-	Stock   *Stock    `yaml:"stock" doc:"A fixed response."`
-	Echo    bool      `yaml:"echo" doc:"Answer with what reached the backend, as JSON."`
-	Timeout *Duration `yaml:"timeout" doc:"url: per-request limit (default 29s, API Gateway's integration timeout)."`
+	URL      string    `yaml:"url" doc:"A real HTTP upstream: method, path, query, body and headers are forwarded." format:"uri"`
+	Stock    *Stock    `yaml:"stock" doc:"A fixed response."`
+	Echo     bool      `yaml:"echo" doc:"Answer with what reached the backend, as JSON."`
+	Function *Function `yaml:"function" doc:"A Lambda proxy integration (platform aws or aws-http): the function (same runtimes as authorizers) gets the proxy event, with requestContext.authorizer, and its answer becomes the HTTP answer (AWS-L1 to AWS-L9)."`
+	// PayloadFormat is an HTTP API integration's payload format version.
+	PayloadFormat string    `yaml:"payloadFormat" doc:"function, HTTP APIs: the event and answer format, \"2.0\" (default) or \"1.0\" (AWS-L6, AWS-L8). REST APIs always use 1.0." enum:"1.0,2.0"`
+	Timeout       *Duration `yaml:"timeout" doc:"url: per-request limit (default 29s, API Gateway's integration timeout). function: the integration timeout (default and maximum 29s REST, 30s HTTP API); the function's own timeout is function.timeout."`
 }
 
 // Stock is a fixed response.

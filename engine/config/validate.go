@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/authlab/authlab/engine/expr"
+	"github.com/authlab/authlab/engine/limits"
 	"github.com/authlab/authlab/engine/route"
 )
 
@@ -97,6 +98,7 @@ func (v *validator) run() {
 	if g.Platform == "" {
 		g.Platform = defaultPlatform(g)
 	}
+	v.awsAPIChecks()
 	if len(g.Routes) == 0 && rootOK {
 		v.errf("", "no routes: add a routes: list with at least one path and backend")
 	}
@@ -359,14 +361,15 @@ func (v *validator) route(i int, r *Route, shapes map[string][]int) {
 	v.transforms(base+".responseTransformations", r.ResponseTransformations, r, tpl)
 	if b := r.Backend; b != nil {
 		n := 0
-		for _, set := range []bool{b.URL != "", b.Stock != nil, b.Echo} {
+		for _, set := range []bool{b.URL != "", b.Stock != nil, b.Echo, b.Function != nil} {
 			if set {
 				n++
 			}
 		}
 		if n != 1 {
-			v.errf(base+".backend", "backend: give exactly one of url, stock or echo: true")
+			v.errf(base+".backend", "backend: give exactly one of url, stock, echo: true or function")
 		}
+		v.functionBackend(base+".backend", b)
 		if b.URL != "" {
 			if u, err := url.Parse(b.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 				v.errf(base+".backend.url", "backend url %q: expected an absolute http:// or https:// URL", b.URL)
@@ -504,6 +507,7 @@ func quoteOffset(src []byte, p Pos) int {
 // lint warns about configurations that work but surprise (semantics "lint").
 func (v *validator) lint() {
 	v.lintTrailingSlash()
+	v.lintCORS()
 	users := map[string][]int{}
 	for i, r := range v.g.Routes {
 		if r.Authorizer != "" {
@@ -512,15 +516,83 @@ func (v *validator) lint() {
 	}
 	for _, a := range v.g.Authorizers {
 		spec := TypeSpecOf(a.Type)
-		if spec == nil || spec.CachesPolicy == nil || !spec.CachesPolicy(a) || a.TTLValue() == 0 || len(users[a.Name]) < 2 {
+		if spec == nil || spec.CachesPolicy == nil || !spec.CachesPolicy(a) || a.TTLValue() == 0 || len(users[a.Name]) == 0 {
 			continue
 		}
 		if a.Function != nil && a.Function.Runtime == "mock" && !mockHasNarrowResource(a.Function) {
 			continue
 		}
-		v.warnf("authorizers."+a.Name, "AWS-C3", "authorizer %q caches its policy for %s and serves %d routes: a policy whose Resource names only the first request's methodArn answers 403 on the other routes until the cache expires (AWS-C3); return a wildcard resource or set ttl: 0",
-			a.Name, a.TTLValue(), len(users[a.Name]))
+		// One route is enough when it answers several methodArns: a path
+		// parameter (/orders/1, /orders/2) or several methods.
+		why, others := "", "routes"
+		if n := len(users[a.Name]); n >= 2 {
+			why = fmt.Sprintf("serves %d routes", n)
+		} else if v.readsMethodArn(a.Function) {
+			r := v.g.Routes[users[a.Name][0]]
+			t, err := route.Parse(r.Path)
+			switch {
+			case err == nil && len(t.Params()) > 0:
+				why = fmt.Sprintf("serves route %s, whose path parameter gives every %s its own methodArn", r.Path, strings.Join(bracedParams(t), ", "))
+			case len(r.Methods) != 1 || strings.EqualFold(r.Methods[0], "ANY"):
+				why = fmt.Sprintf("serves route %s with %s, each method its own methodArn", r.Path, methodWords(r.Methods))
+			default:
+				continue
+			}
+			others = "requests"
+		} else {
+			continue
+		}
+		v.warnf("authorizers."+a.Name, "AWS-C3", "authorizer %q caches its policy for %s and %s: a policy whose Resource names only the first request's methodArn answers 403 on the other %s until the cache expires (AWS-C3); return a wildcard resource or set ttl: 0",
+			a.Name, a.TTLValue(), why, others)
 	}
+}
+
+// readsMethodArn reports evidence that a function answers with a policy
+// naming the request's own ARN: a mock row allowing a resource without
+// wildcards, or a python / node handler whose source reads methodArn or
+// routeArn and writes no wildcard (/*, "*") anywhere — the handler that
+// returns Resource: event.methodArn. With one route, lint warns only on
+// such evidence.
+func (v *validator) readsMethodArn(f *Function) bool {
+	if f == nil {
+		return false
+	}
+	switch f.Runtime {
+	case "mock":
+		return mockHasNarrowResource(f)
+	case "python", "node":
+		file := f.Handler
+		if i := strings.LastIndex(file, ":"); i >= 0 && !strings.ContainsAny(file[i+1:], `/\`) {
+			file = file[:i]
+		}
+		b, err := limits.ReadFile(v.g.Abs(file), "handler", 1<<20)
+		src := string(b)
+		if err != nil || (!strings.Contains(src, "methodArn") && !strings.Contains(src, "routeArn")) {
+			return false
+		}
+		for _, w := range []string{"/*", `"*"`, "'*'", "`*`"} {
+			if strings.Contains(src, w) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+func bracedParams(t *route.Template) []string {
+	var out []string
+	for _, p := range t.Params() {
+		out = append(out, "{"+p+"}")
+	}
+	return out
+}
+
+func methodWords(m StringList) string {
+	if len(m) == 0 || slices.ContainsFunc(m, func(x string) bool { return strings.EqualFold(x, "ANY") }) {
+		return "every method"
+	}
+	return "methods " + strings.Join(m, ", ")
 }
 
 // mockHasNarrowResource reports whether a mock answer allows a resource
