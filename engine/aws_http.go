@@ -315,6 +315,9 @@ func (d *awsHTTP) Authorize(f *Flow, dec *Decision, cached *CachedDecision, st *
 	if v.Allowed {
 		return nil
 	}
+	if cached != nil && !v.Explicit && dec.IssuedFor != arn {
+		cachedPolicyGotcha(st, dec.IssuedFor, arn) // a REST API's gotcha too (AWS-C3)
+	}
 	return httpForbidden(v.Rule, st.Summary)
 }
 

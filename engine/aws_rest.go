@@ -487,11 +487,46 @@ func (d *awsREST) Authorize(f *Flow, dec *Decision, cached *CachedDecision, st *
 	if v.Allowed {
 		return nil
 	}
-	reason := st.Summary
 	if cached != nil && !v.Explicit && dec.IssuedFor != arn {
-		reason += " — the cached policy was issued for another route (AWS-C3): return a wildcard Resource or set ttl: 0"
+		cachedPolicyGotcha(st, dec.IssuedFor, arn)
 	}
-	return awsDenied(v.Explicit, reason)
+	return awsDenied(v.Explicit, st.Summary)
+}
+
+// cachedPolicyGotcha words the stage line of a cached policy that denies
+// the route it was not issued for (AWS-C3) so that it carries the fix: the
+// line is what --brief, the demo, the serve log and the TUI's trace list
+// show. The full ARNs stay in the details (cachedPolicy, methodArn).
+func cachedPolicyGotcha(st *trace.Stage, issuedFor, arn string) {
+	st.Summary = fmt.Sprintf("the policy cached for %s does not allow %s (implicit deny) — fix: return a wildcard Resource (…/%s/*) or set ttl: 0",
+		arnRoute(issuedFor), arnRoute(arn), arnStage(arn))
+}
+
+// arnRoute is "GET /orders/42" of an execute-api ARN
+// (arn:aws:execute-api:REGION:ACCOUNT:API/STAGE/METHOD/PATH), else the ARN.
+func arnRoute(arn string) string {
+	_, rest, ok := strings.Cut(arn, "/")
+	if !ok {
+		return arn
+	}
+	parts := strings.SplitN(rest, "/", 3)
+	if len(parts) < 2 {
+		return arn
+	}
+	path := "/"
+	if len(parts) == 3 {
+		path += parts[2]
+	}
+	return parts[1] + " " + path
+}
+
+// arnStage is the STAGE of an execute-api ARN, else "stage".
+func arnStage(arn string) string {
+	_, rest, ok := strings.Cut(arn, "/")
+	if stage, _, found := strings.Cut(rest, "/"); ok && found && stage != "" {
+		return stage
+	}
+	return "stage"
 }
 
 // evaluatePolicy evaluates a fresh or cached IAM policy against arn and

@@ -394,8 +394,17 @@ func TestAWSREST_C3_CachedPolicyReusedOnAnotherRoute(t *testing.T) {
 	check(t, e, res, want{403, body403, denied, engine.Cached, "AWS-C3", 1, 1, false})
 	st := res.Trace.Stage("policy")
 	wantMsg := "cached policy from arn:aws:execute-api:eu-west-1:123456789012:api123/prod/GET/orders/1, evaluated against arn:aws:execute-api:eu-west-1:123456789012:api123/prod/GET/users/7"
-	if !strings.Contains(st.Summary, wantMsg) {
-		t.Errorf("policy stage summary\n got %q\nwant it to contain %q", st.Summary, wantMsg)
+	if d, _ := st.Get("cachedPolicy"); !strings.Contains(d.Value, wantMsg) {
+		t.Errorf("policy stage cachedPolicy\n got %q\nwant it to contain %q", d.Value, wantMsg)
+	}
+	// The stage line itself names both routes and carries the fix: it is
+	// what --brief, the demo and the serve log show.
+	wantLine := "the policy cached for GET /orders/1 does not allow GET /users/7 (implicit deny) — fix: return a wildcard Resource (…/prod/*) or set ttl: 0"
+	if st.Summary != wantLine {
+		t.Errorf("policy stage summary\n got %q\nwant %q", st.Summary, wantLine)
+	}
+	if d, _ := res.Trace.Stage("failure-response").Get("reason"); d.Value != wantLine {
+		t.Errorf("failure reason %q, want the stage line", d.Value)
 	}
 }
 

@@ -149,7 +149,7 @@ steps:
 		"✗ gotcha",
 		"✗ step 2: AWS-C3 expected to pass on another route",
 		"status: expected 200, got 403 Forbidden",
-		"upstream: expected the request to reach the backend, but it did not (refused at policy: cached policy from",
+		"upstream: expected the request to reach the backend, but it did not (refused at policy: the policy cached for GET /orders/42 does not allow GET /users/7 (implicit deny) — fix: return a wildcard Resource (…/prod/*) or set ttl: 0)",
 		"✓ cache", "hit: stored 0s ago", "[AWS-C3 AWS-R3]",
 		"Response 403 Forbidden",
 	} {
