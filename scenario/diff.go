@@ -4,92 +4,55 @@ import (
 	"bytes"
 	"encoding/json"
 	"strings"
-)
 
-// maxDiffCells bounds the LCS table; past it the diff shows both sides whole.
-const maxDiffCells = 4_000_000
+	"github.com/aymanbagabas/go-udiff"
+)
 
 // diffContext is how many unchanged lines a diff keeps around each change.
 const diffContext = 3
 
 // lineDiff renders a line diff of want and got: "- " only in want
-// (expected), "+ " only in got (actual), "  " in both. Long unchanged runs
-// are folded to their edges.
+// (expected), "+ " only in got (actual), "  " in both, and "  …" for an
+// unchanged run folded away. go-udiff computes it in about linear time and
+// space, so a large body gets a diff, not both sides whole.
 func lineDiff(want, got string) string {
-	a := splitLines(want)
-	b := splitLines(got)
-	if len(a)*len(b) > maxDiffCells {
-		return prefixLines("- ", a) + prefixLines("+ ", b)
+	a, b := withNewline(want), withNewline(got)
+	u, err := udiff.ToUnifiedDiff("expected", "actual", a, udiff.Strings(a, b), diffContext)
+	if err != nil {
+		return prefixLines("- ", splitLines(want)) + prefixLines("+ ", splitLines(got))
 	}
-	// lcs[i][j] is the LCS length of a[i:] and b[j:].
-	lcs := make([][]int, len(a)+1)
-	for i := range lcs {
-		lcs[i] = make([]int, len(b)+1)
-	}
-	for i := len(a) - 1; i >= 0; i-- {
-		for j := len(b) - 1; j >= 0; j-- {
-			if a[i] == b[j] {
-				lcs[i][j] = lcs[i+1][j+1] + 1
-			} else {
-				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
-			}
-		}
-	}
-	type op struct {
-		mark byte
-		text string
-	}
-	var ops []op
-	i, j := 0, 0
-	for i < len(a) || j < len(b) {
-		switch {
-		case i < len(a) && j < len(b) && a[i] == b[j]:
-			ops = append(ops, op{' ', a[i]})
-			i++
-			j++
-		case j < len(b) && (i == len(a) || lcs[i][j+1] > lcs[i+1][j]):
-			ops = append(ops, op{'+', b[j]})
-			j++
-		default:
-			ops = append(ops, op{'-', a[i]})
-			i++
-		}
-	}
+	total := strings.Count(a, "\n")
 	var out strings.Builder
-	for k := 0; k < len(ops); k++ {
-		if ops[k].mark != ' ' {
-			out.WriteString(string(ops[k].mark) + " " + ops[k].text + "\n")
-			continue
-		}
-		// An unchanged run: keep diffContext lines after the previous
-		// change and before the next one.
-		end := k
-		for end < len(ops) && ops[end].mark == ' ' {
-			end++
-		}
-		head, tail := diffContext, diffContext
-		if k == 0 {
-			head = 0
-		}
-		if end == len(ops) {
-			tail = 0
-		}
-		if end-k <= head+tail+1 {
-			for ; k < end; k++ {
-				out.WriteString("  " + ops[k].text + "\n")
-			}
-		} else {
-			for n := 0; n < head; n++ {
-				out.WriteString("  " + ops[k+n].text + "\n")
-			}
+	next := 1 // the first line of want not shown yet
+	for _, h := range u.Hunks {
+		if h.FromLine > next {
 			out.WriteString("  …\n")
-			for n := end - tail; n < end; n++ {
-				out.WriteString("  " + ops[n].text + "\n")
+		}
+		next = h.FromLine
+		for _, l := range h.Lines {
+			mark := "  "
+			switch l.Kind {
+			case udiff.Delete:
+				mark = "- "
+			case udiff.Insert:
+				mark = "+ "
+			}
+			out.WriteString(mark + strings.TrimSuffix(l.Content, "\n") + "\n")
+			if l.Kind != udiff.Insert {
+				next++
 			}
 		}
-		k = end - 1
+	}
+	if len(u.Hunks) > 0 && next <= total {
+		out.WriteString("  …\n")
 	}
 	return out.String()
+}
+
+// withNewline ends s with exactly one newline, so the last lines of two
+// texts compare equal whether or not one of them ended with a newline.
+func withNewline(s string) string {
+	return strings.TrimRight(s, "\n") + "\n"
 }
 
 func splitLines(s string) []string {
