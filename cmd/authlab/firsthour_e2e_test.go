@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -54,5 +55,42 @@ routes:
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("validate does not say %q:\n%s", want, r.stdout)
 		}
+	}
+}
+
+// TestColorControls: CLICOLOR_FORCE colours a pipe, --color always wins
+// over NO_COLOR, --color never over CLICOLOR_FORCE.
+func TestColorControls(t *testing.T) {
+	colored := func(env []string, args ...string) bool {
+		t.Helper()
+		cmd := exec.Command(binary, args...)
+		cmd.Dir, cmd.Env = emptyDir(t), env
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("authlab %v: %v", args, err)
+		}
+		return strings.Contains(string(out), "\x1b[")
+	}
+	plain := childEnv() // NO_COLOR=1
+	var noNoColor []string
+	for _, kv := range plain {
+		if !strings.HasPrefix(kv, "NO_COLOR=") {
+			noNoColor = append(noNoColor, kv)
+		}
+	}
+	if colored(plain, "demo") {
+		t.Error("NO_COLOR: coloured")
+	}
+	if colored(noNoColor, "demo") {
+		t.Error("a pipe: coloured")
+	}
+	if !colored(append(noNoColor, "CLICOLOR_FORCE=1"), "demo") {
+		t.Error("CLICOLOR_FORCE=1: not coloured")
+	}
+	if !colored(plain, "demo", "--color", "always") {
+		t.Error("--color always with NO_COLOR: not coloured")
+	}
+	if colored(append(noNoColor, "CLICOLOR_FORCE=1"), "demo", "--color=never") {
+		t.Error("--color never with CLICOLOR_FORCE: coloured")
 	}
 }

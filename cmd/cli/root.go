@@ -27,6 +27,8 @@ tokens, or serve the gateway locally.`,
 	tuiOpts := &TUIOptions{IO: io}
 	gatewayFlag(root, &tuiOpts.Gateway)
 	root.RunE = func(c *cobra.Command, args []string) error { return runTUI(tuiOpts) }
+	root.PersistentFlags().Var(colorFlag{io}, "color", "colour the output: auto (a terminal, unless NO_COLOR or CLICOLOR=0; CLICOLOR_FORCE=1 forces it), always or never")
+	_ = root.RegisterFlagCompletionFunc("color", cobra.FixedCompletions(ColorModes, cobra.ShellCompDirectiveNoFileComp))
 	root.SetIn(io.In)
 	root.SetOut(io.Out)
 	root.SetErr(io.Err)
@@ -50,6 +52,7 @@ tokens, or serve the gateway locally.`,
 		newExplainCmd(io),
 		newVersionCmd(io),
 	)
+	registerCompletions(root, io)
 	root.Version = Build().String()
 	root.SetVersionTemplate("{{.Version}}\n")
 	return root

@@ -68,7 +68,7 @@ func runTUI(o *TUIOptions) error {
 		// Also on stderr, where it stays after the TUI closes.
 		fmt.Fprintln(o.IO.Err, "authlab: note:", ch.Notice)
 	}
-	return run(tui.Options{Gateway: ch.Path, Notice: ch.Notice, In: o.IO.In, Out: o.IO.Out, NoColor: o.IO.Getenv("NO_COLOR") != "", Traces: kept})
+	return run(tui.Options{Gateway: ch.Path, Notice: ch.Notice, In: o.IO.In, Out: o.IO.Out, NoColor: !o.IO.TermColor(), Traces: kept})
 }
 
 // tuiGateway applies loadGateway's rule (chooseGateway) without loading:
