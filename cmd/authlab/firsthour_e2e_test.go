@@ -1,11 +1,16 @@
 package main
 
 import (
+	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 // TestRunGatewayFile: `authlab run authlab.yaml` is a common first try; it
@@ -92,5 +97,92 @@ func TestColorControls(t *testing.T) {
 	}
 	if colored(append(noNoColor, "CLICOLOR_FORCE=1"), "demo", "--color=never") {
 		t.Error("--color never with CLICOLOR_FORCE: coloured")
+	}
+}
+
+// lockedBuffer is a bytes.Buffer a child process writes while a test reads.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// waitFor waits until out holds n matches of re.
+func waitFor(t *testing.T, out *lockedBuffer, re *regexp.Regexp, n int) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for len(re.FindAllString(out.String(), -1)) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("no %d× %q in:\n%s", n, re, out.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestRunWatch: run --watch runs again when a scenario changes, when a
+// scenario is added to the folder, and when the gateway changes; Ctrl-C
+// ends it with the last run's status.
+func TestRunWatch(t *testing.T) {
+	d := emptyDir(t)
+	copyFile(t, filepath.Join(e2eDir(t), "valid.yaml"), filepath.Join(d, "authlab.yaml"))
+	if err := os.MkdirAll(filepath.Join(d, "scenarios"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	scenario := func(status int) string {
+		return fmt.Sprintf("gateway: ../authlab.yaml\nsteps:\n  - request: {method: GET, path: /health}\n    expect: {status: %d}\n", status)
+	}
+	write := func(name, src string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(d, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("scenarios/health.yaml", scenario(200))
+	cmd := exec.Command(binary, "run", "--watch", "scenarios")
+	cmd.Dir, cmd.Env = d, childEnv()
+	out, errb := &lockedBuffer{}, &lockedBuffer{}
+	cmd.Stdout, cmd.Stderr = out, errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	watching := regexp.MustCompile(`authlab: watching \d+ file\(s\) and the scenarios under scenarios for changes`)
+	waitFor(t, out, regexp.MustCompile(`(?m)^1 passed, 0 failed$`), 1)
+	waitFor(t, errb, watching, 1)
+
+	write("scenarios/health.yaml", scenario(201)) // now fails
+	waitFor(t, out, regexp.MustCompile(`── scenarios/health.yaml changed: running again ──`), 1)
+	waitFor(t, out, regexp.MustCompile(`(?m)^0 passed, 1 failed$`), 1)
+	waitFor(t, errb, watching, 2)
+
+	write("scenarios/more.yaml", scenario(200)) // a new scenario in the folder
+	waitFor(t, out, regexp.MustCompile(`(?m)^1 passed, 1 failed$`), 1)
+	waitFor(t, errb, watching, 3)
+
+	gw, err := os.ReadFile(filepath.Join(d, "authlab.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write("authlab.yaml", string(gw)+"\n# edited\n") // the gateway
+	waitFor(t, out, regexp.MustCompile(`── authlab.yaml changed: running again ──`), 1)
+	waitFor(t, out, regexp.MustCompile(`(?m)^1 passed, 1 failed$`), 2)
+	waitFor(t, errb, watching, 4)
+
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); exitCodeOf(err) != 1 {
+		t.Errorf("after Ctrl-C: %v, want exit 1 (the last run failed)\nstderr:\n%s", err, errb.String())
 	}
 }

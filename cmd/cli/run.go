@@ -2,17 +2,23 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"sort"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/authlab/authlab/engine/config"
 	"github.com/authlab/authlab/engine/limits"
+	"github.com/authlab/authlab/engine/reload"
 	"github.com/authlab/authlab/scenario"
 )
 
@@ -28,6 +34,7 @@ type RunOptions struct {
 	FailFast bool
 	Reveal   bool
 	Verbose  bool
+	Watch    bool
 	// LookupEnv answers ${env.NAME}; nil reads the process environment.
 	LookupEnv func(string) (string, bool)
 	// Elapsed measures stage durations; tests pass a zero function for
@@ -59,6 +66,10 @@ on its line, then the number of scenarios and the time taken.
 Exit code: 0 all passed, 1 a step failed, 2 a file is invalid (every problem
 is printed as file:line:col before any step runs).
 
+--watch runs the scenarios again each time a scenario file (or a new one
+under a folder given), a gateway file or a file a gateway names (handlers,
+keys, JWKS) changes, until Ctrl-C; the exit status is the last run's.
+
 In GitHub Actions (GITHUB_ACTIONS=true) each failed step and each error of
 an invalid file is also printed on stderr as an ::error workflow command,
 which GitHub shows as an annotation on the scenario file's line.`,
@@ -66,10 +77,17 @@ which GitHub shows as an annotation on the scenario file's line.`,
   authlab run --junit report.xml scenarios/    # JUnit XML for the CI's test tab
   authlab run --run 'cache' -v scenarios/      # scenarios or steps whose name matches
   authlab run --shard 2/4 scenarios/           # job 2 of 4: a quarter of the files
-  authlab run --json orders.yaml | jq '.scenarios[].steps[] | select(.status=="failed")'`,
+  authlab run --json orders.yaml | jq '.scenarios[].steps[] | select(.status=="failed")'
+  authlab run --watch scenarios/                # again on every save of a scenario, gateway or handler`,
 		RunE: func(c *cobra.Command, args []string) error {
 			o.Paths = args
-			return runRun(c.Context(), o)
+			ctx := c.Context()
+			if o.Watch {
+				var stop context.CancelFunc
+				ctx, stop = signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+				defer stop()
+			}
+			return runRun(ctx, o)
 		},
 	}
 	f := c.Flags()
@@ -81,6 +99,7 @@ which GitHub shows as an annotation on the scenario file's line.`,
 	f.BoolVar(&o.FailFast, "fail-fast", false, "stop at the first failed step")
 	f.BoolVar(&o.Reveal, "reveal", false, "show tokens and identity values in full in traces")
 	f.BoolVarP(&o.Verbose, "verbose", "v", false, "list every step, not only failed ones")
+	f.BoolVarP(&o.Watch, "watch", "w", false, "run again whenever a scenario, gateway, handler or key file changes (Ctrl-C stops)")
 	return c
 }
 
@@ -88,51 +107,153 @@ func runRun(ctx context.Context, o *RunOptions) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	if o.Watch {
+		return runWatch(ctx, o)
+	}
+	_, err := runScenarios(ctx, o)
+	return err
+}
+
+// runScenarios is one run. It returns the files the run read — scenario
+// files, and the gateway files and the files they name (handlers, keys) —
+// which a watch follows.
+func runScenarios(ctx context.Context, o *RunOptions) (read []string, err error) {
 	var filter *regexp.Regexp
 	if o.Run != "" {
 		re, err := regexp.Compile(o.Run)
 		if err != nil {
-			return usageError("--run: %v", err)
+			return nil, usageError("--run: %v", err)
 		}
 		filter = re
 	}
-	paths := o.Paths
-	if len(paths) == 0 {
-		paths = []string{"."}
-	}
+	paths := o.runPaths()
 	for _, p := range paths {
 		if gatewayNotScenario(p) {
-			return usageError("%s is a gateway file; pass a scenario (a YAML file with steps: and gateway: %s) or a folder of them — 'authlab init' writes one, and the TUI saves its history as one", p, filepath.Base(p))
+			return nil, usageError("%s is a gateway file; pass a scenario (a YAML file with steps: and gateway: %s) or a folder of them — 'authlab init' writes one, and the TUI saves its history as one", p, filepath.Base(p))
 		}
 	}
 	files, err := scenario.Discover(paths)
 	if err != nil {
-		return usageError("%v", err)
+		return nil, usageError("%v", err)
 	}
 	if len(files) == 0 {
-		return usageError("no scenario files (YAML with a top-level steps: key) under %v", paths)
+		return nil, usageError("no scenario files (YAML with a top-level steps: key) under %v", paths)
 	}
 	if o.Shard != "" {
 		sh, err := scenario.ParseShard(o.Shard)
 		if err != nil {
-			return usageError("--shard: %v", err)
+			return nil, usageError("--shard: %v", err)
 		}
 		total := len(files)
 		files = sh.Pick(files)
 		if len(files) == 0 {
 			fmt.Fprintf(o.IO.Err, "authlab: shard %s has no files (%d file(s) in all)\n", o.Shard, total)
-			return nil
+			return nil, nil
 		}
 	}
+	read = append(read, files...)
 	scs, err := loadScenarios(o, files)
 	if err != nil {
-		return err
+		return read, err
+	}
+	for _, sc := range scs {
+		read = append(read, reload.Files(sc.Gateway)...)
 	}
 	if len(scenario.Selected(scs, filter)) == 0 {
 		// A typo in a CI filter must not turn the job green.
-		return usageError("no scenario or step matches --run %q", o.Run)
+		return read, usageError("no scenario or step matches --run %q", o.Run)
 	}
-	return replayScenarios(ctx, o, scs, filter)
+	return read, replayScenarios(ctx, o, scs, filter)
+}
+
+func (o *RunOptions) runPaths() []string {
+	if len(o.Paths) == 0 {
+		return []string{"."}
+	}
+	return o.Paths
+}
+
+// runWatch runs the scenarios, then again each time a scenario file (one
+// added under a folder given included), a gateway file or a file a gateway
+// names changes, until ctx ends (Ctrl-C). A run that fails, or does not
+// load, is reported and the watch goes on; the exit status is the last
+// run's.
+func runWatch(ctx context.Context, o *RunOptions) error {
+	var roots []string
+	for _, p := range o.runPaths() {
+		if info, err := os.Stat(p); err == nil && info.IsDir() {
+			roots = append(roots, p)
+		}
+	}
+	watched := map[string]bool{}
+	var w *reload.PathWatcher
+	defer func() {
+		if w != nil {
+			w.Close()
+		}
+	}()
+	for {
+		read, err := runScenarios(ctx, o)
+		var ee *ExitError
+		if err != nil && !(errors.As(err, &ee) && (ee.Silent || ee.Err == nil)) {
+			fmt.Fprintln(o.IO.Err, "authlab:", err)
+		}
+		// Files of earlier runs stay watched: a gateway that no longer
+		// loads is what the next save will fix.
+		for _, f := range read {
+			watched[f] = true
+		}
+		files := make([]string, 0, len(watched))
+		for f := range watched {
+			files = append(files, f)
+		}
+		sort.Strings(files)
+		if w == nil {
+			if w, err = reload.WatchPaths(files, roots, reload.Options{}); err != nil {
+				return fmt.Errorf("--watch: %w", err)
+			}
+		} else {
+			w.Set(files, roots)
+		}
+		fmt.Fprintf(o.IO.Err, "authlab: watching %d file(s)%s for changes; Ctrl-C stops\n", len(files), rootsText(roots))
+		// Already reported: on leaving, only the status is the last run's.
+		last := &ExitError{Code: exitCode(err), Silent: true}
+		if err == nil {
+			last = nil
+		}
+		select {
+		case <-ctx.Done():
+			return last
+		case changed, ok := <-w.Changes():
+			if !ok {
+				return last
+			}
+			names := make([]string, len(changed))
+			for i, c := range changed {
+				names[i] = relPath(c)
+			}
+			fmt.Fprintf(o.IO.Out, "\n── %s changed: running again ──\n\n", strings.Join(names, ", "))
+		}
+	}
+}
+
+func rootsText(roots []string) string {
+	if len(roots) == 0 {
+		return ""
+	}
+	return " and the scenarios under " + strings.Join(roots, ", ")
+}
+
+// relPath shows a path relative to the working directory when it is under it.
+func relPath(p string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return p
+	}
+	if rel, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(rel, "..") {
+		return rel
+	}
+	return p
 }
 
 // loadScenarios loads every file; any invalid file stops the run before a
