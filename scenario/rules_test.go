@@ -30,3 +30,16 @@ steps:
 		t.Errorf("diagnostics:\n%s", got)
 	}
 }
+
+// TestRuleIDWithALetterGroup: ids such as AWSH-CORS3 are rule ids too.
+func TestRuleIDWithALetterGroup(t *testing.T) {
+	src := `gateway: gateway.yaml
+steps:
+  - request: {method: GET, path: /health}
+    expect: {status: 200, rules: [AWSH-CORS3]}
+`
+	_, diags, err := scenario.Load(filepath.Join("testdata", "t.yaml"), []byte(src), testLoad)
+	if err != nil || strings.Contains(diags.Format(false), "AWSH-CORS3") {
+		t.Fatalf("AWSH-CORS3 is a rule id:\n%s", diags.Format(false))
+	}
+}

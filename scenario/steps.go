@@ -17,8 +17,9 @@ import (
 	"github.com/authlab/authlab/engine/sigv4"
 )
 
-// ruleID is the shape of a rule id (docs/rules): AWS-C3, AWSH-R1, JWT-2.
-var ruleID = regexp.MustCompile(`^[A-Z]+-[A-Z]?[0-9]+$`)
+// ruleID is the shape of a rule id (docs/rules): AWS-C3, AWSH-R1, JWT-2,
+// AWSH-CORS3.
+var ruleID = regexp.MustCompile(`^[A-Z]+-[A-Z]*[0-9]+$`)
 
 func (l *loader) loadSteps() {
 	sc := &scope{vars: l.vars, tokens: l.tokens, getenv: l.opts.Getenv, allowed: []string{nsVars, nsTokens, nsEnv}}
@@ -207,6 +208,21 @@ func (l *loader) routeFor(p *RequestPlan) string {
 			continue
 		}
 		return r.Path
+	}
+	if l.gw.AWS.CORS != nil && req.Method == "OPTIONS" {
+		// aws.cors answers OPTIONS itself: on a REST API with SAM's OPTIONS
+		// mock on every path (AWS-G13), on an HTTP API with the gateway's
+		// own preflight answer (AWSH-CORS3).
+		if l.gw.Platform == "aws-http" && req.Header.Get("Origin") != "" && req.Header.Get("Access-Control-Request-Method") != "" {
+			return "(preflight answered by the gateway)"
+		}
+		for _, r := range l.gw.Routes {
+			if t, err := route.Parse(r.Path); err == nil {
+				if _, ok := t.Match(req.Path); ok {
+					return r.Path
+				}
+			}
+		}
 	}
 	return ""
 }
