@@ -59,8 +59,13 @@ func (m *stageModel) refresh() {
 		return
 	}
 	red := redactorFor(m.entry.Result, m.c.S.Reveal)
-	text := m.c.Styles.stageDetail(stages[m.index], red, m.vp.Width)
-	if up := m.entry.Result.Upstream; stages[m.index].Name == trace.Backend && up != nil {
+	st := stages[m.index]
+	text := m.c.Styles.stageDetail(st, red, m.vp.Width)
+	if head := m.headline(st); head != "" {
+		text = m.c.Styles.Bold.Render(head) + "\n\n" + text
+	}
+	_, lambda := st.Get("event")
+	if up := m.entry.Result.Upstream; st.Name == trace.Backend && up != nil && !lambda {
 		// What the backend received, after every transformation: the
 		// headers a backend developer trusts.
 		text += "\n\n" + m.c.Styles.Bold.Render("what reached the backend") + "\n" + red.Line(up.Method) + " " + red.Line(up.Path)
@@ -74,6 +79,48 @@ func (m *stageModel) refresh() {
 		}
 	}
 	m.vp.SetContent(hardwrap(text, m.vp.Width))
+}
+
+// headline says in one line what a stage's gateway-level details mean:
+// which gateway response answered a refusal (AWS-G4), that the backend is
+// a Lambda function whose event and answer follow (AWS-L1), that the
+// gateway answered a preflight itself (AWSH-CORS3).
+func (m *stageModel) headline(st *trace.Stage) string {
+	switch st.Name {
+	case trace.FailureResponse:
+		if d, ok := st.Get("gatewayResponse"); ok {
+			line := "gateway response " + d.Value
+			if t, ok := st.Get("gatewayResponse.template"); ok {
+				line += " · template " + t.Value
+			}
+			return line
+		}
+		if d, ok := st.Get("cors"); ok {
+			return "CORS: " + d.Value
+		}
+	case trace.Backend:
+		if _, ok := st.Get("event"); ok {
+			what := "Lambda proxy integration: the event is what the function received"
+			if _, ok := st.Get("response"); ok {
+				what += ", the response what it returned"
+			}
+			if _, ok := st.Get("logs"); ok {
+				what += ", then its log lines"
+			}
+			return what
+		}
+	case trace.Route:
+		for _, r := range st.Rules {
+			if r == "AWSH-CORS3" {
+				return "CORS preflight answered by the gateway: no authorizer, no integration"
+			}
+		}
+	case trace.ResponseTransform:
+		if d, ok := st.Get("cors"); ok {
+			return "gateway CORS: " + d.Value
+		}
+	}
+	return ""
 }
 
 func (m *stageModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
