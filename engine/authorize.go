@@ -252,6 +252,13 @@ func (a *authRun) invoke() {
 	case res.Err != nil:
 		st.Summary = "function threw: " + res.Err.Error()
 		st.Add("threw", res.Err.Error())
+		if ip, ok := az.fn.(interface{ Interpreter() string }); ok && az.cfg.Function != nil {
+			// An import inside the handler: the module is likely
+			// installed for another interpreter than the worker's.
+			if hint := runtime.MissingModuleHint(az.cfg.Function.Runtime, ip.Interpreter(), res.Err.Type, res.Err.Message); hint != "" {
+				st.Add("hint", hint)
+			}
+		}
 	default:
 		st.Summary = fmt.Sprintf("answered %d bytes", len(res.Payload))
 		st.AddJSON("response", res.Payload)

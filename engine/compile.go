@@ -284,6 +284,9 @@ func workerFunction(name string, g *config.Gateway, f *config.Function, maxRespo
 		if fn != "" {
 			spec.Handler += ":" + fn
 		}
+		if f.Runtime == "python" {
+			spec.Interpreter = pythonInterpreter(g, f, filepath.Clean(g.Abs(file)))
+		}
 	}
 	if len(f.Command) > 0 {
 		spec.Command = append([]string(nil), f.Command...)

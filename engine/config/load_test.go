@@ -128,6 +128,10 @@ var invalidCases = map[string][]string{
 		`12:11: authorizers.b.type: "lambda" is not one of`,
 		`14:22: authorizer "b": invalid validationRegex: missing closing )`,
 	},
+	"python_interpreter": {
+		`7:85: python interpreter venv/bin/python: no such file`,
+		`12:75: python is not used by runtime node (only by python)`,
+	},
 	"stock_status": {`4:31: stock status 42: expected an HTTP status code 100-599`},
 	"mock_no_responses": {
 		`6:5: runtime mock needs responses: a list of {when, return} rows`,

@@ -131,6 +131,7 @@ type Function struct {
 	URL       string            `yaml:"url" doc:"http: the endpoint the event is POSTed to." format:"uri"`
 	Headers   map[string]string `yaml:"headers" doc:"http: extra request headers."`
 	Handler   string            `yaml:"handler" doc:"python / node: FILE:FUNCTION (FUNCTION defaults to handler), relative to this file's folder."`
+	Python    string            `yaml:"python" doc:"python: the interpreter, a path (relative to this file's folder) or a name on PATH. Default: the .venv beside the handler, else the .venv beside this file, else python3 on PATH."`
 	Command   StringList        `yaml:"command" doc:"process: the command and its arguments."`
 	Env       map[string]string `yaml:"env" doc:"Environment variables passed to the function."`
 	Dir       string            `yaml:"workdir" doc:"Working directory (default: the handler's folder)."`

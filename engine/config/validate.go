@@ -215,6 +215,7 @@ func (v *validator) function(base string, f *Function) {
 		"url":              {"http"},
 		"headers":          {"http"},
 		"handler":          {"python", "node"},
+		"python":           {"python"},
 		"command":          {"process"},
 		"pool":             {"python", "node", "process"},
 		"flavor":           {"python", "node"},
@@ -274,6 +275,11 @@ func (v *validator) function(base string, f *Function) {
 		}
 		if _, err := os.Stat(v.g.Abs(file)); err != nil {
 			v.errf(base+".handler", "handler file %s: %v", file, errText(err))
+		}
+		if f.Python != "" && strings.ContainsAny(f.Python, `/\`) {
+			if _, err := os.Stat(v.g.Abs(f.Python)); err != nil {
+				v.errf(base+".python", "python interpreter %s: %v", f.Python, errText(err))
+			}
 		}
 	case "process":
 		if len(f.Command) == 0 {

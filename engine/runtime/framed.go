@@ -10,7 +10,9 @@ import (
 	"io"
 	"math"
 	"os"
+	"regexp"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -182,7 +184,36 @@ func loadError(r *resolved, h frameHeader) error {
 	if h.Type != "" {
 		msg = h.Type + ": " + msg
 	}
+	if hint := MissingModuleHint(r.Runtime, r.interpreter(), h.Type, h.Message); hint != "" {
+		msg += " — " + hint
+	}
 	return fmt.Errorf("%w: %s: %s", ErrLoad, r.Handler, msg)
+}
+
+// interpreter is the program a python or node worker runs.
+func (r *resolved) interpreter() string {
+	if len(r.argv) == 0 {
+		return ""
+	}
+	return r.argv[0]
+}
+
+var noModule = regexp.MustCompile(`No module named '([^']+)'`)
+
+// MissingModuleHint says, for a Python ModuleNotFoundError, which
+// interpreter ran the handler and how to point the function at another:
+// the module is usually installed, but in a virtualenv the worker did not
+// use. "" for any other error.
+func MissingModuleHint(runtime, interpreter, errType, message string) string {
+	if runtime != "python" || (errType != "ModuleNotFoundError" && !(errType == "ImportError" && noModule.MatchString(message))) {
+		return ""
+	}
+	install := "install it for that interpreter"
+	if m := noModule.FindStringSubmatch(message); m != nil {
+		top, _, _ := strings.Cut(m[1], ".")
+		install = fmt.Sprintf("install it for that interpreter (%s -m pip install %s)", interpreter, top)
+	}
+	return fmt.Sprintf("the handler ran under %s; %s, or point the function at the interpreter that has it with python: PATH (without python:, a .venv beside the handler or the gateway file is used)", interpreter, install)
 }
 
 // read turns fd 4 into frames until the worker dies or talks nonsense.

@@ -103,6 +103,10 @@ func newPool(r *resolved) (*pool, error) {
 	return p, nil
 }
 
+// Interpreter is the program the workers run: the python or node
+// interpreter, or the process runtime's command.
+func (p *pool) Interpreter() string { return p.r.interpreter() }
+
 // Invoke runs one call on a warm worker, starting one if none is free.
 // When it returns an error, the Result still carries the logs the call
 // produced (a traceback before a crash, prints before a timeout).
