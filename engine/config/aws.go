@@ -165,7 +165,9 @@ func (v *validator) gatewayResponse(name string, gr *AWSGatewayResponse) {
 		return
 	}
 	if name == "REQUEST_TOO_LARGE" {
-		v.warnf(base, "AWS-G6", "gateway response REQUEST_TOO_LARGE cannot be customised: API Gateway ignores it, and so does authlab")
+		p := v.g.keyPos[base]
+		v.diags.add(Diagnostic{File: v.file, Line: p.Line, Col: p.Col, Severity: SevWarning, Rule: "AWS-G6",
+			Message: "gateway response REQUEST_TOO_LARGE cannot be customised: API Gateway ignores it, and so does authlab"})
 	}
 	if gr.StatusCode != "" && !statusCodePattern.MatchString(gr.StatusCode) {
 		v.errf(base+".statusCode", "statusCode %q: expected three digits from 100 to 599, as a string (\"404\") or a number (AWS-G5)", gr.StatusCode)
@@ -506,14 +508,11 @@ func (v *validator) functionBackend(base string, b *Backend) {
 	default:
 		v.errAtKey(base+".function", "a function backend is a Lambda proxy integration, emulated for API Gateway (platform aws or aws-http), not for platform %s", v.g.Platform)
 	}
-	if b.PayloadFormat != "" && b.PayloadFormat != "1.0" && b.PayloadFormat != "2.0" {
-		v.errf(base+".payloadFormat", "payloadFormat %q: expected \"1.0\" or \"2.0\"", b.PayloadFormat)
-	}
 	limit := 29 * time.Second
 	if v.g.Platform == "aws-http" {
 		limit = 30 * time.Second
 	}
-	if b.Timeout != nil && (b.Timeout.Duration <= 0 || b.Timeout.Duration > limit) {
+	if b.Timeout != nil && (b.Timeout.Duration < 50*time.Millisecond || b.Timeout.Duration > limit) {
 		v.errf(base+".timeout", "backend timeout %s: an integration timeout is between 50ms and %s on this platform (AWS-L4, AWS-L9)", b.Timeout.Duration, limit)
 	}
 	v.function(base+".function", b.Function)

@@ -205,6 +205,34 @@ var invalidCases = map[string][]string{
 		`12:44: warning: ${request.auth[principalId]} reads the authorizer's answer, but route /orders/{id} has no authorizer: it is always empty`,
 		`13:7: routes[0].responseTransformations.filterQuery: missing required key "type"`,
 	},
+	"aws_gateway_responses": {
+		`5:5: unknown gateway response type "UNAUTHORISED" (did you mean "UNAUTHORIZED"?)`,
+		`8:19: statusCode "4040": expected three digits from 100 to 599`,
+		`10:38: header Access-Control-Allow-Origin: "*" is not a source API Gateway knows: write a literal in single quotes ("'*'")`,
+		`12:16: header X-Bad: "method.request.headr.X" is not a source API Gateway knows`,
+		`14:33: unknown context variable $context.error.mesage (did you mean "error.message"?) (AWS-G9)`,
+		`14:88: $input.body is not available in a gateway response template`,
+		`18:40: warning: gatewayresponse.querystring.q: only headers of a gateway response reach the client`,
+		`19:9: responseParameters key "header.X-Wrong": expected gatewayresponse.header.NAME (AWS-G7)`,
+		`23:50: unknown context variable $context.nope (AWS-G9)`,
+		`24:5: warning: gateway response REQUEST_TOO_LARGE cannot be customised`,
+		`27:25: allowOrigins "https://app.example.com/path": expected *, an origin`,
+		`28:23: allow-credentials is not supported if 'allow-origin' is * (API Gateway refuses this CORS configuration, AWSH-CORS1)`,
+		`29:25: allowMethods "FETCH": expected an HTTP method or *`,
+	},
+	"aws_http_gateway_responses": {
+		`4:3: aws.gatewayResponses: HTTP APIs have no gateway responses to customise; only REST APIs (platform: aws) do (AWSH-CORS8)`,
+		`6:49: allow-credentials is not supported if 'allow-origin' is *`,
+		`12:16: backend timeout 45s: an integration timeout is between 50ms and 30s on this platform`,
+	},
+	"function_backend_platform": {
+		`6:7: a function backend is a Lambda proxy integration, emulated for API Gateway (platform aws or aws-http), not for platform oci`,
+		`8:27: payloadFormat is a setting of a function backend`,
+	},
+	"function_backend_rest": {
+		`6:22: payloadFormat "2.0" is an HTTP API format (platform: aws-http); a REST API's Lambda proxy integration always sends 1.0 (AWS-L1)`,
+		`9:44: handler file nowhere.py: no such file`,
+	},
 	"many_problems": {
 		// every section of the file, all in one run
 		`2:1: missing required key "version" (write version: 1)`,
