@@ -38,7 +38,7 @@ func TestImport(t *testing.T) {
 		dir := importDir(t, "sam")
 		r := run(t, dir, "", "import", "template.yaml")
 		r.wantCode(t, 0)
-		if r.stdout != "" || !strings.Contains(r.stderr, "→ authlab.yaml: 2 authorizers, 6 routes, 3 warnings") {
+		if r.stdout != "" || !strings.Contains(r.stderr, "→ authlab.yaml: 2 authorizers, 6 routes, 1 warning") {
 			t.Errorf("stdout %q\nstderr:\n%s", r.stdout, r.stderr)
 		}
 		v := run(t, dir, "", "validate", "authlab.yaml")

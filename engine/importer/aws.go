@@ -44,6 +44,8 @@ type awsAPI struct {
 	plans      []planDef
 	firstKeyAt pos // the first method that requires a key
 	responses  []gwResponse
+	// fns: the functions of proxy integrations, resolved once each
+	fns map[string]*function
 }
 
 type awsAuth struct {
@@ -107,6 +109,10 @@ type awsInteg struct {
 	params  []param // request parameter mappings
 	reqTpl  []kv    // content type -> template
 	http    bool    // HTTP API parameter mapping syntax
+	// fn: the Lambda function of an aws_proxy integration, when known
+	fn *fnSpec
+	// payload: an HTTP API integration's payloadFormatVersion as written
+	payload string
 }
 
 type param struct {
@@ -126,9 +132,11 @@ type awsCors struct {
 type gwResponse struct {
 	typ     string
 	status  string
-	headers []kv
+	headers []kv // NAME -> SOURCE as API Gateway writes it ('literal', method.request.header.X)
 	body    string
-	at      pos
+	// templates: content type -> template, in source order
+	templates []kv
+	at        pos
 }
 
 // normalizePath: a leading /, no trailing / (API Gateway treats /a and /a/
@@ -303,7 +311,7 @@ func (im *imp) awsGateway(api *awsAPI, name string) *gateway {
 	}
 	routes = final
 	if api.cors != nil {
-		routes = append(routes, im.corsPreflights(api, api.cors, nil, routes, hasDefault, known)...)
+		routes = append(routes, im.corsPreflights(g, api, api.cors, nil, routes, hasDefault, known)...)
 	} else {
 		// serverless: cors on some events only
 		var c *awsCors
@@ -317,13 +325,13 @@ func (im *imp) awsGateway(api *awsAPI, name string) *gateway {
 			}
 		}
 		if c != nil {
-			routes = append(routes, im.corsPreflights(api, c, only, routes, hasDefault, known)...)
+			routes = append(routes, im.corsPreflights(g, api, c, only, routes, hasDefault, known)...)
 		}
 	}
 	routes = im.mergeRoutes(routes)
 	g.routes = routes
 	im.apiKeys(api, g)
-	im.gatewayResponses(api)
+	im.gatewayResponses(api, g)
 	return g
 }
 
@@ -496,7 +504,7 @@ func (im *imp) awsBackend(api *awsAPI, m *awsMethod, r *route) backend {
 	if in != nil {
 		im.requestParams(in, m, r)
 	}
-	return im.lambdaBackend(m, in)
+	return im.lambdaBackend(api, m, in)
 }
 
 // requestParams maps integration request parameters (§10.1, §10.2) and the
@@ -700,7 +708,7 @@ func unquote(s string) string {
 // corsPreflights synthesises OPTIONS routes (IMP-CORS): REST APIs get a
 // mock OPTIONS method per path (SAM's Cors, serverless cors: true); HTTP
 // APIs answer preflights themselves unless a route catches OPTIONS.
-func (im *imp) corsPreflights(api *awsAPI, c *awsCors, only map[string]bool, routes []*route, hasDefault bool, known func(string) *authorizer) []*route {
+func (im *imp) corsPreflights(g *gateway, api *awsAPI, c *awsCors, only map[string]bool, routes []*route, hasDefault bool, known func(string) *authorizer) []*route {
 	paths := map[string][]string{}
 	var order []string
 	for _, r := range routes {
@@ -738,29 +746,10 @@ func (im *imp) corsPreflights(api *awsAPI, c *awsCors, only map[string]bool, rou
 		return h
 	}
 	if api.http {
-		var caught []string
-		for _, p := range order {
-			ms := paths[p]
-			if slices.Contains(ms, "OPTIONS") {
-				continue
-			}
-			if slices.Contains(ms, "ANY") || hasDefault {
-				caught = append(caught, p)
-				continue
-			}
-			allowed := c.methods
-			if len(allowed) == 0 {
-				allowed = []string{"*"}
-			}
-			out = append(out, &route{path: p, methods: []string{"OPTIONS"}, at: c.at, label: "CORS preflight (answered by the gateway)",
-				backend: backend{stock: &stock{status: 204, headers: headers(allowed, true)}, comment: "import: HTTP APIs answer preflights without an authorizer"}})
-		}
-		msg := "CORS is configured: OPTIONS routes answering the preflight (204, no authorizer) stand in for API Gateway's own answer"
-		if len(caught) > 0 {
-			msg += fmt.Sprintf("; on %s a $default or ANY route catches OPTIONS, so preflights reach its authorizer (add an unauthenticated OPTIONS /{proxy+} route, AWSH-CORS3)", strings.Join(caught, ", "))
-		}
-		im.warn("IMP-CORS", c.at, "%s; the CORS headers API Gateway adds to other answers are not emulated", msg)
-		return out
+		// the gateway answers preflights no route takes and adds the CORS
+		// headers to every answer (AWSH-CORS*): aws.cors says so.
+		g.cors = c
+		return nil
 	}
 	auth := ""
 	if api.corsPreflightAuth && !c.noAuth && api.defaultAuth != "" && known(api.defaultAuth) != nil {

@@ -12,9 +12,9 @@ import (
 //     authorizers → type aws-jwt; their scopes → a route's
 //     authorizationScopes; AWS_IAM → an aws-iam authorizer; API keys →
 //     apiKeyRequired, aws.apiKeys and aws.usagePlans (issue 16);
-//   - gateway responses (IMP-GATEWAY-RESPONSES) and Lambda integrations
-//     (echo backends, IMP-BACKEND) stay warnings until authlab emulates
-//     them (issue 15): map them here then.
+//   - REST gateway responses → aws.gatewayResponses; HTTP API CORS →
+//     aws.cors; Lambda proxy integrations → backend function: (issue 15).
+//     Other integrations still become echo backends (IMP-BACKEND).
 
 // cognitoAuthorizer maps a REST Cognito user-pool authorizer (§3.3) to
 // authlab's cognito type, which checks tokens as API Gateway does.
@@ -186,9 +186,12 @@ func placeholderKey(name string) string {
 	return v
 }
 
-// lambdaBackend: integrations authlab cannot reach become echo backends
-// (IMP-BACKEND, once per kind), or --backend-url.
-func (im *imp) lambdaBackend(m *awsMethod, in *awsInteg) backend {
+// lambdaBackend: Lambda proxy integrations become backend function:
+// (AWS-L1 to AWS-L9), their handler resolved as authorizer handlers are
+// (a mock answering a fixed proxy response when it cannot run); other
+// integrations authlab cannot reach become echo backends (IMP-BACKEND,
+// once per kind), or --backend-url.
+func (im *imp) lambdaBackend(api *awsAPI, m *awsMethod, in *awsInteg) backend {
 	kind, target := "none", "(no integration)"
 	if in != nil {
 		kind, target = in.typ, in.target
@@ -204,6 +207,22 @@ func (im *imp) lambdaBackend(m *awsMethod, in *awsInteg) backend {
 	}
 	if in == nil {
 		return backend{echo: true, comment: "import: the source defines no integration"}
+	}
+	if in.typ == "aws_proxy" && in.fn != nil {
+		if api.fns == nil {
+			api.fns = map[string]*function{}
+		}
+		key := in.fn.ref + "\x00" + in.fn.handler
+		fn := api.fns[key]
+		if fn == nil {
+			fn = im.resolveFunction(in.fn, proxyFn, false)
+			api.fns[key] = fn
+		}
+		b := backend{fn: fn, comment: "import: Lambda proxy integration, " + target}
+		if api.http && in.payload == "1.0" {
+			b.payload = "1.0"
+		}
+		return b
 	}
 	im.warnOnce("backend-"+kind, "IMP-BACKEND", at, "%s integrations are replaced by {echo: true}: the backend answers with what reached it (--backend-url URL sends them to a local service instead)", kindName(kind))
 	return backend{echo: true, comment: "import: backend was " + desc}
@@ -223,29 +242,24 @@ func kindName(k string) string {
 	return k
 }
 
-// gatewayResponses: AWS gateway responses are not emulated yet
-// (IMP-GATEWAY-RESPONSES); the message keeps their data, and says when
-// they carry the CORS headers browsers need on 401/403.
-func (im *imp) gatewayResponses(api *awsAPI) {
+// gatewayResponses: a REST API's gateway responses become
+// aws.gatewayResponses (AWS-G4 to AWS-G11), header sources and templates
+// as the source writes them; HTTP APIs have none (IMP-SOURCE-INVALID), and
+// templates using VTL directives are written but not evaluated (IMP-VTL).
+func (im *imp) gatewayResponses(api *awsAPI, g *gateway) {
 	for _, r := range api.responses {
-		var parts []string
-		if r.status != "" {
-			parts = append(parts, "status "+r.status)
+		if api.http {
+			im.warn("IMP-SOURCE-INVALID", r.at, "gateway response %s: HTTP APIs have no gateway responses; ignored", r.typ)
+			continue
 		}
-		cors := false
-		for _, h := range r.headers {
-			parts = append(parts, h.k+": "+h.v)
-			if strings.EqualFold(h.k, "Access-Control-Allow-Origin") {
-				cors = true
+		for _, t := range r.templates {
+			if vtlDirective.MatchString(t.v) {
+				im.warn("IMP-VTL", r.at, "gateway response %s: its %s template uses VTL directives, which authlab does not evaluate (only $variables are substituted, AWS-G9); the directives stay as text", r.typ, t.k)
+				break
 			}
 		}
-		if r.body != "" {
-			parts = append(parts, "body "+r.body)
-		}
-		extra := ""
-		if cors && (r.typ == "UNAUTHORIZED" || r.typ == "ACCESS_DENIED" || r.typ == "EXPIRED_TOKEN" || strings.HasPrefix(r.typ, "DEFAULT_")) {
-			extra = "; it adds CORS headers, so on AWS a browser can read this refusal — here it cannot (AWS-G13)"
-		}
-		im.warn("IMP-GATEWAY-RESPONSES", r.at, "gateway response %s (%s) is not emulated yet: authlab answers with the default%s", r.typ, strings.Join(parts, ", "), extra)
+		g.awsResponses = append(g.awsResponses, r)
 	}
 }
+
+var vtlDirective = regexp.MustCompile(`#(if|set|foreach|else|elseif|end)\b`)

@@ -351,10 +351,12 @@ func (im *imp) samRestAPI(t *cfnTemplate, id string, r *cfnRes) *awsAPI {
 			v := gr.vals[i]
 			resp := gwResponse{typ: typ, at: gr.keyPos[i], status: t.text(v.get("StatusCode"), "StatusCode")}
 			for j, h := range v.path("ResponseParameters", "Headers").keysOrNil() {
-				resp.headers = append(resp.headers, kv{h, unquote(t.text(v.path("ResponseParameters", "Headers").vals[j], h))})
+				resp.headers = append(resp.headers, kv{h, t.text(v.path("ResponseParameters", "Headers").vals[j], h)})
 			}
-			if tp := v.get("ResponseTemplates"); tp != nil && len(tp.vals) > 0 {
-				resp.body = t.text(tp.vals[0], "ResponseTemplates")
+			if tp := v.get("ResponseTemplates"); tp != nil {
+				for j, k := range tp.keys {
+					resp.templates = append(resp.templates, kv{k, t.text(tp.vals[j], k)})
+				}
 			}
 			api.responses = append(api.responses, resp)
 		}
@@ -789,7 +791,10 @@ func (im *imp) samFunctionEvents(t *cfnTemplate, r *cfnRes, apis []*awsAPI) {
 			method = "ANY"
 		}
 		m := &awsMethod{path: path, method: method, at: at, label: fmt.Sprintf("%s (%s event of %s)", evName, typ, r.id),
-			integ: &awsInteg{typ: "aws_proxy", target: "function " + r.id, at: at}}
+			integ: &awsInteg{typ: "aws_proxy", target: "function " + r.id, at: at, fn: t.functionSpec(r.id, 0)}}
+		if v := props.get("PayloadFormatVersion"); v != nil && typ == "HttpApi" {
+			m.integ.payload = payloadVersion(t.text(v, "PayloadFormatVersion"))
+		}
 		if auth := t.resolve(props.get("Auth")); auth != nil {
 			if a := auth.get("Authorizer"); a != nil {
 				name := t.text(a, "Auth.Authorizer")
@@ -930,11 +935,13 @@ func (im *imp) cfnRestAPI(t *cfnTemplate, r *cfnRes) *awsAPI {
 		}
 		if rp := gr.props.get("ResponseParameters"); rp != nil {
 			for i, k := range rp.keys {
-				resp.headers = append(resp.headers, kv{strings.TrimPrefix(k, "gatewayresponse.header."), unquote(t.text(rp.vals[i], k))})
+				resp.headers = append(resp.headers, kv{strings.TrimPrefix(k, "gatewayresponse.header."), t.text(rp.vals[i], k)})
 			}
 		}
-		if tp := gr.props.get("ResponseTemplates"); tp != nil && len(tp.vals) > 0 {
-			resp.body = t.text(tp.vals[0], "ResponseTemplates")
+		if tp := gr.props.get("ResponseTemplates"); tp != nil {
+			for j, k := range tp.keys {
+				resp.templates = append(resp.templates, kv{k, t.text(tp.vals[j], k)})
+			}
 		}
 		api.responses = append(api.responses, resp)
 	}
@@ -1005,6 +1012,9 @@ func (im *imp) cfnIntegration(t *cfnTemplate, in *node) *awsInteg {
 			out.target = "function " + fn.ref
 			if out.typ == "aws" && (t.byID[fn.ref] != nil || lambdaArn.MatchString(exprText(uri))) {
 				out.typ = "lambda"
+			}
+			if out.typ == "aws_proxy" {
+				out.fn = fn
 			}
 		}
 	case "http", "http_proxy":
@@ -1107,8 +1117,12 @@ func (im *imp) cfnHTTPAPI(t *cfnTemplate, r *cfnRes) *awsAPI {
 		out := &awsInteg{typ: strings.ToLower(t.text(ir.props.get("IntegrationType"), "IntegrationType")), at: ir.at, http: true}
 		if fn := t.functionFor(ir.props.get("IntegrationUri"), ""); fn != nil && out.typ == "aws_proxy" {
 			out.target = "function " + fn.ref
+			out.fn = fn
 		} else if s, ok := t.str(ir.props.get("IntegrationUri")); ok {
 			out.target = s
+		}
+		if v := ir.props.get("PayloadFormatVersion"); v != nil {
+			out.payload = payloadVersion(t.text(v, "PayloadFormatVersion"))
 		}
 		if rp := ir.props.get("RequestParameters"); rp != nil && rp.kind == kMap {
 			for i, k := range rp.keys {

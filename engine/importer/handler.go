@@ -54,6 +54,14 @@ func placeholderResponses(typ string, simple bool) *ylist {
 	l := &ylist{flow: flowNever}
 	row := &ymap{}
 	switch {
+	case typ == proxyFn:
+		ret := &ymap{}
+		ret.add("statusCode", 200)
+		h := &ymap{}
+		h.add("Content-Type", "application/json")
+		ret.add("headers", h)
+		ret.add("body", proxyPlaceholderBody)
+		row.add("return", ret)
 	case typ == "aws-http" && simple:
 		ret := &ymap{}
 		ret.add("isAuthorized", false)
@@ -68,6 +76,20 @@ func placeholderResponses(typ string, simple bool) *ylist {
 	}
 	l.add(row, pos{})
 	return l
+}
+
+// proxyFn is the "authorizer type" a Lambda proxy integration's function
+// is resolved as: its placeholder answers a fixed proxy response.
+const proxyFn = "proxy"
+
+const proxyPlaceholderBody = `{"message":"authlab import placeholder: plug in the integration's handler"}`
+
+// standIn says what a placeholder for a function of this type does.
+func standIn(typ string) string {
+	if typ == proxyFn {
+		return "a mock answering a fixed proxy response (200, " + proxyPlaceholderBody + ")"
+	}
+	return "a mock that refuses every request"
 }
 
 // placeholder is the mock that stands in for a function authlab cannot run.
@@ -120,7 +142,7 @@ func (im *imp) resolveFunction(sp *fnSpec, typ string, simple bool) *function {
 	}
 	what := sp.ref
 	if sp.image {
-		im.warn("IMP-FN-RUNTIME", sp.at, "function %s is a container image, which authlab cannot run; a mock that refuses every request stands in (--function %s=FILE[:FUNC] plugs in a python or node handler)", what, what)
+		im.warn("IMP-FN-RUNTIME", sp.at, "function %s is a container image, which authlab cannot run; "+standIn(typ)+" stands in (--function %s=FILE[:FUNC] plugs in a python or node handler)", what, what)
 		return placeholder(typ, simple, sp.at, fmt.Sprintf("import: placeholder for %s (container image)", what))
 	}
 	rt := sp.runtime
@@ -129,7 +151,7 @@ func (im *imp) resolveFunction(sp *fnSpec, typ string, simple bool) *function {
 	}
 	arun, ok := runtimeOf(rt)
 	if rt != "" && !ok {
-		im.warn("IMP-FN-RUNTIME", sp.at, "function %s runs %s, which authlab cannot run (python and node only); a mock that refuses every request stands in (--function %s=FILE[:FUNC] plugs in a python or node handler)", what, rt, what)
+		im.warn("IMP-FN-RUNTIME", sp.at, "function %s runs %s, which authlab cannot run (python and node only); "+standIn(typ)+" stands in (--function %s=FILE[:FUNC] plugs in a python or node handler)", what, rt, what)
 		return placeholder(typ, simple, sp.at, fmt.Sprintf("import: placeholder for %s (%s)", what, rt))
 	}
 	if sp.codeRoot == "" && sp.inline == "" {
@@ -137,7 +159,7 @@ func (im *imp) resolveFunction(sp *fnSpec, typ string, simple bool) *function {
 		if why == "" {
 			why = "its code is not on disk"
 		}
-		im.warn("IMP-FN-NOT-LOCAL", sp.at, "function %s: %s; a mock that refuses every request stands in (--function %s=FILE[:FUNC] plugs in its handler)", what, why, what)
+		im.warn("IMP-FN-NOT-LOCAL", sp.at, "function %s: %s; "+standIn(typ)+" stands in (--function %s=FILE[:FUNC] plugs in its handler)", what, why, what)
 		return placeholder(typ, simple, sp.at, fmt.Sprintf("import: placeholder for %s (not local)", what))
 	}
 	if rt == "" && sp.codeRoot != "" {
@@ -149,7 +171,7 @@ func (im *imp) resolveFunction(sp *fnSpec, typ string, simple bool) *function {
 		}
 	}
 	if !ok {
-		im.warn("IMP-FN-RUNTIME", sp.at, "function %s names no runtime and no python or node file matches its handler %s; a mock that refuses every request stands in", what, sp.handler)
+		im.warn("IMP-FN-RUNTIME", sp.at, "function %s names no runtime and no python or node file matches its handler %s; "+standIn(typ)+" stands in", what, sp.handler)
 		return placeholder(typ, simple, sp.at, fmt.Sprintf("import: placeholder for %s (no runtime)", what))
 	}
 	if sp.inline != "" {
@@ -255,7 +277,7 @@ func (im *imp) nodeHandler(sp *fnSpec, typ string, simple bool) *function {
 		im.warn("IMP-FN-TS", sp.at, "function %s: the handler is TypeScript (%s), which authlab does not compile; a mock stands in. Build it (sam build, tsc) and import .aws-sam/build/template.yaml, or --function %s=BUILT.js:%s", what, im.rel(ts), what, fnName)
 		return placeholder(typ, simple, sp.at, fmt.Sprintf("import: placeholder for %s (TypeScript %s)", what, im.rel(ts)))
 	case file == "":
-		im.warn("IMP-FN-NOT-LOCAL", sp.at, "function %s: handler %s names no file under %s (tried %s.js, .mjs, .cjs); a mock that refuses every request stands in", what, sp.handler, im.rel(sp.codeRoot), strings.SplitN(path.Base(sp.handler), ".", 2)[0])
+		im.warn("IMP-FN-NOT-LOCAL", sp.at, "function %s: handler %s names no file under %s (tried %s.js, .mjs, .cjs); "+standIn(typ)+" stands in", what, sp.handler, im.rel(sp.codeRoot), strings.SplitN(path.Base(sp.handler), ".", 2)[0])
 		return placeholder(typ, simple, sp.at, fmt.Sprintf("import: placeholder for %s (handler %s not found)", what, sp.handler))
 	}
 	if strings.HasSuffix(file, ".js") && looksESM(file) && !packageTypeModule(file, sp.codeRoot) {
@@ -279,7 +301,7 @@ func pythonFile(root, handler string) (file, fn string) {
 func (im *imp) pythonHandler(sp *fnSpec, typ string, simple bool) *function {
 	file, fnName := pythonFile(sp.codeRoot, sp.handler)
 	if !exists(file) {
-		im.warn("IMP-FN-NOT-LOCAL", sp.at, "function %s: handler %s names %s, which does not exist; a mock that refuses every request stands in", sp.ref, sp.handler, im.rel(file))
+		im.warn("IMP-FN-NOT-LOCAL", sp.at, "function %s: handler %s names %s, which does not exist; "+standIn(typ)+" stands in", sp.ref, sp.handler, im.rel(file))
 		return placeholder(typ, simple, sp.at, fmt.Sprintf("import: placeholder for %s (%s not found)", sp.ref, im.rel(file)))
 	}
 	fn := &function{runtime: "python", handler: im.rel(file) + ":" + fnName}

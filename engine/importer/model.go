@@ -21,6 +21,9 @@ type gateway struct {
 	region, account, stage string
 	stageVars              []kv
 	huaweiResponses        []hwResponse
+	// AWS gateway responses (REST) and CORS (HTTP API corsConfiguration)
+	awsResponses []gwResponse
+	cors         *awsCors
 	// API keys and usage plans (REST APIs)
 	apiKeySource string
 	apiKeys      []apiKeyDef
@@ -138,6 +141,8 @@ type filter struct {
 
 type backend struct {
 	echo    bool
+	fn      *function // a Lambda proxy integration
+	payload string    // HTTP APIs: "1.0" when the source says so
 	url     string
 	stock   *stock
 	comment string
@@ -231,7 +236,7 @@ func (im *imp) render(g *gateway) ([]byte, []pos) {
 	top.add("version", 1)
 	top.add("name", g.name)
 	top.add("platform", g.platform)
-	if g.region != "" || g.account != "" || g.stage != "" || len(g.stageVars) > 0 || len(g.apiKeys) > 0 || g.apiKeySource != "" {
+	if g.region != "" || g.account != "" || g.stage != "" || len(g.stageVars) > 0 || len(g.apiKeys) > 0 || g.apiKeySource != "" || len(g.awsResponses) > 0 || g.cors != nil {
 		aws := &ymap{}
 		if g.region != "" {
 			aws.add("region", g.region)
@@ -287,6 +292,53 @@ func (im *imp) render(g *gateway) ([]byte, []pos) {
 				plans.addAt(p.name, pm, p.at, p.comment)
 			}
 			aws.add("usagePlans", plans)
+			aws.flow = flowNever
+		}
+		if len(g.awsResponses) > 0 {
+			gr := &ymap{flow: flowNever}
+			for _, r := range g.awsResponses {
+				m := &ymap{flow: flowNever}
+				if r.status != "" {
+					m.add("statusCode", r.status)
+				}
+				if len(r.headers) > 0 {
+					h := &ymap{flow: flowNever}
+					for _, kv := range r.headers {
+						h.add(kv.k, kv.v)
+					}
+					m.add("headers", h)
+				}
+				if len(r.templates) > 0 {
+					tp := &ymap{flow: flowNever}
+					for _, kv := range r.templates {
+						tp.add(kv.k, kv.v)
+					}
+					m.add("templates", tp)
+				}
+				gr.addAt(r.typ, m, r.at, "")
+			}
+			aws.add("gatewayResponses", gr)
+			aws.flow = flowNever
+		}
+		if c := g.cors; c != nil {
+			cm := &ymap{}
+			cm.add("allowOrigins", strList(c.origins))
+			if len(c.methods) > 0 {
+				cm.add("allowMethods", strList(c.methods))
+			}
+			if len(c.headers) > 0 {
+				cm.add("allowHeaders", strList(c.headers))
+			}
+			if len(c.expose) > 0 {
+				cm.add("exposeHeaders", strList(c.expose))
+			}
+			if n, ok := intText(c.maxAge); ok {
+				cm.add("maxAge", n)
+			}
+			if c.credentials {
+				cm.add("allowCredentials", true)
+			}
+			aws.add("cors", cm)
 			aws.flow = flowNever
 		}
 		top.add("aws", aws)
@@ -574,6 +626,12 @@ func (b backend) yaml() *ymap {
 		m.add("stock", s)
 	case b.url != "":
 		m.add("url", b.url)
+	case b.fn != nil:
+		m.flow = flowNever
+		m.addAt("function", b.fn.yaml(), b.fn.at, b.fn.comment)
+		if b.payload != "" {
+			m.add("payloadFormat", b.payload)
+		}
 	default:
 		m.add("echo", true)
 	}

@@ -343,12 +343,17 @@ func poolText(t *cfnTemplate, n *node) string {
 func (im *imp) openAPIIntegration(in *node, t *cfnTemplate, http bool) *awsInteg {
 	out := &awsInteg{typ: strings.ToLower(t.text(in.get("type"), "integration type")), at: in.pos, http: http}
 	uri := in.get("uri")
+	if v := in.get("payloadFormatVersion"); v != nil {
+		out.payload = payloadVersion(v.text())
+	}
 	switch out.typ {
 	case "aws_proxy", "aws":
 		if fn := t.functionFor(uri, ""); fn != nil && fn.ref != "" && (t.byID[fn.ref] != nil || lambdaArn.MatchString(exprText(uri))) {
 			out.target = "function " + fn.ref
 			if out.typ == "aws" {
 				out.typ = "lambda"
+			} else {
+				out.fn = fn
 			}
 		} else if uri != nil {
 			out.target = exprText(uri)
@@ -415,11 +420,13 @@ func openAPIResponses(gr *node, t *cfnTemplate) []gwResponse {
 		if rp := v.get("responseParameters"); rp != nil {
 			for j, k := range rp.keys {
 				h := strings.TrimPrefix(k, "gatewayresponse.header.")
-				r.headers = append(r.headers, kv{h, unquote(rp.vals[j].text())})
+				r.headers = append(r.headers, kv{h, rp.vals[j].text()})
 			}
 		}
-		if rt := v.get("responseTemplates"); rt != nil && len(rt.vals) > 0 {
-			r.body = rt.vals[0].text()
+		if rt := v.get("responseTemplates"); rt != nil {
+			for j, k := range rt.keys {
+				r.templates = append(r.templates, kv{k, rt.vals[j].text()})
+			}
 		}
 		out = append(out, r)
 	}

@@ -94,7 +94,12 @@ func (im *imp) importServerless() (*gateway, error) {
 		}
 		if rp := r.props.get("ResponseParameters"); rp != nil {
 			for j, k := range rp.keys {
-				resp.headers = append(resp.headers, kv{strings.TrimPrefix(k, "gatewayresponse.header."), unquote(tpl.text(rp.vals[j], k))})
+				resp.headers = append(resp.headers, kv{strings.TrimPrefix(k, "gatewayresponse.header."), tpl.text(rp.vals[j], k)})
+			}
+		}
+		if tp := r.props.get("ResponseTemplates"); tp != nil {
+			for j, k := range tp.keys {
+				resp.templates = append(resp.templates, kv{k, tpl.text(tp.vals[j], k)})
 			}
 		}
 		rest.responses = append(rest.responses, resp)
@@ -460,7 +465,7 @@ var slsCorsHeaders = []string{"Content-Type", "X-Amz-Date", "Authorization", "X-
 
 func (s *sls) restEvent(api *awsAPI, tpl *cfnTemplate, fname string, fnAt pos, ev *node, at pos) {
 	m := &awsMethod{at: at, label: fmt.Sprintf("http event of function %s", fname), authSet: true,
-		integ: &awsInteg{typ: "aws_proxy", target: "function " + fname, at: at}}
+		integ: &awsInteg{typ: "aws_proxy", target: "function " + fname, at: at, fn: s.function(fname, fnAt)}}
 	if ev.kind == kScalar {
 		method, path, _ := strings.Cut(strings.TrimSpace(s.text(ev, "http event")), " ")
 		m.method, m.path = method, strings.TrimSpace(path)
@@ -737,7 +742,7 @@ func (s *sls) httpAuthorizers(api *awsAPI) {
 
 func (s *sls) httpEvent(api *awsAPI, fname string, ev *node, at pos) {
 	m := &awsMethod{at: at, label: fmt.Sprintf("httpApi event of function %s", fname), authSet: true,
-		integ: &awsInteg{typ: "aws_proxy", target: "function " + fname, at: at}}
+		integ: &awsInteg{typ: "aws_proxy", target: "function " + fname, at: at, fn: s.function(fname, at)}}
 	if ev.kind == kScalar {
 		v := strings.TrimSpace(s.text(ev, "httpApi event"))
 		if v == "*" {

@@ -254,6 +254,10 @@ func scalarText(s string, inFlow bool) string {
 	if plain(s, inFlow) {
 		return s
 	}
+	if !nonPrintabl.MatchString(s) && strings.Contains(s, "'") && !strings.ContainsAny(s, "\"\\") {
+		// 'literal' gateway-response sources read better double-quoted
+		return `"` + s + `"`
+	}
 	if !nonPrintabl.MatchString(s) {
 		return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 	}
