@@ -1,11 +1,14 @@
 package engine
 
 import (
+	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/authlab/authlab/engine/clock"
 	"github.com/authlab/authlab/engine/config"
+	"github.com/authlab/authlab/engine/runtime"
 )
 
 // CheckError is a part of a gateway file the engine refuses: Path is the
@@ -91,4 +94,64 @@ func authorizerPath(g *config.Gateway, a *config.Authorizer, err error) string {
 		}
 	}
 	return base
+}
+
+// HandlerError is a function whose handler does not load.
+type HandlerError struct {
+	// Path is the handler in the gateway file: authorizers.NAME.function.handler.
+	Path string
+	// Err wraps a *runtime.LoadError when the interpreter said why (its
+	// File and Line are the place in the user's code).
+	Err error
+}
+
+func (e *HandlerError) Error() string { return e.Err.Error() }
+func (e *HandlerError) Unwrap() error { return e.Err }
+
+// LoadHandlers starts each python and node function of g once and waits
+// until it has loaded its handler — the Python import, the Node require or
+// import — as the first request would, then stops it; it returns the
+// handlers that do not load, in file order. Unlike Check, it runs the
+// handlers' top-level code.
+func LoadHandlers(ctx context.Context, g *config.Gateway) []*HandlerError {
+	type job struct {
+		i    int
+		name string
+		f    *config.Function
+	}
+	var jobs []job
+	for i, a := range g.Authorizers {
+		if f := a.Function; f != nil && (f.Runtime == "python" || f.Runtime == "node") {
+			jobs = append(jobs, job{i, a.Name, f})
+		}
+	}
+	errs := make([]*HandlerError, len(g.Authorizers))
+	sem := make(chan struct{}, 4)
+	var wg sync.WaitGroup
+	for _, j := range jobs {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			path := "authorizers." + j.name + ".function.handler"
+			fn, err := workerFunction(j.name, g, j.f, runtime.DefaultMaxResponse)
+			if err != nil {
+				errs[j.i] = &HandlerError{Path: path, Err: err}
+				return
+			}
+			defer fn.Close()
+			if l, ok := fn.(interface{ Load(context.Context) error }); ok {
+				if err := l.Load(ctx); err != nil {
+					errs[j.i] = &HandlerError{Path: path, Err: err}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	var out []*HandlerError
+	for _, e := range errs {
+		if e != nil {
+			out = append(out, e)
+		}
+	}
+	return out
 }

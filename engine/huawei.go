@@ -134,8 +134,17 @@ func (d *huawei) Identity(f *Flow, st *trace.Stage) (Identity, *Failure) {
 	id.CacheKey = strings.Join(id.Values, ",")
 	st.Rule("HW-I1", "HW-C1")
 	st.Summary = fmt.Sprintf("%d identity source(s) present", len(id.Values))
+	if len(headers) == 0 && len(f.Req.Header) > 0 {
+		// A handler reading event["headers"]["authorization"] finds
+		// nothing, and the trace should say why before it is debugged.
+		st.Rule("HW-E1")
+		st.Add("note", huaweiNoHeaders)
+	}
 	return id, nil
 }
+
+// huaweiNoHeaders says why a Huawei function gets no headers (HW-E1).
+const huaweiNoHeaders = "the function receives no headers: APIG passes it only the headers named as identity sources, and none is; add identitySource: header:NAME for each header it reads (HW-E1)"
 
 func (d *huawei) Event(f *Flow, id Identity) ([]byte, error) {
 	ev := map[string]any{
@@ -286,10 +295,19 @@ func validateHuawei(c *config.Check) {
 	if len(o.UserData) > 2048 {
 		c.Err("userData", "authorizer %q: userData is %d characters; Huawei allows at most 2048 (HW-E1)", a.Name, len(o.UserData))
 	}
+	headers := false
 	for i, s := range c.Sources {
 		if s.Kind != config.SrcHeader && s.Kind != config.SrcQuery {
 			c.Err(fmt.Sprintf("identitySource[%d]", i), "authorizer %q: Huawei identity sources are located in a header or the query, not %s (HW-I1)", a.Name, s.Kind)
 		}
+		headers = headers || s.Kind == config.SrcHeader
+	}
+	if !headers && a.Function != nil {
+		key := "identitySource"
+		if !c.Has(key) {
+			key = ""
+		}
+		c.Warn(key, "HW-E1", "authorizer %q: no identity source names a header, so its function receives no headers (APIG passes only the headers named as identity sources); add identitySource: header:NAME for each header it reads", a.Name)
 	}
 	validateRegex(c)
 }

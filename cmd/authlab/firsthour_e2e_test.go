@@ -186,3 +186,90 @@ func TestRunWatch(t *testing.T) {
 		t.Errorf("after Ctrl-C: %v, want exit 1 (the last run failed)\nstderr:\n%s", err, errb.String())
 	}
 }
+
+// TestValidateLoadsHandlers: validate loads each handler as its runtime
+// will, and reports a syntax or import error at the handler's file:line
+// instead of passing a gateway whose first request answers 500; the
+// trace of fire keeps a Node ES module syntax error's place too.
+func TestValidateLoadsHandlers(t *testing.T) {
+	for _, prog := range []string{"python3", "node"} {
+		if _, err := exec.LookPath(prog); err != nil {
+			t.Skipf("no %s", prog)
+		}
+	}
+	d := emptyDir(t)
+	files := map[string]string{
+		"fn/auth.py":  "import os\nimport no_such_module_xyz\n\ndef handler(event, context):\n    return {}\n",
+		"fn/auth.mjs": "export const handler = async (event) => {\n  return {\n};;; x y\n",
+		"gw.yaml": `version: 1
+authorizers:
+  py:
+    type: aws-token
+    identitySource: header:Authorization
+    function: {runtime: python, handler: fn/auth.py:handler}
+  js:
+    type: aws-token
+    identitySource: header:Authorization
+    function: {runtime: node, handler: fn/auth.mjs:handler}
+routes:
+  - {path: /py, authorizer: py, backend: {echo: true}}
+  - {path: /js, authorizer: js, backend: {echo: true}}
+`,
+	}
+	if err := os.MkdirAll(filepath.Join(d, "fn"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, src := range files {
+		if err := os.WriteFile(filepath.Join(d, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := run(t, d, "", "validate", "gw.yaml")
+	r.wantCode(t, 2)
+	for _, want := range []string{
+		"fn/auth.mjs:3:1: the handler of authorizer \"js\" does not load (gw.yaml:10): SyntaxError: Unexpected identifier 'y'\n    3 | };;; x y\n",
+		"fn/auth.py:2:1: the handler of authorizer \"py\" does not load (gw.yaml:6): ModuleNotFoundError: No module named 'no_such_module_xyz' — the handler ran under ",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("validate does not say %q:\n%s", want, r.stdout)
+		}
+	}
+	if nl := run(t, d, "", "validate", "--no-load", "gw.yaml"); nl.code != 0 || nl.stdout != "gw.yaml: ok\n" {
+		t.Errorf("--no-load: exit %d\n%s", nl.code, nl.stdout)
+	}
+	fire := run(t, d, "", "fire", "-g", "gw.yaml", "GET", "/js", "--token", "x", "--brief")
+	want := "SyntaxError: Unexpected identifier 'y' (" + filepath.Join(d, "fn", "auth.mjs") + ":3)"
+	if !strings.Contains(fire.stdout, want) {
+		t.Errorf("the trace lost the place of the syntax error (%q):\n%s", want, fire.stdout)
+	}
+}
+
+// TestHuaweiNoHeaders: a Huawei function whose identity sources name no
+// header receives no headers: validate warns, and the trace says so.
+func TestHuaweiNoHeaders(t *testing.T) {
+	d := emptyDir(t)
+	src := `version: 1
+platform: huawei
+authorizers:
+  q:
+    type: huawei
+    identitySource: [query:token]
+    function:
+      runtime: mock
+      responses: [{return: {statusCode: 200, body: '{"status":"allow"}'}}]
+routes:
+  - {path: /api, authorizer: q, backend: {echo: true}}
+`
+	if err := os.WriteFile(filepath.Join(d, "hw.yaml"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	v := run(t, d, "", "validate", "hw.yaml")
+	v.wantCode(t, 0)
+	if !strings.Contains(v.stdout, `hw.yaml:6:21: warning: authorizer "q": no identity source names a header, so its function receives no headers`) {
+		t.Errorf("validate:\n%s", v.stdout)
+	}
+	f := run(t, d, "", "fire", "-g", "hw.yaml", "GET", "/api?token=t", "-H", "Authorization: Bearer x")
+	if !strings.Contains(f.stdout, "note: the function receives no headers: APIG passes it only the headers named as identity sources") {
+		t.Errorf("fire:\n%s", f.stdout)
+	}
+}

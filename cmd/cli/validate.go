@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -13,6 +15,7 @@ import (
 	"github.com/authlab/authlab/engine"
 	"github.com/authlab/authlab/engine/config"
 	"github.com/authlab/authlab/engine/redact"
+	"github.com/authlab/authlab/engine/runtime"
 	"github.com/authlab/authlab/scenario"
 )
 
@@ -25,6 +28,11 @@ type ValidateOptions struct {
 	Strict bool
 	// Reveal quotes secrets (HMAC secrets, URL passwords) in full.
 	Reveal bool
+	// NoLoad does not start the python and node handlers.
+	NoLoad bool
+	// loaded are the gateway files whose handlers were loaded already (a
+	// folder of scenarios shares a gateway).
+	loaded map[string]bool
 }
 
 func newValidateCmd(io *IO) *cobra.Command {
@@ -38,6 +46,12 @@ regexes, durations and expressions, duplicate routes — each as file:line:col
 with the line and a caret. It also warns about configurations that work but
 surprise (lint), naming the semantics rule. A file with a top-level steps:
 key is a scenario: it is checked with the gateway it loads.
+
+Each python and node handler is loaded as its runtime will load it — the
+Python import, the Node require or import — so a syntax error or a missing
+module is reported at the handler's file and line now rather than as the
+first request's 500. That runs the handlers' top-level code; --no-load
+skips it.
 
 Exit code: 0 when no file has errors (warnings allowed; with --strict a
 warning fails too), 2 otherwise.`,
@@ -54,6 +68,7 @@ warning fails too), 2 otherwise.`,
 	c.Flags().BoolVar(&o.JSON, "json", false, "print diagnostics as JSON")
 	c.Flags().BoolVar(&o.Strict, "strict", false, "treat warnings as errors (exit 2)")
 	c.Flags().BoolVar(&o.Reveal, "reveal", false, "quote secrets (HMAC secrets, URL passwords) in full")
+	c.Flags().BoolVar(&o.NoLoad, "no-load", false, "do not load the python and node handlers (their top-level code does not run)")
 	return c
 }
 
@@ -81,8 +96,9 @@ func runValidate(o *ValidateOptions) error {
 	}
 	var results []validateResult
 	failed := 0
+	o.loaded = map[string]bool{}
 	for _, f := range files {
-		diags, err := loadAnyFile(f)
+		diags, err := o.loadAnyFile(f)
 		r := validateResult{File: f, OK: err == nil, Diagnostics: []config.Diagnostic{}}
 		red := redact.New(nil) // URL passwords in messages without a file
 		if o.Reveal {
@@ -134,13 +150,16 @@ func runValidate(o *ValidateOptions) error {
 // key) together with the gateway it loads. A gateway is also compiled as
 // serve and fire compile it (engine.Check: key files loaded, handlers
 // resolved, no worker started), so validate refuses what they refuse.
-func loadAnyFile(f string) (*config.Diagnostics, error) {
+func (o *ValidateOptions) loadAnyFile(f string) (*config.Diagnostics, error) {
 	src, diags, err := config.ReadFile(f, "file")
 	if diags != nil {
 		return diags, err // over the size limit
 	}
 	if err == nil && scenario.IsScenario(src) {
-		_, diags, err := scenario.Load(f, src, scenario.LoadOptions{})
+		sc, diags, err := scenario.Load(f, src, scenario.LoadOptions{})
+		if err == nil && sc.Gateway != nil {
+			return o.loadHandlers(sc.Gateway, diags)
+		}
 		return diags, err
 	}
 	g, diags, err := config.LoadFile(f)
@@ -162,7 +181,69 @@ func loadAnyFile(f string) (*config.Diagnostics, error) {
 		diags.Sort()
 		return diags, diags
 	}
-	return diags, nil
+	return o.loadHandlers(g, diags)
+}
+
+// loadHandlers loads g's python and node handlers as their runtime will
+// (engine.LoadHandlers), once per gateway file, so that a handler with a
+// syntax or import error fails validate instead of the first request. The
+// error is reported at the handler's file and line when the interpreter
+// names them, else at the handler key of the gateway file.
+func (o *ValidateOptions) loadHandlers(g *config.Gateway, diags *config.Diagnostics) (*config.Diagnostics, error) {
+	if o.NoLoad || o.loaded[g.File] {
+		return diags, nil
+	}
+	o.loaded[g.File] = true
+	errs := engine.LoadHandlers(context.Background(), g)
+	if len(errs) == 0 {
+		return diags, nil
+	}
+	if diags == nil {
+		diags = &config.Diagnostics{}
+	}
+	diags.SetSource(g.File, g.Source)
+	for _, he := range errs {
+		name := strings.TrimSuffix(strings.TrimPrefix(he.Path, "authorizers."), ".function.handler")
+		at, ok := g.PosOf(he.Path)
+		if !ok {
+			at = config.Pos{Line: 1, Col: 1}
+		}
+		var le *runtime.LoadError
+		if errors.As(he.Err, &le) && le.File != "" && le.Line > 0 {
+			file := displayPath(le.File)
+			if src, err := os.ReadFile(le.File); err == nil {
+				diags.SetSource(file, src)
+			}
+			// The place is the diagnostic's: the message need not repeat
+			// it, nor Node's require stack.
+			what, _, _ := strings.Cut(le.Message, "\n")
+			what = strings.TrimSuffix(what, fmt.Sprintf(" (%s:%d)", le.File, le.Line))
+			what = strings.TrimSuffix(what, fmt.Sprintf(" (%s, line %d)", le.File, le.Line))
+			if le.Type != "" {
+				what = le.Type + ": " + what
+			}
+			if le.Hint != "" {
+				what += " — " + le.Hint
+			}
+			diags.Errorf(file, config.Pos{Line: le.Line, Col: 1}, "the handler of authorizer %q does not load (%s:%d): %s", name, g.File, at.Line, what)
+			continue
+		}
+		diags.Errorf(g.File, at, "authorizer %q: %s", name, he.Err)
+	}
+	diags.Sort()
+	return diags, diags
+}
+
+// displayPath is p relative to the working directory when it is under it.
+func displayPath(p string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return p
+	}
+	if rel, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(rel, "..") {
+		return rel
+	}
+	return p
 }
 
 // expandYAML replaces each folder by the *.yaml / *.yml files under it

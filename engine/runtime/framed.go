@@ -29,6 +29,10 @@ type frameHeader struct {
 	Size    int    `json:"size"`
 	Exit    bool   `json:"exit"` // the loop is exiting after this answer
 	Text    bool   `json:"text"` // result: the handler returned a string, sent as it was
+	// load_error: where in the user's code the handler failed to load,
+	// when the interpreter says (a syntax error, the import that failed).
+	File string `json:"file"`
+	Line int    `json:"line"`
 }
 
 type frame struct {
@@ -180,15 +184,35 @@ func (w *framedWorker) lastFrame() frame {
 // loadError reports what the interpreter said; its traceback is in the
 // logs of the failed call, as Lambda logs an import error.
 func loadError(r *resolved, h frameHeader) error {
-	msg := h.Message
-	if h.Type != "" {
-		msg = h.Type + ": " + msg
-	}
-	if hint := MissingModuleHint(r.Runtime, r.interpreter(), h.Type, h.Message); hint != "" {
-		msg += " — " + hint
-	}
-	return fmt.Errorf("%w: %s: %s", ErrLoad, r.Handler, msg)
+	return &LoadError{Handler: r.Handler, Type: h.Type, Message: h.Message,
+		Hint: MissingModuleHint(r.Runtime, r.interpreter(), h.Type, h.Message), File: h.File, Line: h.Line}
 }
+
+// LoadError is a handler that does not load: the interpreter's error, and
+// where in the user's code it happened when the interpreter says (File,
+// Line: the handler file, or the module it imports that failed). It
+// wraps ErrLoad.
+type LoadError struct {
+	Handler string // FILE:FUNCTION
+	Type    string // SyntaxError, ModuleNotFoundError, ...
+	Message string
+	Hint    string // what to do, when authlab knows (MissingModuleHint)
+	File    string
+	Line    int
+}
+
+func (e *LoadError) Error() string {
+	msg := e.Message
+	if e.Type != "" {
+		msg = e.Type + ": " + msg
+	}
+	if e.Hint != "" {
+		msg += " — " + e.Hint
+	}
+	return fmt.Sprintf("%s: %s: %s", ErrLoad, e.Handler, msg)
+}
+
+func (e *LoadError) Unwrap() error { return ErrLoad }
 
 // interpreter is the program a python or node worker runs.
 func (r *resolved) interpreter() string {

@@ -107,6 +107,32 @@ func newPool(r *resolved) (*pool, error) {
 // interpreter, or the process runtime's command.
 func (p *pool) Interpreter() string { return p.r.interpreter() }
 
+// Load starts a worker and waits until it has loaded the handler — the
+// Python import, the Node require or import — as the first call would,
+// and keeps it warm for the calls that follow. The error of a handler that
+// does not load wraps a *LoadError when the interpreter said why.
+func (p *pool) Load(ctx context.Context) error {
+	select {
+	case p.sem <- struct{}{}:
+	case <-ctx.Done():
+		return p.wrap(ctxError(ctx))
+	}
+	defer func() { <-p.sem }()
+	s, cold, err := p.acquire()
+	if err != nil {
+		return p.wrap(err)
+	}
+	if cold {
+		if err := s.w.start(ctx); err != nil {
+			s.w.takeLogs()
+			p.release(s, false)
+			return p.wrap(err)
+		}
+	}
+	p.release(s, true)
+	return nil
+}
+
 // Invoke runs one call on a warm worker, starting one if none is free.
 // When it returns an error, the Result still carries the logs the call
 // produced (a traceback before a crash, prints before a timeout).

@@ -423,17 +423,79 @@ async function load() {
   return oci ? { fn, inputMode: 'json' } : fn;
 }
 
+// placeOf parses "/path/file.js:3" or "file:///path/file.mjs:3[:7]".
+function placeOf(text) {
+  const m = /^(file:\/\/\S+?|\/\S*?|[A-Za-z]:\\\S*?):(\d+)(?::\d+)?$/.exec(String(text).trim());
+  if (!m) return null;
+  const file = m[1].startsWith('file://') ? url.fileURLToPath(m[1]) : m[1];
+  return { file, line: Number(m[2]) };
+}
+
+// syntaxPlace finds an ES module syntax error's place, which Node's
+// dynamic import does not tell: node --check (which runs nothing) on the
+// handler file, then on the relative modules it imports.
+function syntaxPlace(file) {
+  const { spawnSync } = require('child_process');
+  const seen = new Set();
+  const queue = [file];
+  while (queue.length > 0 && seen.size < 50) {
+    const f = queue.shift();
+    if (seen.has(f)) continue;
+    seen.add(f);
+    const r = spawnSync(process.execPath, ['--check', f], { encoding: 'utf8', timeout: 10000 });
+    if (r.status !== 0 && r.stderr) {
+      const place = placeOf(r.stderr.split('\n')[0]);
+      if (place) return place;
+    }
+    let src = '';
+    try {
+      src = fs.readFileSync(f, 'utf8');
+    } catch (_) {
+      continue;
+    }
+    const re = /(?:^|[\s;])(?:import|export)\s[^'"`]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|(?:^|[\s;])import\s*['"](\.{1,2}\/[^'"]+)['"]/g;
+    for (let m; (m = re.exec(src)); ) queue.push(path.resolve(path.dirname(f), m[1] || m[2]));
+  }
+  return null;
+}
+
+// framePlace is the innermost stack frame in the handler's folder, out of
+// node_modules: the require or the line that failed.
+function framePlace(stack) {
+  const folder = path.dirname(cfg.file) + path.sep;
+  for (const l of String(stack).split('\n')) {
+    const m = /\(?((?:file:\/\/)?[^\s()]+):(\d+):\d+\)?$/.exec(l.trim());
+    if (!m) continue;
+    const file = m[1].startsWith('file://') ? url.fileURLToPath(m[1]) : m[1];
+    if (file.startsWith(folder) && !file.includes(`${path.sep}node_modules${path.sep}`)) return { file, line: Number(m[2]) };
+  }
+  return null;
+}
+
 function loadFailure(err) {
   const shape = errorShape(err);
   const stack = String(shape.stack || '');
   let message = shape.message;
-  // A CommonJS syntax error names the place on the first stack line only.
+  // A CommonJS syntax error names the place on the first stack line only;
+  // an ES module's does not name it at all.
   const where = stack.split('\n')[0];
-  if (shape.type === 'SyntaxError' && /:\d+$/.test(where)) message = `${message} (${where})`;
+  let place = null;
+  if (shape.type === 'SyntaxError') {
+    place = placeOf(where);
+    if (!place && !framePlace(stack)) {
+      try {
+        place = syntaxPlace(cfg.file);
+      } catch (_) {
+        place = null;
+      }
+    }
+    if (place) message = `${message} (${place.file}:${place.line})`;
+  }
+  if (!place) place = framePlace(stack);
   // The stack goes to the logs, as Lambda logs an import error.
   process.stderr.write(`ERROR\tInit Error\t${stack || message}\n`);
   afterLogs(() => {
-    send({ kind: 'load_error', type: shape.type, message });
+    send({ kind: 'load_error', type: shape.type, message, file: place ? place.file : '', line: place ? place.line : 0 });
     process.exit(1);
   });
 }

@@ -512,14 +512,34 @@ def user_traceback(exc):
     return "".join(traceback.format_exception(type(exc), exc, tb))
 
 
-def load_failure(exc):
+def load_place(exc, folder):
+    """Where the user's code failed to load: a syntax error's own place,
+    else the innermost frame of a file under the handler's folder (the
+    import that failed, the line that raised)."""
+    if isinstance(exc, SyntaxError) and exc.filename and exc.lineno:
+        return exc.filename, exc.lineno
+    place = ("", 0)
+    tb = exc.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if os.path.isabs(name) and name.startswith(folder + os.sep) and "site-packages" not in name:
+            place = (name, tb.tb_lineno)
+        tb = tb.tb_next
+    return place
+
+
+def load_failure(exc, cfg):
     # The traceback goes to the logs, as Lambda logs an import error.
     sys.stderr.write("[ERROR] %s: %s\n%s" % (type(exc).__name__, exc, user_traceback(exc)))
     flush_logs()
     message = str(exc)
     if isinstance(exc, SyntaxError) and exc.filename:
         message = "%s (%s, line %s)" % (exc.msg, exc.filename, exc.lineno)
-    send({"kind": "load_error", "type": type(exc).__name__, "message": message})
+    try:
+        file, line = load_place(exc, os.path.dirname(cfg["file"]))
+    except Exception:
+        file, line = "", 0
+    send({"kind": "load_error", "type": type(exc).__name__, "message": message, "file": file, "line": line})
 
 
 CURRENT_REQUEST_ID = ""
@@ -616,7 +636,7 @@ def main():
     try:
         handler = load(cfg)
     except BaseException as exc:
-        load_failure(exc)
+        load_failure(exc, cfg)
         os._exit(1)
     flush_logs()
     send({"kind": "ready"})
