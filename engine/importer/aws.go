@@ -133,7 +133,6 @@ type gwResponse struct {
 	typ     string
 	status  string
 	headers []kv // NAME -> SOURCE as API Gateway writes it ('literal', method.request.header.X)
-	body    string
 	// templates: content type -> template, in source order
 	templates []kv
 	at        pos
