@@ -104,7 +104,10 @@ func New(o Options) *Model {
 		stage: newStage(c), compare: newCompare(c), problems: newProblems(c), probe: newProbe(c), help: help.New(),
 	}
 	m.help.Styles = c.Styles.Help
-	m.focus[tabFire] = 1 // the composer: the first thing to do is write a request
+	// The routes have the focus, with the first protected route already in
+	// the composer: arrows and enter choose a route, t and f fire it.
+	m.focus[tabFire] = 0
+	m.firstRoute()
 	if err != nil {
 		m.overlay = ovProblems
 	}
@@ -119,11 +122,35 @@ func New(o Options) *Model {
 		m.history.Update(firedMsg{Entry: e})
 		m.show(e)
 	}
-	m.syncFocus()
 	if o.Notice != "" {
 		c.status(levelWarn, "%s", o.Notice)
 	}
+	if n := len(o.Traces); n > 0 && err == nil {
+		// What the user asked to see: the traces, in the history.
+		m.tab = tabHistory
+		c.status(levelInfo, "%d %s loaded — enter shows one, space marks two and c compares them", n, plural(n, "trace", "traces"))
+	}
+	m.syncFocus()
 	return m
+}
+
+// firstRoute selects the first route with an authorizer (else the first
+// route) and puts it in the composer.
+func (m *Model) firstRoute() {
+	rs := m.routes.routes()
+	if len(rs) == 0 {
+		return
+	}
+	i := 0
+	for j, r := range rs {
+		if r.Authorizer != "" {
+			i = j
+			break
+		}
+	}
+	m.routes.cursor = i
+	m.composer.useRoute(UseRouteMsg{Path: rs[i].Path, Methods: rs[i].Methods})
+	m.composer.focus = 0 // the method, the first field, when tab gets there
 }
 
 // specOf describes a kept request the way the composer would.
@@ -452,7 +479,7 @@ func (h helpMap) ShortHelp() []key.Binding {
 			out = append(out, k.Fire)
 		}
 	}
-	return append(out, k.Help, k.Quit)
+	return onceEach([][]key.Binding{append(out, k.Help, k.Quit)})[0]
 }
 
 func (h helpMap) FullHelp() [][]key.Binding {
@@ -467,7 +494,32 @@ func (h helpMap) FullHelp() [][]key.Binding {
 	for _, g := range groups {
 		pane = append(pane, g...)
 	}
-	return [][]key.Binding{pane,
-		{k.Fire, k.Cancel, k.Advance, k.AdvanceBy, k.Save, k.Quit},
-		{k.NextPane, k.PrevPane, k.Tabs, k.Reveal, k.Reload, k.Problems, k.Help}}
+	global := []key.Binding{k.Fire, k.Advance, k.AdvanceBy, k.Save, k.Quit}
+	if m.cancel != nil {
+		// esc cancels only while a request is in flight.
+		global = append([]key.Binding{k.Cancel}, global...)
+	}
+	return onceEach([][]key.Binding{pane, global,
+		{k.NextPane, k.PrevPane, k.Tabs, k.Reveal, k.Reload, k.Problems, k.Help}})
+}
+
+// onceEach lists each key once: a binding whose key an earlier one already
+// shows (the pane's own, which says what the key does there) is left out,
+// and so is a column left empty.
+func onceEach(cols [][]key.Binding) [][]key.Binding {
+	seen := map[string]bool{}
+	var out [][]key.Binding
+	for _, col := range cols {
+		var kept []key.Binding
+		for _, b := range col {
+			if k := b.Help().Key; !seen[k] {
+				seen[k] = true
+				kept = append(kept, b)
+			}
+		}
+		if len(kept) > 0 {
+			out = append(out, kept)
+		}
+	}
+	return out
 }

@@ -11,7 +11,7 @@ import (
 // the next request calls the function again.
 func TestClockExpiry(t *testing.T) {
 	r := start(t, testOptions(t), 100, 30)
-	r.keys("shift+tab", "down", "enter", "t", "enter", "f")
+	r.keys("enter", "t", "enter", "f") // routes: /orders/{id}
 	r.screen(idle(1))
 	r.keys("3")
 	s := r.golden("cached", nil)

@@ -10,7 +10,8 @@ import (
 // it is sent, with the reason next to the headers.
 func TestComposerBadInput(t *testing.T) {
 	r := start(t, testOptions(t), 100, 30)
-	r.keys("down", "down", "down", "down", "enter") // method → path → query → headers → body
+	// tab: from the routes to the composer, which holds /orders/{id}
+	r.keys("tab", "down", "down", "down", "down", "down", "enter") // method → path → {id} → query → headers → body
 	r.typeText(`{"id": 42,}`)
 	r.keys("esc")
 	r.keys("up", "enter")

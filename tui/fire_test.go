@@ -13,8 +13,8 @@ func TestFireAllowedAndRefused(t *testing.T) {
 	r := start(t, testOptions(t), 100, 30)
 	r.golden("start", nil)
 
-	r.keys("shift+tab", "down", "enter") // routes: /orders/{id} into the composer
-	r.keys("t", "enter")                 // token picker: Bearer allow-alice
+	r.keys("enter")      // the routes have the focus, on /orders/{id}: into the composer
+	r.keys("t", "enter") // token picker: Bearer allow-alice
 	r.keys("f")
 	s := r.golden("allowed", idle(1))
 	if !strings.Contains(s, "200 OK") || !strings.Contains(s, "token-auth called") {
@@ -68,7 +68,7 @@ func TestFireAllowedAndRefused(t *testing.T) {
 // pane keeps its border, nothing wraps, and too small a terminal says so.
 func TestSmallTerminal(t *testing.T) {
 	r := start(t, testOptions(t), 80, 24)
-	r.keys("shift+tab", "down", "down", "enter", "t", "enter", "f")
+	r.keys("down", "enter", "t", "enter", "f") // routes: /users/{id}
 	s := r.golden("fired-80x24", idle(1))
 	checkFrame(t, s, 80, 24)
 

@@ -94,7 +94,7 @@ func TestLiveReload(t *testing.T) {
 		t.Fatalf("a broken edit should be reported with its position:\n%s", s)
 	}
 	// The previous configuration still answers.
-	r.keys("shift+tab", "enter", "f")
+	r.keys("enter", "f") // the routes have the focus: the first route into the composer, fired
 	if s = r.screen(idle(1)); !strings.Contains(s, "401 Unauthorized") {
 		t.Fatalf("the old engine should keep answering:\n%s", s)
 	}
@@ -119,7 +119,7 @@ func TestCancel(t *testing.T) {
 	o := testOptions(t)
 	o.Gateway = path
 	r := start(t, o, 100, 30)
-	r.keys("shift+tab", "enter", "down", "down", "down", "enter")
+	r.keys("enter", "down", "down", "down", "enter") // the route into the composer, on to its headers
 	r.typeText("Authorization: Bearer slow")
 	r.keys("esc", "f")
 	s := r.screen(func(m *Model) bool { return m.cancel != nil })
@@ -174,7 +174,7 @@ routes:
 	o := testOptions(t)
 	o.Gateway, o.NoWatch = path, false
 	r := start(t, o, 100, 30)
-	r.keys("shift+tab", "enter", "down", "down", "down", "enter")
+	r.keys("enter", "down", "down", "down", "enter") // the route into the composer, on to its headers
 	r.typeText("Authorization: Bearer allow-alice")
 	r.keys("esc", "f")
 	s := r.screen(idle(1))
@@ -231,4 +231,29 @@ func TestDemoNotice(t *testing.T) {
 	if s := r.screen(func(m *Model) bool { return m.status != "" }); !strings.Contains(s, o.Notice) {
 		t.Errorf("the status bar does not say it runs the demo:\n%s", s)
 	}
+}
+
+// TestOpensOnTheRoutes: the TUI opens with the routes pane focused and the
+// first protected route in the composer, so arrows and enter choose a
+// route (they used to move between the composer's fields and start
+// editing one), and t, f fire the route at once.
+func TestOpensOnTheRoutes(t *testing.T) {
+	r := start(t, testOptions(t), 100, 30)
+	m := r.m
+	if m.tab != tabFire || m.focus[tabFire] != 0 || m.active() != Component(m.routes) {
+		t.Fatalf("focus: tab %d pane %d, want the routes", m.tab, m.focus[tabFire])
+	}
+	if got := m.composer.path.Value(); got != "/orders/{id}" {
+		t.Errorf("composer path %q, want the first protected route /orders/{id}", got)
+	}
+	r.keys("down", "enter")
+	s := r.screen(func(m *Model) bool { return m.composer.path.Value() == "/users/{id}" })
+	if m.composer.editing {
+		t.Errorf("enter on a route started editing a field:\n%s", s)
+	}
+	r.keys("t", "enter", "f")
+	if s := r.screen(idle(1)); !strings.Contains(s, "GET /users/1 → 403 Forbidden") && !strings.Contains(s, "GET /users/1 → 200 OK") {
+		t.Errorf("t, enter, f did not fire the chosen route:\n%s", s)
+	}
+	r.quit()
 }

@@ -11,8 +11,8 @@ import (
 // the text of the rules reference, so a user does not need the docs open.
 func TestStageShowsRuleText(t *testing.T) {
 	r := start(t, testOptions(t), 100, 40)
-	r.keys("shift+tab", "down", "enter") // routes: /orders/{id} into the composer
-	r.keys("t", "down", "enter")         // Bearer deny-bob
+	r.keys("enter")              // the routes have the focus, on /orders/{id}: into the composer
+	r.keys("t", "down", "enter") // Bearer deny-bob
 	r.keys("f")
 	r.screen(idle(1))
 	r.keys("tab", "enter") // the trace selects the failed stage: policy

@@ -17,9 +17,9 @@ func TestSaveScenario(t *testing.T) {
 	t.Chdir(t.TempDir())
 	o.SaveDir = ""
 	r := start(t, o, 100, 30)
-	r.keys("shift+tab", "down", "enter", "t", "enter") // GET /orders/1 as alice
-	r.keys("down", "down", "down", "enter")            // path → {id} → query → headers
-	r.typeText("\nX-User: mallory")                    // a forged identity header (ALL-1)
+	r.keys("enter", "t", "enter")           // GET /orders/1 as alice (the routes' cursor starts there)
+	r.keys("down", "down", "down", "enter") // path → {id} → query → headers
+	r.typeText("\nX-User: mallory")         // a forged identity header (ALL-1)
 	r.keys("esc", "f")
 	r.screen(idle(1))
 	r.keys("f") // cached

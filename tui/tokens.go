@@ -312,7 +312,16 @@ func (m *mintModel) mint() tea.Cmd {
 	}
 	m.c.S.Minted = append(m.c.S.Minted, MintedToken{Label: label, Token: tok})
 	m.c.post(mintedMsg{Token: tok, Key: k})
-	return m.c.status(levelInfo, "minted a %s token — u puts it in the request", alg)
+	return m.c.status(levelInfo, "minted %s %s token — u puts it in the request", article(alg), alg)
+}
+
+// article is "an" before a word said with a leading vowel sound ("an
+// RS256", "an HS256", "an ES256", "an EdDSA"), else "a" ("a PS256").
+func article(word string) string {
+	if word != "" && strings.ContainsRune("AEFHILMNORSXaeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
 }
 
 // kid is the form's kid: the header's, and the key picked from a JWKS.

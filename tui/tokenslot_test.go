@@ -33,7 +33,7 @@ func TestPickerPutsTokenInTheAuthorizersSlot(t *testing.T) {
 	o := testOptions(t)
 	o.Gateway = "authlab.yaml"
 	r := start(t, o, 100, 30)
-	r.keys("shift+tab", "enter") // routes: /me into the composer
+	r.keys("enter") // routes: /me into the composer
 	r.keys("t")
 	s := r.screen(nil)
 	if !strings.Contains(s, "Token for the X-Token header") {

@@ -119,8 +119,8 @@ func (m *traceModel) View() string {
 		lines = append(lines, m.spinner.View()+" "+m.busy.String()+s.Dim.Render("  running… esc cancels"))
 	case m.entry == nil:
 		lines = append(lines, s.Dim.Render("Nothing fired yet."),
-			s.Dim.Render("Write the request, or shift+tab to the routes and enter to"),
-			s.Dim.Render("copy one; t picks a token, f fires."))
+			s.Dim.Render("↑/↓ and enter put a route in the composer (the first"),
+			s.Dim.Render("protected one is there); t picks a token, f fires."))
 	}
 	if m.busy == nil && m.entry != nil && m.entry.Result != nil {
 		res := m.entry.Result

@@ -3,6 +3,7 @@ package tui
 import (
 	"bytes"
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/authlab/authlab/engine"
@@ -40,5 +41,48 @@ func TestKeptTracesInHistory(t *testing.T) {
 	}
 	if _, err := buildScenario(h, "x.yaml", "", "s"); err == nil {
 		t.Errorf("a kept trace alone must not make a scenario")
+	}
+}
+
+// TestTracesOpenInHistory: tui --traces opens on the History tab and says
+// how many traces it loaded.
+func TestTracesOpenInHistory(t *testing.T) {
+	g, _, err := config.Load(fixtures.DemoName, fixtures.DemoGateway, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := engine.New(g, engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	var kept []*engine.Result
+	for _, tok := range []string{"allow-alice", "deny-bob"} {
+		req, _ := engine.NewRequest("GET", "/orders/1", []string{"Authorization: Bearer " + tok}, nil)
+		var doc bytes.Buffer
+		if err := report.JSON(&doc, e.Do(context.Background(), req), false); err != nil {
+			t.Fatal(err)
+		}
+		r, err := report.ReadDoc(doc.Bytes())
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept = append(kept, r)
+	}
+	o := testOptions(t)
+	o.Traces = kept
+	r := start(t, o, 100, 30)
+	s := r.screen(func(m *Model) bool { return m.status != "" })
+	if r.m.tab != tabHistory || !strings.Contains(s, "2 traces loaded") {
+		t.Errorf("tab %d, want History with \"2 traces loaded\":\n%s", r.m.tab, s)
+	}
+	r.quit()
+}
+
+func TestArticle(t *testing.T) {
+	for alg, want := range map[string]string{"RS256": "an", "HS256": "an", "ES384": "an", "EdDSA": "an", "PS256": "a", "none": "a"} {
+		if got := article(alg); got != want {
+			t.Errorf("%s: %q, want %q", alg, got, want)
+		}
 	}
 }
