@@ -46,3 +46,34 @@ func TestPickerPutsTokenInTheAuthorizersSlot(t *testing.T) {
 	}
 	r.quit()
 }
+
+// TestPickerTypedToken: the picker takes a token typed in — an opaque
+// token, an API key — and puts it where the authorizer reads it, with the
+// slot's scheme when it has none.
+func TestPickerTypedToken(t *testing.T) {
+	r := start(t, testOptions(t), 100, 30)
+	r.keys("enter", "t") // /orders/{id}, then the picker
+	s := r.screen(func(m *Model) bool { return m.composer.picker != nil })
+	if !strings.Contains(s, "(type a token)") {
+		t.Fatalf("the picker offers no way to type a token:\n%s", s)
+	}
+	for i, it := range r.m.composer.picker.items {
+		if it.typed {
+			for j := 0; j < i; j++ {
+				r.keys("down")
+			}
+			break
+		}
+	}
+	r.keys("enter")
+	r.typeText("allow-alice")
+	r.keys("enter", "f")
+	s = r.screen(idle(1))
+	if !strings.Contains(s, "200 OK") {
+		t.Fatalf("the typed token (Bearer added) should be allowed:\n%s", s)
+	}
+	if got := r.m.c.S.History[0].Spec.Headers; len(got) != 1 || got[0] != "Authorization: Bearer allow-alice" {
+		t.Errorf("headers %q", got)
+	}
+	r.quit()
+}
