@@ -75,7 +75,8 @@ type Model struct {
 	shown  *Entry
 
 	saveEntries []*Entry
-	overwrite   string // a path the user agreed to replace
+	saveAdded   []string // entries saved for another's cache hit ("#1 for #3")
+	overwrite   string   // a path the user agreed to replace
 
 	// watcher is live reload of the gateway and the files it names;
 	// unguarded is the protection the last reload removed, shown in the

@@ -131,9 +131,16 @@ func (m *Model) startSave() tea.Cmd {
 	if len(entries) == 0 {
 		return m.c.status(levelWarn, "nothing to save: fire a request first")
 	}
-	m.saveEntries = entries
+	// A marked entry answered from the cache needs the request that
+	// stored the answer, or its replay is a call, not a hit.
+	entries, added := withDependencies(entries, m.c.S.History)
+	m.saveEntries, m.saveAdded = entries, added
 	n := len(entries)
-	return m.openPrompt(promptSave, fmt.Sprintf("Save %d %s as a scenario to:", n, plural(n, "request", "requests")), m.freeName())
+	label := fmt.Sprintf("Save %d %s as a scenario to:", n, plural(n, "request", "requests"))
+	if len(added) > 0 {
+		label = fmt.Sprintf("Save %d %s (%s) as a scenario to:", n, plural(n, "request", "requests"), addedText(added))
+	}
+	return m.openPrompt(promptSave, label, m.freeName())
 }
 
 // freeName proposes a file name that does not exist yet.
@@ -191,6 +198,9 @@ func (m *Model) save(path string) tea.Cmd {
 	}
 	if kept > 0 {
 		warn += fmt.Sprintf(" (%d kept %s left out)", kept, plural(kept, "trace", "traces"))
+	}
+	if len(m.saveAdded) > 0 {
+		warn += " (" + addedText(m.saveAdded) + ")"
 	}
 	steps := len(saved)
 	name := s.Name() + " session"

@@ -63,3 +63,40 @@ func TestSaveScenario(t *testing.T) {
 	}
 	r.quit()
 }
+
+// TestSaveAfterCompareKeepsDependencies: two requests compared, the second
+// a cache hit, then only it marked and saved: the request that stored the
+// cached answer is saved with it (and the prompt says so), so the replay
+// finds the hit it expects.
+func TestSaveAfterCompareKeepsDependencies(t *testing.T) {
+	o := testOptions(t)
+	t.Chdir(t.TempDir())
+	o.SaveDir = ""
+	r := start(t, o, 100, 30)
+	r.keys("enter", "t", "enter", "f") // #1 GET /orders/1 as alice: called, stored
+	r.screen(idle(1))
+	r.keys("shift+tab", "down", "enter", "f") // #2 GET /users/1: a cache hit, 403 (AWS-C3)
+	r.screen(idle(2))
+	r.keys("4", "G", "c") // History: compare #2 with #1
+	r.screen(func(m *Model) bool { return m.overlay == ovCompare })
+	r.keys("esc", "space", "s") // mark #2 alone, save
+	s := r.screen(func(m *Model) bool { return m.prompt != nil })
+	if !strings.Contains(s, "Save 2 requests (with #1 for #2, whose cache hit needs it) as a scenario to:") {
+		t.Fatalf("the prompt does not say #1 is added for #2:\n%s", s)
+	}
+	r.keys("enter")
+	r.screen(func(m *Model) bool { return strings.HasPrefix(m.status, "saved") })
+	sc, diags, err := scenario.LoadFile("authlab-session.yaml", scenario.LoadOptions{})
+	if err != nil {
+		t.Fatalf("the saved scenario does not load: %v\n%s", err, diags.Format(false))
+	}
+	rep := scenario.Run(context.Background(), []*scenario.Scenario{sc}, scenario.Options{})
+	if c := rep.Counts(); !rep.OK() || c.Passed != 2 {
+		var b strings.Builder
+		for _, res := range rep.Scenarios {
+			_ = scenario.WriteScenario(&b, res, scenario.TextOptions{})
+		}
+		t.Fatalf("replayed %+v, want 2 passed:\n%s", c, b.String())
+	}
+	r.quit()
+}
