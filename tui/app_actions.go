@@ -202,9 +202,12 @@ func (m *Model) save(path string) tea.Cmd {
 	if len(m.saveAdded) > 0 {
 		warn += " (" + addedText(m.saveAdded) + ")"
 	}
+	if embedsGeneratedToken(saved, s) {
+		warn += " (a token signed with a key generated here is written as it is: no file can mint it again)"
+	}
 	steps := len(saved)
 	name := s.Name() + " session"
-	data, err := buildScenario(entries, path, s.Path, name)
+	data, err := buildScenario(entries, path, s.Path, name, s.tokens)
 	if err != nil {
 		return m.c.status(levelError, "not saved: %v", err)
 	}

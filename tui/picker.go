@@ -47,10 +47,12 @@ func newPicker(c *Common, slot engine.TokenSlot, authorizer string) *pickerModel
 		// The gateway file's named tokens, minted at the virtual clock so
 		// their exp counts from now.
 		for _, t := range g.Tokens {
-			tok, err := g.MintToken(t.Name, c.S.Clock.Now())
+			now := c.S.Clock.Now()
+			tok, err := g.MintToken(t.Name, now)
 			if err != nil {
 				continue // validate reports it; the picker offers the rest
 			}
+			c.S.noteToken(tok, TokenSource{Name: t.Name, Spec: absSpec(*t, g.Dir), At: now})
 			p.items = append(p.items, pickerItem{label: t.Name, note: "tokens." + t.Name + " (minted now)", value: tok})
 		}
 	}

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -97,6 +98,105 @@ func TestSaveAfterCompareKeepsDependencies(t *testing.T) {
 			_ = scenario.WriteScenario(&b, res, scenario.TextOptions{})
 		}
 		t.Fatalf("replayed %+v, want 2 passed:\n%s", c, b.String())
+	}
+	r.quit()
+}
+
+// TestSaveNamesTokens: a saved scenario names the tokens minted here —
+// the gateway's named tokens, the workbench's — and mints them again
+// (${tokens.NAME}), instead of carrying bearer tokens that are credentials
+// and expire; a token picked again later is another token, with its own
+// name and times; the replay passes.
+func TestSaveNamesTokens(t *testing.T) {
+	gw, err := filepath.Abs(filepath.Join("..", "examples", "orders", "authlab.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := testOptions(t)
+	t.Chdir(t.TempDir())
+	o.SaveDir, o.Gateway = "", gw
+	r := start(t, o, 100, 30)
+	r.keys("down", "down", "down", "enter") // /reports/{id}, the jwt authorizer
+	r.keys("t", "enter", "f")               // alice, minted now
+	r.screen(idle(1))
+	r.keys("+", "f") // five minutes on, the same token
+	r.screen(idle(2))
+	r.keys("t", "enter", "f") // alice again: minted five minutes later
+	r.screen(idle(3))
+	r.keys("+", "+", "f") // at 15m: the first alice expired, this one not
+	r.screen(idle(4))
+	r.keys("s", "enter")
+	r.screen(func(m *Model) bool { return strings.HasPrefix(m.status, "saved") })
+	data, err := os.ReadFile("authlab-session.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := string(data)
+	if strings.Contains(file, "eyJ") {
+		t.Errorf("the saved scenario carries a bearer token:\n%s", file)
+	}
+	for _, want := range []string{
+		"tokens:\n  alice:\n    alg: RS256\n    key: ",
+		"  alice-2:\n",
+		"Authorization: Bearer ${tokens.alice}\n",
+		"Authorization: Bearer ${tokens.alice-2}\n",
+		"authlab-session*.yaml to .gitignore",
+	} {
+		if !strings.Contains(file, want) {
+			t.Errorf("the saved scenario lacks %q:\n%s", want, file)
+		}
+	}
+	sc, diags, err := scenario.LoadFile("authlab-session.yaml", scenario.LoadOptions{})
+	if err != nil {
+		t.Fatalf("the saved scenario does not load: %v\n%s\n%s", err, diags.Format(false), file)
+	}
+	rep := scenario.Run(context.Background(), []*scenario.Scenario{sc}, scenario.Options{})
+	if c := rep.Counts(); !rep.OK() || c.Passed != 4 {
+		var b strings.Builder
+		for _, res := range rep.Scenarios {
+			_ = scenario.WriteScenario(&b, res, scenario.TextOptions{})
+		}
+		t.Fatalf("replayed %+v, want 4 passed:\n%s\n%s", c, b.String(), file)
+	}
+	r.quit()
+}
+
+// TestSaveNamesWorkbenchToken: a token minted in the workbench with a
+// secret is saved as a tokens: entry with that secret and its claims.
+func TestSaveNamesWorkbenchToken(t *testing.T) {
+	o := testOptions(t)
+	t.Chdir(t.TempDir())
+	o.SaveDir = ""
+	r := start(t, o, 100, 30)
+	r.keys("2", "down", "enter") // Tokens: the key field
+	r.typeText("secret:workbench-secret-of-32-bytes!")
+	r.keys("enter", "down", "down", "enter") // sub
+	r.typeText("-smith")
+	r.keys("enter", "m", "u") // mint, use: the composer holds /orders/{id}
+	r.screen(func(m *Model) bool { return m.tab == tabFire })
+	r.keys("f")
+	r.screen(idle(1))
+	r.keys("s", "enter")
+	r.screen(func(m *Model) bool { return strings.HasPrefix(m.status, "saved") })
+	data, err := os.ReadFile("authlab-session.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := string(data)
+	for _, want := range []string{"tokens:\n  alice-smith:\n    alg: HS256\n    secret: workbench-secret-of-32-bytes!\n", "sub: alice-smith", "Bearer ${tokens.alice-smith}"} {
+		if !strings.Contains(file, want) {
+			t.Errorf("the saved scenario lacks %q:\n%s", want, file)
+		}
+	}
+	if strings.Contains(file, "eyJ") {
+		t.Errorf("the saved scenario carries a bearer token:\n%s", file)
+	}
+	sc, diags, err := scenario.LoadFile("authlab-session.yaml", scenario.LoadOptions{})
+	if err != nil {
+		t.Fatalf("the saved scenario does not load: %v\n%s\n%s", err, diags.Format(false), file)
+	}
+	if rep := scenario.Run(context.Background(), []*scenario.Scenario{sc}, scenario.Options{}); !rep.OK() {
+		t.Fatalf("the saved scenario does not replay:\n%s", file)
 	}
 	r.quit()
 }

@@ -25,6 +25,7 @@ type scenarioDoc struct {
 	Name    string         `yaml:"name"`
 	Clock   string         `yaml:"clock"`
 	Gateway any            `yaml:"gateway"`
+	Tokens  yaml.MapSlice  `yaml:"tokens,omitempty"`
 	Steps   []scenarioStep `yaml:"steps"`
 }
 
@@ -66,7 +67,7 @@ type scenarioUpstream struct {
 // the virtual clock moved between two of them. file is where it will be
 // written (the gateway path is made relative to it); gatewayPath is the
 // session's gateway file, "" for the embedded demo (then inlined).
-func buildScenario(entries []*Entry, file, gatewayPath, name string) ([]byte, error) {
+func buildScenario(entries []*Entry, file, gatewayPath, name string, tokens map[string]TokenSource) ([]byte, error) {
 	if len(entries) == 0 {
 		return nil, fmt.Errorf("nothing to save: fire a request first")
 	}
@@ -110,12 +111,17 @@ func buildScenario(entries []*Entry, file, gatewayPath, name string) ([]byte, er
 		}
 		doc.Steps = append(doc.Steps, st)
 	}
+	// Tokens minted here are named, not written out (they are credentials,
+	// and they expire): the file mints them again.
+	doc.Tokens = scenarioTokens(doc.Steps, tokens, file, entries[0].At)
 	out, err := yaml.MarshalWithOptions(doc, yaml.Indent(2), yaml.IndentSequence(true), yaml.UseLiteralStyleIfMultiline(true))
 	if err != nil {
 		return nil, err
 	}
 	head := fmt.Sprintf(config.Modeline("scenario")+"\n"+
-		"# Saved by authlab tui: %d %s and what was observed. Replay: authlab run %s\n", len(entries), plural(len(entries), "request", "requests"), filepath.Base(file))
+		"# Saved by authlab tui: %d %s and what was observed. Replay: authlab run %s\n"+
+		"# A session file is scratch: rename it to keep it, or add authlab-session*.yaml to .gitignore.\n",
+		len(entries), plural(len(entries), "request", "requests"), filepath.Base(file))
 	return append([]byte(head), out...), nil
 }
 

@@ -44,6 +44,9 @@ type Session struct {
 	Reveal     bool
 
 	opts engine.Options
+	// tokens are the sources of the tokens the picker and the workbench
+	// minted, by token, so a saved scenario names them (noteToken).
+	tokens map[string]TokenSource
 }
 
 // Entry is one fired request and what came back.

@@ -311,6 +311,19 @@ func (m *mintModel) mint() tea.Cmd {
 		label += " exp " + jose.HumanDuration(exp)
 	}
 	m.c.S.Minted = append(m.c.S.Minted, MintedToken{Label: label, Token: tok})
+	if spec != "" {
+		// A key on disk or a secret: a saved scenario can mint it again.
+		// (A key generated here exists nowhere else: its tokens stay as
+		// they are.)
+		src := ts
+		src.Claims = claims
+		if strings.HasPrefix(spec, "secret:") {
+			src.Secret = spec[len("secret:"):]
+		} else {
+			src.Key = spec
+		}
+		m.c.S.noteToken(tok, TokenSource{Name: m.c.S.tokenName(claims), Spec: absSpec(src, "."), At: now})
+	}
 	m.c.post(mintedMsg{Token: tok, Key: k})
 	return m.c.status(levelInfo, "minted %s %s token — u puts it in the request", article(alg), alg)
 }

@@ -39,7 +39,7 @@ func TestKeptTracesInHistory(t *testing.T) {
 	if len(h) != 1 || !h[0].Kept || h[0].Result.Response.Status != 403 {
 		t.Fatalf("history %+v", h)
 	}
-	if _, err := buildScenario(h, "x.yaml", "", "s"); err == nil {
+	if _, err := buildScenario(h, "x.yaml", "", "s", nil); err == nil {
 		t.Errorf("a kept trace alone must not make a scenario")
 	}
 }
