@@ -239,16 +239,27 @@ func TestDemoNotice(t *testing.T) {
 // editing one), and t, f fire the route at once.
 func TestOpensOnTheRoutes(t *testing.T) {
 	r := start(t, testOptions(t), 100, 30)
-	m := r.m
-	if m.tab != tabFire || m.focus[tabFire] != 0 || m.active() != Component(m.routes) {
-		t.Fatalf("focus: tab %d pane %d, want the routes", m.tab, m.focus[tabFire])
+	// The model is read on the program's goroutine, in screen conditions.
+	var onRoutes bool
+	var path string
+	r.screen(func(m *Model) bool {
+		onRoutes = m.tab == tabFire && m.focus[tabFire] == 0 && m.active() == Component(m.routes)
+		path = m.composer.path.Value()
+		return true
+	})
+	if !onRoutes {
+		t.Fatalf("the routes pane does not have the focus")
 	}
-	if got := m.composer.path.Value(); got != "/orders/{id}" {
-		t.Errorf("composer path %q, want the first protected route /orders/{id}", got)
+	if path != "/orders/{id}" {
+		t.Errorf("composer path %q, want the first protected route /orders/{id}", path)
 	}
 	r.keys("down", "enter")
-	s := r.screen(func(m *Model) bool { return m.composer.path.Value() == "/users/{id}" })
-	if m.composer.editing {
+	var editing bool
+	s := r.screen(func(m *Model) bool {
+		editing = m.composer.editing
+		return m.composer.path.Value() == "/users/{id}"
+	})
+	if editing {
 		t.Errorf("enter on a route started editing a field:\n%s", s)
 	}
 	r.keys("t", "enter", "f")

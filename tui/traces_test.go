@@ -72,9 +72,13 @@ func TestTracesOpenInHistory(t *testing.T) {
 	o := testOptions(t)
 	o.Traces = kept
 	r := start(t, o, 100, 30)
-	s := r.screen(func(m *Model) bool { return m.status != "" })
-	if r.m.tab != tabHistory || !strings.Contains(s, "2 traces loaded") {
-		t.Errorf("tab %d, want History with \"2 traces loaded\":\n%s", r.m.tab, s)
+	var onHistory bool
+	s := r.screen(func(m *Model) bool {
+		onHistory = m.tab == tabHistory
+		return m.status != ""
+	})
+	if !onHistory || !strings.Contains(s, "2 traces loaded") {
+		t.Errorf("want the History tab with \"2 traces loaded\":\n%s", s)
 	}
 	r.quit()
 }
