@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -44,7 +45,11 @@ type procIO struct {
 }
 
 func startProc(r *resolved, io procIO) (*proc, error) {
-	argv, extra := r.argv, io.extra
+	argv, extra, env := r.argv, io.extra, r.workerEnv()
+	if real := behindShim(r.Runtime, argv[0], r.Dir, env); real != "" {
+		argv = append([]string{real}, argv[1:]...)
+		env = withPathFirst(env, filepath.Dir(real))
+	}
 	if lf := lifelineFile(); lf != nil {
 		// A guard in the worker's group ends it when authlab dies (kill -9
 		// runs no Close); see guardArgv.
@@ -53,7 +58,7 @@ func startProc(r *resolved, io procIO) (*proc, error) {
 	}
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Dir = r.Dir
-	cmd.Env = r.workerEnv()
+	cmd.Env = env
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = io.stdin, io.stdout, io.stderr
 	cmd.ExtraFiles = extra
 	cmd.SysProcAttr = groupAttr()
