@@ -273,7 +273,7 @@ func get(t *testing.T, url string, header ...string) (int, string, http.Header) 
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header[header[i]] = append(req.Header[header[i]], header[i+1])
 	}
-	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+	resp, err := (&http.Client{Timeout: time.Minute}).Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -376,7 +376,7 @@ routes:
 		if n := lambda.count("Bearer allow-alice"); n != 1 {
 			t.Errorf("authorizer called %d times for one token, want 1 (AWS-C2)", n)
 		}
-		p.waitStderr(t, regexp.MustCompile(`GET /orders/7 → 200 .* tok cached  principal alice`), 5*time.Second)
+		p.waitStderr(t, regexp.MustCompile(`GET /orders/7 → 200 .* tok cached  principal alice`), 30*time.Second)
 	})
 
 	t.Run("refused", func(t *testing.T) {
@@ -402,7 +402,7 @@ routes:
 		if up.hits.Load() != before {
 			t.Errorf("a refused request reached the upstream")
 		}
-		p.waitStderr(t, regexp.MustCompile(`✗ identity: .*\[AWS-I1\]`), 5*time.Second)
+		p.waitStderr(t, regexp.MustCompile(`✗ identity: .*\[AWS-I1\]`), 30*time.Second)
 	})
 
 	t.Run("header names reach the function as the client spelled them", func(t *testing.T) {
@@ -451,7 +451,7 @@ routes:
 		if line != "data: first\n" {
 			t.Fatalf("first line %q", line)
 		}
-	case <-time.After(3 * time.Second):
+	case <-time.After(time.Minute):
 		t.Fatal("the first event did not arrive before the upstream finished: the body was buffered, not streamed")
 	}
 	close(release)
@@ -462,7 +462,7 @@ routes:
 }
 
 func TestServeUpstreamFailures(t *testing.T) {
-	_, slowURL := newUpstream(t, 2*time.Second)
+	_, slowURL := newUpstream(t, time.Minute)
 	dir := t.TempDir()
 	routes := fmt.Sprintf(`
 routes:
@@ -491,15 +491,15 @@ routes:
 		if status != c.status || !strings.Contains(body, c.body) {
 			t.Errorf("%s %s: got %d %s, want %d %s", c.p.cmd.Args[3], c.path, status, body, c.status, c.body)
 		}
-		if took := time.Since(start); took > 1500*time.Millisecond {
-			t.Errorf("%s took %s: the upstream timeout did not answer", c.path, took)
+		if took := time.Since(start); took >= time.Minute {
+			t.Errorf("%s took the upstream's whole minute (%s): the upstream timeout did not answer", c.path, took)
 		}
 	}
 	p := oci
-	p.waitStderr(t, regexp.MustCompile(`GET /down → 502 .*\n    ✗ backend: upstream unreachable`), 5*time.Second)
+	p.waitStderr(t, regexp.MustCompile(`GET /down → 502 .*\n    ✗ backend: upstream unreachable`), 30*time.Second)
 
 	// --trace-dir: one file per request, named by time and request id.
-	p.waitStderr(t, regexp.MustCompile(`GET /slow → 504`), 5*time.Second)
+	p.waitStderr(t, regexp.MustCompile(`GET /slow → 504`), 30*time.Second)
 	files, err := os.ReadDir(traces)
 	if err != nil {
 		t.Fatal(err)
@@ -584,15 +584,13 @@ routes:
     backend: {echo: true}
 `, srv.URL))
 	p := startServe(t, gw)
-	start := time.Now()
+	// The authorizer never answers: the 500 and the log's "timed out" are
+	// the proof the 300 ms timeout answered, whatever the machine's load.
 	status, body, h := get(t, p.base+"/orders/1", "Authorization", "Bearer allow-alice")
-	if took := time.Since(start); took > 2*time.Second {
-		t.Errorf("answered after %s: a hanging authorizer held the connection", took)
-	}
 	if status != 500 || body != `{"message":null}` || h.Get("X-Amzn-Errortype") != "AuthorizerConfigurationException" {
 		t.Errorf("got %d %s %v, want AWS-R4's 500 {\"message\":null}", status, body, h)
 	}
-	p.waitStderr(t, regexp.MustCompile(`✗ authorizer: .*timed out`), 5*time.Second)
+	p.waitStderr(t, regexp.MustCompile(`✗ authorizer: .*timed out`), 30*time.Second)
 }
 
 func TestServeReloadUnderTraffic(t *testing.T) {
@@ -678,7 +676,7 @@ routes:
 
 	// An invalid edit is reported at its line and column; v2 keeps serving.
 	writeFile(t, gw, "version: 1\nroutes:\n  - path: /v\n    backend: {stok: {}}\n")
-	p.waitStderr(t, regexp.MustCompile(`gw\.yaml:4:\d+: .*\n(.|\n)*not reloaded; the previous configuration keeps serving`), 5*time.Second)
+	p.waitStderr(t, regexp.MustCompile(`gw\.yaml:4:\d+: .*\n(.|\n)*not reloaded; the previous configuration keeps serving`), 30*time.Second)
 	seen.Delete("v2")
 	waitSeen("v2")
 	close(stop)
@@ -760,7 +758,7 @@ routes:
 		if resp.StatusCode != 413 {
 			t.Errorf("chunked: status %d, want 413", resp.StatusCode)
 		}
-		p.waitStderr(t, regexp.MustCompile(`POST /upload → 413 .*over 1KiB`), 5*time.Second)
+		p.waitStderr(t, regexp.MustCompile(`POST /upload → 413 .*over 1KiB`), 30*time.Second)
 	})
 
 	raw := func(t *testing.T, send string) string {
@@ -770,7 +768,7 @@ routes:
 			t.Fatal(err)
 		}
 		defer c.Close()
-		_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+		_ = c.SetDeadline(time.Now().Add(time.Minute))
 		if _, err := io.WriteString(c, send); err != nil {
 			t.Fatal(err)
 		}
@@ -789,17 +787,17 @@ routes:
 		}
 	})
 	t.Run("slow client", func(t *testing.T) {
-		start := time.Now()
 		c, err := net.Dial("tcp", addr)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer c.Close()
 		io.WriteString(c, "GET /x HTTP/1.1\r\nHost: a\r\n") // and never the blank line
-		_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
-		_, _ = io.ReadAll(c)
-		if took := time.Since(start); took > 3*time.Second {
-			t.Errorf("a client that never finished its headers held the connection for %s", took)
+		// Our own deadline is a watchdog: the server must hang up first
+		// (end of file), after its 300 ms --read-header-timeout.
+		_ = c.SetReadDeadline(time.Now().Add(time.Minute))
+		if _, err := io.ReadAll(c); err != nil {
+			t.Errorf("a client that never finished its headers kept the connection: %v", err)
 		}
 	})
 	t.Run("still serving", func(t *testing.T) {

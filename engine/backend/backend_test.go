@@ -154,7 +154,7 @@ func TestURLFailures(t *testing.T) {
 
 	_, slow := upstream(t, func(w http.ResponseWriter, r *http.Request) {
 		select {
-		case <-time.After(5 * time.Second):
+		case <-time.After(time.Minute):
 		case <-r.Context().Done():
 		}
 	})
@@ -163,7 +163,7 @@ func TestURLFailures(t *testing.T) {
 	if _, err := slow.Serve(context.Background(), &Request{Method: "GET", Path: "/", Header: http.Header{}}); !errors.Is(err, ErrTimeout) {
 		t.Errorf("slow upstream: %v, want ErrTimeout", err)
 	}
-	if took := time.Since(start); took > 2*time.Second {
-		t.Errorf("timeout answered after %s", took)
+	if took := time.Since(start); took >= time.Minute {
+		t.Errorf("answered after the upstream's whole minute (%s): no timeout", took)
 	}
 }

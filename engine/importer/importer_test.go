@@ -398,7 +398,8 @@ func TestHostile(t *testing.T) {
 	}
 	for name, src := range cases {
 		t.Run(name, func(t *testing.T) {
-			start := time.Now()
+			// A blow-up (exponential aliases, a reference cycle) runs for
+			// hours: the watchdog catches it without timing a busy machine.
 			done := make(chan struct{})
 			go func() {
 				defer close(done)
@@ -406,11 +407,8 @@ func TestHostile(t *testing.T) {
 			}()
 			select {
 			case <-done:
-			case <-time.After(10 * time.Second):
-				t.Fatalf("%s: still importing after 10s", name)
-			}
-			if d := time.Since(start); d > 3*time.Second {
-				t.Errorf("%s took %v", name, d)
+			case <-time.After(time.Minute):
+				t.Fatalf("%s: still importing after a minute", name)
 			}
 		})
 	}

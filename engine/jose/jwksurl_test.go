@@ -17,7 +17,7 @@ func TestFetchJWKS(t *testing.T) {
 	mux.HandleFunc("/jwks.json", func(w http.ResponseWriter, r *http.Request) { w.Write(jwks) })
 	mux.HandleFunc("/slow", func(w http.ResponseWriter, r *http.Request) {
 		select {
-		case <-time.After(2 * time.Second):
+		case <-time.After(time.Minute):
 		case <-r.Context().Done():
 		}
 	})
@@ -49,7 +49,7 @@ func TestFetchJWKS(t *testing.T) {
 	if _, err := jose.FetchJWKS(ctx, srv.URL+"/slow", 100*time.Millisecond); err == nil {
 		t.Error("slow server: no timeout")
 	}
-	if time.Since(start) > time.Second {
-		t.Errorf("timeout took %v", time.Since(start))
+	if time.Since(start) >= time.Minute {
+		t.Errorf("waited for the server's whole minute (%v): no timeout", time.Since(start))
 	}
 }
