@@ -11,6 +11,7 @@ import (
 // Decorate sets the request id under the name net/http would use: it skips
 // h.Set's canonicalization, so the names must already be canonical.
 func TestDecorateUsesCanonicalHeaderNames(t *testing.T) {
+	t.Parallel()
 	for name, pf := range platforms {
 		f := &Flow{RequestID: "id-1"}
 		h := http.Header{}
@@ -24,6 +25,7 @@ func TestDecorateUsesCanonicalHeaderNames(t *testing.T) {
 }
 
 func TestTextArenaStringsStayPut(t *testing.T) {
+	t.Parallel()
 	var a textArena
 	a.buf = make([]byte, 0, 8)
 	first := a.concat("abc", "def")

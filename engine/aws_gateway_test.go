@@ -74,6 +74,7 @@ func checkGR(t *testing.T, res *engine.Result, w grWant) {
 // AWS-G1, AWS-G2, AWS-G14: uncustomised answers keep their built-in
 // status, ErrorType and body, and the trace names the type.
 func TestAWSG14_EveryRefusalHasItsType(t *testing.T) {
+	t.Parallel()
 	e, _ := newTestEngine(t, strings.Replace(restGR(""), "  gatewayResponses:\n", "", 1))
 	cases := []struct {
 		headers []string
@@ -102,6 +103,7 @@ func TestAWSG14_EveryRefusalHasItsType(t *testing.T) {
 // AWS-G7, AWS-G8: the usual browser recipe — UNAUTHORIZED with CORS and
 // Basic, ACCESS_DENIED with CORS.
 func TestAWSG7_G8_UnauthorizedAndAccessDeniedWithCORSAndBasic(t *testing.T) {
+	t.Parallel()
 	e, _ := newTestEngine(t, restGR(`    UNAUTHORIZED:
       headers:
         Access-Control-Allow-Origin: "'https://app.example.com'"
@@ -125,6 +127,7 @@ func TestAWSG7_G8_UnauthorizedAndAccessDeniedWithCORSAndBasic(t *testing.T) {
 // AWS-G4: a type's own customisation wins, nothing merged; else its
 // family's, with the family's status if set, else the type's own.
 func TestAWSG4_Inheritance(t *testing.T) {
+	t.Parallel()
 	e, _ := newTestEngine(t, restGR(`    DEFAULT_4XX:
       headers: {X-Family: "'4xx'"}
     ACCESS_DENIED:
@@ -149,6 +152,7 @@ func TestAWSG4_Inheritance(t *testing.T) {
 // Deny policy's context among them; a source with no value leaves the
 // header out; templates are copied byte for byte around the variables.
 func TestAWSG9_TemplatesAndSources(t *testing.T) {
+	t.Parallel()
 	e, _ := newTestEngine(t, restGR(`    ACCESS_DENIED:
       headers:
         X-Reason: context.authorizer.reason
@@ -177,6 +181,7 @@ func TestAWSG9_TemplatesAndSources(t *testing.T) {
 // AWS-G12: an unrouted request with an Authorization header is read as a
 // malformed signature; customising MISSING_AUTHENTICATION_TOKEN changes it.
 func TestAWSG12_UnroutedWithAuthorization(t *testing.T) {
+	t.Parallel()
 	e, _ := newTestEngine(t, restGR(`    MISSING_AUTHENTICATION_TOKEN:
       statusCode: 404
       templates: {application/json: '{"error":"$context.error.responseType"}'}`))
@@ -192,6 +197,7 @@ func TestAWSG12_UnroutedWithAuthorization(t *testing.T) {
 // AWS-G13: a REST API adds no CORS headers itself; the trace flags a
 // refusal a browser cannot read.
 func TestAWSG13_RefusalWithoutAllowOriginIsFlagged(t *testing.T) {
+	t.Parallel()
 	e, _ := newTestEngine(t, strings.Replace(restGR(""), "  gatewayResponses:\n", "  cors: {allowOrigins: [https://app.example.com]}\n", 1))
 	res := fire(t, e, "GET", "/pets/1", "Origin: https://app.example.com")
 	checkGR(t, res, grWant{401, "", "", map[string]string{"Access-Control-Allow-Origin": ""}, "AWS-G13"})
@@ -207,6 +213,7 @@ func TestAWSG13_RefusalWithoutAllowOriginIsFlagged(t *testing.T) {
 // AWS-E4: a methodArn over 1600 bytes on a method with authorization: 414,
 // authorizer not called.
 func TestAWSE4_LongMethodArn(t *testing.T) {
+	t.Parallel()
 	e, _ := newTestEngine(t, strings.Replace(restGR(""), "  gatewayResponses:\n", "", 1))
 	long := "/pets/" + strings.Repeat("x", 1600)
 	res := fire(t, e, "GET", long, "Authorization: Bearer ok")
@@ -251,6 +258,7 @@ routes:
 // AWSH-CORS3, AWSH-CORS4: the gateway answers a preflight no route takes,
 // without the authorizer.
 func TestAWSHCORS3_PreflightAnsweredByTheGateway(t *testing.T) {
+	t.Parallel()
 	e, _ := newTestEngine(t, httpCORS)
 	res := fire(t, e, "OPTIONS", "/orders/1", "Origin: https://app.example.com", "Access-Control-Request-Method: POST")
 	checkGR(t, res, grWant{204, "", "", map[string]string{"Access-Control-Allow-Origin": "https://app.example.com",
@@ -273,6 +281,7 @@ func TestAWSHCORS3_PreflightAnsweredByTheGateway(t *testing.T) {
 // AWSH-CORS5, AWSH-CORS6, AWSH-CORS7: every answer from an allowed origin
 // gets the configured headers; the integration's own CORS headers go.
 func TestAWSHCORS5_AnswersGetTheConfiguredHeaders(t *testing.T) {
+	t.Parallel()
 	e, _ := newTestEngine(t, httpCORS)
 	res := fire(t, e, "GET", "/orders/1", "Origin: https://app.example.com", "Authorization: Bearer ok")
 	checkGR(t, res, grWant{200, "ok", "", map[string]string{"Access-Control-Allow-Origin": "https://app.example.com",
@@ -300,6 +309,7 @@ func TestAWSHCORS5_AnswersGetTheConfiguredHeaders(t *testing.T) {
 // AWSH-C1 with the route's own key: a route taking every method caches
 // under ANY, shared by its methods.
 func TestAWSHC1_RouteKeyIsTheRoutesOwn(t *testing.T) {
+	t.Parallel()
 	e, _ := newTestEngine(t, `version: 1
 platform: aws-http
 authorizers:

@@ -36,6 +36,7 @@ func mintRSA(t *testing.T, kid string, claims map[string]any) string {
 // issuer's discovery document, kept for an hour of virtual time, and
 // fetched again for an unknown kid.
 func TestJWKSDiscoveryAndCache_AWSH_J4(t *testing.T) {
+	t.Parallel()
 	jwks, err := os.ReadFile(filepath.Join("..", "fixtures", "keys", "rsa.jwks.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -92,6 +93,7 @@ routes:
 // TestJWTClaimsReachTheIntegration_AWSH_J9: every claim is a string, arrays
 // as [a b], and scopes are null on a route without authorizationScopes.
 func TestJWTClaimsReachTheIntegration_AWSH_J9(t *testing.T) {
+	t.Parallel()
 	e, _ := newTestEngine(t, `version: 1
 authorizers:
   jwt: {type: aws-jwt, issuer: "https://issuer.example", audience: [app], jwks: `+filepath.Join(mustAbs(t, "../fixtures/keys"), "rsa.jwks.json")+`}
@@ -128,6 +130,7 @@ func mustAbs(t *testing.T, p string) string {
 // TestAPIKeyFromTheAuthorizer_AWS_K2: with apiKeySource AUTHORIZER the key
 // is the Lambda authorizer's usageIdentifierKey; x-api-key is ignored.
 func TestAPIKeyFromTheAuthorizer_AWS_K2(t *testing.T) {
+	t.Parallel()
 	e, _ := newTestEngine(t, `version: 1
 aws:
   apiKeySource: AUTHORIZER
@@ -162,6 +165,7 @@ routes:
 // TestUsagePlansThatCannotBeSatisfied_AWS_K7: validate points at each
 // impossible or wrong setting, file:line:col.
 func TestUsagePlansThatCannotBeSatisfied_AWS_K7(t *testing.T) {
+	t.Parallel()
 	src := `version: 1
 aws:
   apiKeys:

@@ -127,6 +127,7 @@ const (
 )
 
 func TestAWSREST_Rules(t *testing.T) {
+	t.Parallel()
 	arnAll := `"arn:aws:execute-api:eu-west-1:123456789012:api123/prod/*"`
 	cases := []struct {
 		name      string
@@ -215,6 +216,7 @@ func TestAWSREST_Rules(t *testing.T) {
 }
 
 func TestAWSREST_R6_ContextStringifiedToBackend(t *testing.T) {
+	t.Parallel()
 	e, _ := newTestEngine(t, awsGateway(allowAliceExact))
 	res := fire(t, e, "GET", "/orders/1", "Authorization: Bearer alice", "X-User: mallory")
 	h := res.Upstream.Header
@@ -235,6 +237,7 @@ func TestAWSREST_R6_ContextStringifiedToBackend(t *testing.T) {
 }
 
 func TestAWSREST_E1_TokenEventExact(t *testing.T) {
+	t.Parallel()
 	e, _ := newTestEngine(t, awsGateway(allowAliceExact))
 	res := fire(t, e, "GET", "/orders/42?x=1", "Authorization: Bearer alice")
 	d, _ := res.Trace.Stage("authorizer").Get("event")
@@ -245,6 +248,7 @@ func TestAWSREST_E1_TokenEventExact(t *testing.T) {
 }
 
 func TestAWSREST_E3_RequestEventShape(t *testing.T) {
+	t.Parallel()
 	src := `version: 1
 aws: {region: eu-west-1, account: "123456789012", apiId: api123, stage: prod, stageVariables: {env: test}}
 authorizers:
@@ -309,6 +313,7 @@ routes:
 }
 
 func TestAWSREST_E3_EmptyMapsNotNull(t *testing.T) {
+	t.Parallel()
 	src := `version: 1
 authorizers:
   req: {type: aws-request, ttl: 0, function: {runtime: mock, responses: [{return: Unauthorized}]}}
@@ -324,6 +329,7 @@ routes:
 }
 
 func TestAWSREST_I3_RequestSourcesOnlyCheckedWhenCaching(t *testing.T) {
+	t.Parallel()
 	base := `version: 1
 authorizers:
   req:
@@ -351,6 +357,7 @@ routes:
 }
 
 func TestAWSREST_C1_C2_CacheKeyAndTTL(t *testing.T) {
+	t.Parallel()
 	e, clk := newTestEngine(t, awsGatewayTTL(`
         - return: {principalId: x, policyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "execute-api:Invoke", Resource: "*"}]}}`, "300s"))
 	tokA := "Authorization: Bearer a"
@@ -370,6 +377,7 @@ func TestAWSREST_C1_C2_CacheKeyAndTTL(t *testing.T) {
 }
 
 func TestAWSREST_C1_TTLZeroDisablesCache(t *testing.T) {
+	t.Parallel()
 	e, _ := newTestEngine(t, awsGatewayTTL(allowAliceExact, "0"))
 	for i := 1; i <= 3; i++ {
 		res := fire(t, e, "GET", "/orders/1", "Authorization: Bearer alice")
@@ -378,6 +386,7 @@ func TestAWSREST_C1_TTLZeroDisablesCache(t *testing.T) {
 }
 
 func TestAWSREST_C1_DefaultTTLIs300s(t *testing.T) {
+	t.Parallel()
 	src := strings.Replace(awsGateway(allowAliceExact), "    ttl: 300s\n", "", 1)
 	e, clk := newTestEngine(t, src)
 	fire(t, e, "GET", "/orders/1", "Authorization: Bearer alice")
@@ -388,6 +397,7 @@ func TestAWSREST_C1_DefaultTTLIs300s(t *testing.T) {
 }
 
 func TestAWSREST_C3_CachedPolicyReusedOnAnotherRoute(t *testing.T) {
+	t.Parallel()
 	e, _ := newTestEngine(t, awsGateway(allowAliceExact))
 	check(t, e, fire(t, e, "GET", "/orders/1", "Authorization: Bearer alice"), want{200, "", "", engine.Called, "AWS-P1", 1, 1, true})
 	res := fire(t, e, "GET", "/users/7", "Authorization: Bearer alice")
@@ -409,6 +419,7 @@ func TestAWSREST_C3_CachedPolicyReusedOnAnotherRoute(t *testing.T) {
 }
 
 func TestAWSREST_C4_DenyCachedFailuresNot(t *testing.T) {
+	t.Parallel()
 	deny := policyAnswer("Bearer d", "Deny", `"*"`, "")
 	e, _ := newTestEngine(t, awsGateway(deny+`
         - when: {token: Bearer u}
@@ -426,6 +437,7 @@ func TestAWSREST_C4_DenyCachedFailuresNot(t *testing.T) {
 }
 
 func TestAWSREST_C5_WholeHeaderIsTheToken(t *testing.T) {
+	t.Parallel()
 	e, _ := newTestEngine(t, awsGateway(allowAliceExact))
 	res := fire(t, e, "GET", "/orders/1", "Authorization: Bearer alice")
 	d, _ := res.Trace.Stage("authorizer").Get("event")
@@ -435,6 +447,7 @@ func TestAWSREST_C5_WholeHeaderIsTheToken(t *testing.T) {
 }
 
 func TestAWSREST_HTTPRuntimeAnswers(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var ev map[string]any
 		_ = json.NewDecoder(r.Body).Decode(&ev)

@@ -43,6 +43,7 @@ routes:
 // of its own and takes the route authorizer's path: identity, cache (with
 // expiry), one call for concurrent misses, check, decision.
 func TestHuaweiBackendAuthorizerStage_HWB1(t *testing.T) {
+	t.Parallel()
 	e, clk := newTestEngine(t, backendAuthGateway)
 
 	// concurrent misses for one identity make one call

@@ -15,6 +15,7 @@ import (
 // file: a JWKS with no usable key (validate used to pass it while serve
 // refused it), a deeply nested JWKS, a command that is not there.
 func TestCheck(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write := func(name, src string) {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
@@ -91,6 +92,7 @@ routes:
 // TestCheckAllReportsEveryAuthorizer: validate lists every authorizer the
 // engine refuses in one run, not the first one only.
 func TestCheckAllReportsEveryAuthorizer(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	src := `version: 1
 authorizers:

@@ -97,6 +97,7 @@ routes:
 `
 
 func TestAWSHTTP_Rules(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name    string
 		method  string
@@ -130,6 +131,7 @@ func TestAWSHTTP_Rules(t *testing.T) {
 }
 
 func TestAWSHTTP_E1_Event20AndContext(t *testing.T) {
+	t.Parallel()
 	e, _ := newTestEngine(t, awsHTTPGateway)
 	res := fire(t, e, "GET", "/things/7?tenant=t1&tag=a&tag=b", "Authorization: Bearer ok", "Cookie: a=1; b=2", "X-Rep: 1", "X-Rep: 2")
 	ev := eventOf(t, res)
@@ -166,6 +168,7 @@ func TestAWSHTTP_E1_Event20AndContext(t *testing.T) {
 }
 
 func TestAWSHTTP_E2_Event10(t *testing.T) {
+	t.Parallel()
 	e, _ := newTestEngine(t, awsHTTPGateway)
 	ev := eventOf(t, fire(t, e, "GET", "/items/1", "Authorization: Bearer ok"))
 	if ev["version"] != "1.0" || ev["identitySource"] != "Bearer ok" || ev["authorizationToken"] != "Bearer ok" || ev["type"] != "REQUEST" {
@@ -229,6 +232,7 @@ routes:
 `
 
 func TestOCI_Rules(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name    string
 		method  string
@@ -266,6 +270,7 @@ func TestOCI_Rules(t *testing.T) {
 }
 
 func TestOCI_E2_EventAndCache(t *testing.T) {
+	t.Parallel()
 	e, clk := newTestEngine(t, ociGateway)
 	res := fire(t, e, "GET", "/orders?state=a&state=b", "X-Api-Key: good", "Host: api.example")
 	ev := eventOf(t, res)
@@ -291,6 +296,7 @@ func TestOCI_E2_EventAndCache(t *testing.T) {
 }
 
 func TestHuawei_Rules(t *testing.T) {
+	t.Parallel()
 	src := `version: 1
 authorizers:
   front:
@@ -405,6 +411,7 @@ func mintHS(t testing.TB, claims map[string]any, exp time.Duration) string {
 }
 
 func TestJWT_Rules(t *testing.T) {
+	t.Parallel()
 	good := map[string]any{"sub": "ann", "iss": "https://issuer.example", "aud": "orders", "scope": "read:orders write:orders"}
 	e, clk := newTestEngine(t, jwtGateway(t, ""))
 	res := fire(t, e, "GET", "/orders", "Authorization: Bearer "+mintHS(t, good, 5*time.Minute))
@@ -434,6 +441,7 @@ func TestJWT_Rules(t *testing.T) {
 }
 
 func TestJWT_NoneNeverAccepted(t *testing.T) {
+	t.Parallel()
 	e, _ := newTestEngine(t, jwtGateway(t, ""))
 	tok, err := jose.Mint(jose.MintOptions{Alg: "none", AllowNone: true, Claims: map[string]any{"sub": "x", "iss": "https://issuer.example", "aud": "orders", "scope": "read:orders"}, Now: fixedStart})
 	if err != nil {
@@ -443,6 +451,7 @@ func TestJWT_NoneNeverAccepted(t *testing.T) {
 }
 
 func TestForward_Rules(t *testing.T) {
+	t.Parallel()
 	var seen http.Header
 	var chunked bool
 	auth := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -502,6 +511,7 @@ routes:
 }
 
 func TestHuawei_R4_CustomisedGatewayResponses(t *testing.T) {
+	t.Parallel()
 	src := `version: 1
 huawei:
   gatewayResponses:

@@ -62,6 +62,7 @@ func stageRules(res *engine.Result) string {
 }
 
 func TestTraceHasEveryStageInOrder(t *testing.T) {
+	t.Parallel()
 	e, _ := newTestEngine(t, awsGateway(allowAliceExact))
 	// every stage but those that apply only to some routes (a Huawei
 	// backend authorizer: TestHuaweiBackendAuthorizerStage)
@@ -88,6 +89,7 @@ func TestTraceHasEveryStageInOrder(t *testing.T) {
 }
 
 func TestRouteMatching(t *testing.T) {
+	t.Parallel()
 	src := `version: 1
 routes:
   - {path: /, backend: {stock: {status: 200, body: root}}}
@@ -128,6 +130,7 @@ routes:
 }
 
 func TestPathParametersAreDecoded(t *testing.T) {
+	t.Parallel()
 	e, _ := newTestEngine(t, `version: 1
 routes:
   - path: /users/{name}
@@ -142,6 +145,7 @@ routes:
 }
 
 func TestResultIsReproducible(t *testing.T) {
+	t.Parallel()
 	run := func() string {
 		e, _ := newTestEngine(t, awsGateway(allowAliceExact))
 		res := fire(t, e, "GET", "/orders/1", "Authorization: Bearer alice")
@@ -160,6 +164,7 @@ func TestResultIsReproducible(t *testing.T) {
 }
 
 func TestConcurrentMissesAreCoalesced(t *testing.T) {
+	t.Parallel()
 	e, _ := newTestEngine(t, awsGateway(`
         - delay: 100ms
           return: {principalId: x, policyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "execute-api:Invoke", Resource: "*"}]}}`))

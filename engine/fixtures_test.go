@@ -43,6 +43,7 @@ func loadFixture(t *testing.T, name string, replace ...string) *engine.Engine {
 }
 
 func TestFixtureDialects(t *testing.T) {
+	t.Parallel()
 	auth := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Cookie") == "session=ok" {
 			w.Header().Set("X-Auth-Request-User", "ann")

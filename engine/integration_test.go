@@ -78,6 +78,7 @@ func integrationEvent(t *testing.T, res *engine.Result) map[string]any {
 }
 
 func TestAWSL1_L2_RESTProxyEventAfterALambdaAuthorizer(t *testing.T) {
+	t.Parallel()
 	e := integrationEngine(t, integrationGateway)
 	res := fire(t, e, "GET", "/echo/a%20b?q=1&q=2", "Authorization: Bearer ok", "X-Forwarded-For: 10.0.0.9")
 	if res.Response.Status != 200 || res.Principal != "alice" {
@@ -138,6 +139,7 @@ func TestAWSL1_L2_RESTProxyEventAfterALambdaAuthorizer(t *testing.T) {
 }
 
 func TestAWSL1_NoAuthorizerNoParameters(t *testing.T) {
+	t.Parallel()
 	e := integrationEngine(t, integrationGateway)
 	res := fire(t, e, "POST", "/open", "Content-Type: text/plain")
 	ev := integrationEvent(t, res)
@@ -153,6 +155,7 @@ func TestAWSL1_NoAuthorizerNoParameters(t *testing.T) {
 }
 
 func TestAWSL1_NodeHandler(t *testing.T) {
+	t.Parallel()
 	needs(t, "node")
 	e := integrationEngine(t, integrationGateway)
 	res := fire(t, e, "GET", "/node")
@@ -165,6 +168,7 @@ func TestAWSL1_NodeHandler(t *testing.T) {
 }
 
 func TestAWSL3_AnswerMapping(t *testing.T) {
+	t.Parallel()
 	e := integrationEngine(t, integrationGateway)
 	res := fire(t, e, "GET", "/created")
 	r := res.Response
@@ -197,6 +201,7 @@ func TestAWSL3_AnswerMapping(t *testing.T) {
 }
 
 func TestAWSL4_MalformedAnswersAndFailures502(t *testing.T) {
+	t.Parallel()
 	e := integrationEngine(t, integrationGateway)
 	for path, why := range map[string]string{
 		"/bad/unknown-key": `unknown key "extra"`,
@@ -228,6 +233,7 @@ func TestAWSL4_MalformedAnswersAndFailures502(t *testing.T) {
 
 // AWS-G14: a malformed answer is DEFAULT_5XX, which a file may customise.
 func TestAWSG14_MalformedAnswerIsDefault5XX(t *testing.T) {
+	t.Parallel()
 	e := integrationEngine(t, strings.Replace(integrationGateway, "aws: {", `aws: {gatewayResponses: {DEFAULT_5XX: {headers: {Access-Control-Allow-Origin: "'*'"}}}, `, 1))
 	res := fire(t, e, "GET", "/bad/raises")
 	if res.Response.Status != 502 || res.Response.Header.Get("Access-Control-Allow-Origin") != "*" ||
@@ -276,6 +282,7 @@ routes:
 `
 
 func TestAWSL6_L7_HTTPAPIEvent20(t *testing.T) {
+	t.Parallel()
 	e := integrationEngine(t, integrationHTTPGateway)
 	res := fire(t, e, "GET", "/items/7?b=2&a=1%20&a=3", "Authorization: Bearer ok", "Cookie: c1=x; c2=y", "X-Rep: 1", "X-Rep: 2")
 	if res.Response.Status != 200 {
@@ -319,6 +326,7 @@ func TestAWSL6_L7_HTTPAPIEvent20(t *testing.T) {
 }
 
 func TestAWSL8_L9_HTTPAPIAnswers(t *testing.T) {
+	t.Parallel()
 	e := integrationEngine(t, integrationHTTPGateway)
 	res := fire(t, e, "GET", "/plain", "Authorization: Bearer ok")
 	if res.Response.Status != 200 || res.Response.Header.Get("Content-Type") != "application/json" || string(res.Response.Body) != `{"message": "hi", "user": "ann"}` {
@@ -343,6 +351,7 @@ func TestAWSL8_L9_HTTPAPIAnswers(t *testing.T) {
 
 // AWS-L7: a JWT authorizer's claims and scopes, in payload 2.0.
 func TestAWSL7_JWTClaimsReachTheIntegration(t *testing.T) {
+	t.Parallel()
 	src := `version: 1
 platform: aws-http
 authorizers:

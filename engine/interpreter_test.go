@@ -89,6 +89,7 @@ func doVenv(t *testing.T, dir, src string) *engine.Result {
 // names another interpreter; without one, a ModuleNotFoundError says which
 // interpreter ran and how to point at another.
 func TestPythonVenv(t *testing.T) {
+	t.Parallel()
 	for _, where := range []string{"handler", "gateway"} {
 		t.Run("a .venv beside the "+where, func(t *testing.T) {
 			dir := t.TempDir()

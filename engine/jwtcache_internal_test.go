@@ -10,6 +10,7 @@ import (
 // Entries belong to the key set they verified against: a new set (a JWKS
 // refresh) drops them all.
 func TestSigCacheDroppedWhenTheKeysChange(t *testing.T) {
+	t.Parallel()
 	ks1 := jose.NewKeySet("a", jose.NewSecretKey([]byte("0123456789abcdef0123456789abcdef"), "a"))
 	ks2 := jose.NewKeySet("b", jose.NewSecretKey([]byte("0123456789abcdef0123456789abcdef"), "b"))
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)

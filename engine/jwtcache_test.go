@@ -23,6 +23,7 @@ func verdictOf(t *testing.T, res *engine.Result) string {
 // Issue 18 item 2: the second request with a token verifies nothing but its
 // time claims, and the trace says so; everything else is the same.
 func TestJWT_SignatureCachedPerToken(t *testing.T) {
+	t.Parallel()
 	good := map[string]any{"sub": "ann", "iss": "https://issuer.example", "aud": "orders", "scope": "read:orders"}
 	e, _ := newTestEngine(t, jwtGateway(t, ""))
 	tok := mintHS(t, good, time.Hour)
@@ -61,6 +62,7 @@ func TestJWT_SignatureCachedPerToken(t *testing.T) {
 // A cached token is still judged on time: expired past exp + leeway, and
 // refused for its iat when the clock is set back before it.
 func TestJWT_CachedTokenTimeClaims(t *testing.T) {
+	t.Parallel()
 	good := map[string]any{"sub": "ann", "iss": "https://issuer.example", "aud": "orders", "scope": "read:orders"}
 	e, clk := newTestEngine(t, jwtGateway(t, ""))
 	tok := mintHS(t, good, 5*time.Minute)

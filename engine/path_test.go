@@ -116,6 +116,7 @@ var pathCases = []pathCase{
 // the platform's 400 before any authorizer; what is forwarded is what was
 // sent. go test -run TestPATH5_PATH7 -v prints the table.
 func TestPATH5_PATH7_NoBypassPerPlatform(t *testing.T) {
+	t.Parallel()
 	for _, pl := range pathPlatforms {
 		t.Run(pl.platform, func(t *testing.T) {
 			e, _ := newTestEngine(t, pathGateway(pl.platform, pl.authorizer))

@@ -32,6 +32,7 @@ func (f *queuedFn) Close() error { return nil }
 // The authorizer stage says when a call waited for a free worker, on a
 // good call and (AWS-R4) on one whose timeout ran out in the queue.
 func TestTraceNamesWaitForFreeWorker_AWS_R4(t *testing.T) {
+	t.Parallel()
 	queueTimeout := fmt.Errorf(`function "tok": %w: it waited 300ms for a free worker (all 1 busy) and never started`, runtime.TimeoutError(300*time.Millisecond))
 	for _, c := range []struct {
 		name   string

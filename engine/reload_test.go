@@ -58,6 +58,7 @@ routes:
 // TestReloadLetsRequestsInFlightFinish: Reload must not stop the function
 // workers of the old gateway under a request that is still calling them.
 func TestReloadLetsRequestsInFlightFinish(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var built []*blockingFn
 	var pools []int

@@ -47,6 +47,7 @@ func needs(t *testing.T, bin string) {
 // TestWorkerFaultsThroughTheEngine runs each fault of a real handler and
 // checks the gateway's answer, the trace, and that the next call works.
 func TestWorkerFaultsThroughTheEngine(t *testing.T) {
+	t.Parallel()
 	type fault struct {
 		token  string
 		status int
@@ -93,6 +94,7 @@ func TestWorkerFaultsThroughTheEngine(t *testing.T) {
 }
 
 func TestProcessGarbageThroughTheEngine(t *testing.T) {
+	t.Parallel()
 	needs(t, "python3")
 	e := workerGateway(t, `{runtime: process, command: [python3, DIR/garbage_process.py], timeout: 2s}`)
 	for _, c := range []struct {
@@ -107,6 +109,7 @@ func TestProcessGarbageThroughTheEngine(t *testing.T) {
 }
 
 func TestExampleFunctionsThroughTheEngine(t *testing.T) {
+	t.Parallel()
 	needs(t, "python3")
 	needs(t, "node")
 	fixtures, _ := filepath.Abs(filepath.Join("..", "fixtures", "functions"))

@@ -11,6 +11,7 @@ import (
 // TestEverySpecIsComplete: a registered authorizer type cites its cache
 // rules and has a fixture gateway that uses it; nothing else lists types.
 func TestEverySpecIsComplete(t *testing.T) {
+	t.Parallel()
 	ruleID := regexp.MustCompile(`^[A-Z]+(-[A-Z]+)?-[A-Z]?\d+$`)
 	seen := map[string]bool{}
 	for _, s := range specs {

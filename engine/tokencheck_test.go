@@ -32,6 +32,7 @@ routes:
 // gateway's, required claims included (the Tokens tab said "✓ valid" for a
 // token the engine refused).
 func TestCheckToken_JWT1_AgreesWithTheGateway(t *testing.T) {
+	t.Parallel()
 	e, clk := newTestEngine(t, checkGateway)
 	key := jose.NewSecretKey([]byte("a-test-secret-of-thirty-two-bytes!!"), "s")
 	mint := func(claims map[string]any) string {

@@ -38,6 +38,7 @@ routes:
 // route's authorizer reads its token (OCI-E1 token variable, AWS-I1 identity
 // sources, HW-I1, JWT-1).
 func TestTokenSlot_EveryDialect(t *testing.T) {
+	t.Parallel()
 	e, _ := newTestEngine(t, slotGateway)
 	cases := []struct{ path, want string }{
 		{"/oh", "header X-Token"},
@@ -76,6 +77,7 @@ func TestTokenSlot_EveryDialect(t *testing.T) {
 // TestTokenSlot_PutReachesTheAuthorizer: a token put in the slot is the one
 // the authorizer reads, for a custom header and a query parameter.
 func TestTokenSlot_PutReachesTheAuthorizer(t *testing.T) {
+	t.Parallel()
 	e, _ := newTestEngine(t, slotGateway)
 	for _, path := range []string{"/oh", "/oq"} {
 		req, err := engine.NewRequest("GET", path, nil, nil)

@@ -18,6 +18,7 @@ import (
 // other worker meanwhile. Nothing here is timed: the hanging call waits for
 // a file the test writes once the others are done.
 func TestWorkersNoHeadOfLineBlockingAcrossIdentities(t *testing.T) {
+	t.Parallel()
 	needs(t, "python3")
 	dir := t.TempDir()
 	gate, started := filepath.Join(dir, "gate"), filepath.Join(dir, "started")

@@ -7,6 +7,7 @@ import (
 )
 
 func TestLineDiff(t *testing.T) {
+	t.Parallel()
 	want := "{\n  \"a\": 1,\n  \"b\": 2,\n  \"c\": 3,\n  \"d\": 4,\n  \"e\": 5,\n  \"f\": 6,\n  \"g\": 7,\n  \"h\": 8,\n  \"i\": 9\n}"
 	got := strings.Replace(want, `"e": 5`, `"e": 50`, 1)
 	wantDiff := `  …
@@ -36,6 +37,7 @@ func TestLineDiff(t *testing.T) {
 // change, at any size (the quadratic diff printed both sides whole past
 // 2,000 lines).
 func TestLineDiffLargeBodies(t *testing.T) {
+	t.Parallel()
 	for _, n := range []int{1000, 5000} {
 		lines := make([]string, n)
 		for i := range lines {

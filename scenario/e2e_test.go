@@ -79,6 +79,7 @@ var summaryLine = regexp.MustCompile(`(?m)^(\d+) passed, (\d+) failed$`)
 // TestE2EFixturesPass runs the project's acceptance suite with the binary:
 // every fixture scenario passes, and the JUnit and JSON reports agree.
 func TestE2EFixturesPass(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("python3"); err != nil {
 		t.Skip("the fixture suite has a Python authorizer; python3 is not on PATH")
 	}
@@ -129,6 +130,7 @@ func TestE2EFixturesPass(t *testing.T) {
 }
 
 func TestE2EFailingScenario(t *testing.T) {
+	t.Parallel()
 	p := writeScenario(t, "fail.yaml", `
 name: gotcha
 gateway: GATEWAY
@@ -173,6 +175,7 @@ steps:
 }
 
 func TestE2EInvalidScenario(t *testing.T) {
+	t.Parallel()
 	p := writeScenario(t, "bad.yaml", `
 gateway: GATEWAY
 steps:
@@ -221,6 +224,7 @@ steps:
 }
 
 func TestE2EFlagsAndSchema(t *testing.T) {
+	t.Parallel()
 	_, stderr, code := authlab(t, "run", "--shard", "4/3", "testdata")
 	if code != 2 || !strings.Contains(stderr, "need 1 <= K <= N") {
 		t.Errorf("bad shard: exit %d %s", code, stderr)

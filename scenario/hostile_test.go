@@ -21,6 +21,7 @@ var hostileCases = map[string]string{
 }
 
 func TestHostileScenariosRefused(t *testing.T) {
+	t.Parallel()
 	files, err := filepath.Glob(filepath.Join("testdata", "hostile", "*.yaml"))
 	if err != nil || len(files) != len(hostileCases) {
 		t.Fatalf("%d files under testdata/hostile, %d cases: %v", len(files), len(hostileCases), err)
@@ -59,6 +60,7 @@ func mustRead(t *testing.T, p string) []byte {
 // before it is read whole, and a folder search still finds it (by its
 // first bytes) so that `run DIR` reports it rather than skip it.
 func TestScenarioTooLarge(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	big := filepath.Join(dir, "big.yaml")
 	if err := os.WriteFile(big, []byte("gateway: g.yaml\nsteps:\n"), 0o644); err != nil {
@@ -88,6 +90,7 @@ func TestScenarioTooLarge(t *testing.T) {
 // TestScenarioBOM: a UTF-8 byte order mark before the first key is not part
 // of it, for the scenario and for IsScenario.
 func TestScenarioBOM(t *testing.T) {
+	t.Parallel()
 	src := "\xef\xbb\xbfgateway: gateway.yaml\nsteps:\n  - request: {method: GET, path: /health}\n    expect: {status: 200}\n"
 	if !scenario.IsScenario([]byte(src)) {
 		t.Error("IsScenario refuses a file with a BOM")

@@ -99,6 +99,7 @@ var invalidCases = map[string][]string{
 // TestInvalidGolden: every problem of an invalid file is reported at its
 // file:line:col, with the line and a caret; output is pinned by goldens.
 func TestInvalidGolden(t *testing.T) {
+	t.Parallel()
 	files, err := filepath.Glob(filepath.Join("testdata", "invalid", "*.yaml"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no test files: %v", err)
@@ -151,6 +152,7 @@ func loadSrc(t testing.TB, src string) *scenario.Scenario {
 }
 
 func TestLoadResolvesReferences(t *testing.T) {
+	t.Parallel()
 	sc := loadSrc(t, `
 name: refs
 gateway: gateway.yaml
@@ -185,6 +187,7 @@ steps:
 // TestTokensMintedAtVirtualTime: iat is the scenario's clock and exp counts
 // from it, never from the wall clock.
 func TestTokensMintedAtVirtualTime(t *testing.T) {
+	t.Parallel()
 	sc := loadSrc(t, `
 gateway: gateway.yaml
 clock: 2030-06-01T08:00:00Z
@@ -243,6 +246,7 @@ steps:
 }
 
 func TestInlineGatewayPathsAreTheScenarios(t *testing.T) {
+	t.Parallel()
 	sc := loadSrc(t, `
 gateway:
   version: 1
@@ -261,6 +265,7 @@ steps:
 }
 
 func TestIsScenario(t *testing.T) {
+	t.Parallel()
 	cases := map[string]bool{
 		"steps: []\n":                    true,
 		"name: x\ngateway: g\nsteps:\n":  true,
@@ -286,6 +291,7 @@ func TestIsScenario(t *testing.T) {
 }
 
 func TestDiscoverAndShard(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write := func(name, src string) {
 		p := filepath.Join(dir, name)
@@ -357,6 +363,7 @@ func TestDiscoverAndShard(t *testing.T) {
 // TestLoadNeverPanics: every prefix of every test and fixture file loads
 // without a panic, with its diagnostics inside the file.
 func TestLoadNeverPanics(t *testing.T) {
+	t.Parallel()
 	files, _ := filepath.Glob(filepath.Join("testdata", "invalid", "*.yaml"))
 	more, _ := filepath.Glob(filepath.Join("..", "fixtures", "scenarios", "*.yaml"))
 	for _, f := range append(files, more...) {

@@ -48,6 +48,7 @@ steps:
 // TestProbeStepFails: an accepted attack fails the step in every report,
 // with the attack named, and the scenario's own state is left alone.
 func TestProbeStepFails(t *testing.T) {
+	t.Parallel()
 	sc := loadSrc(t, probeGateway)
 	rep := run(t, scenario.Options{}, sc)
 	steps := rep.Scenarios[0].Steps
@@ -108,6 +109,7 @@ func TestProbeStepFails(t *testing.T) {
 // TestProbeStepNoBaseline: a token the authorizer refuses fails the step —
 // the battery proved nothing — instead of passing as "all refused".
 func TestProbeStepNoBaseline(t *testing.T) {
+	t.Parallel()
 	sc := loadSrc(t, strings.Replace(probeGateway, "token: user-token}", "token: nobody}", 1))
 	st := run(t, scenario.Options{}, sc).Scenarios[0].Steps[1]
 	if st.Status != scenario.Failed || len(st.Failures) != 1 || !strings.Contains(st.Failures[0].Message, "probe: no baseline: the authorizer refuses the credential") {
@@ -120,6 +122,7 @@ func TestProbeStepNoBaseline(t *testing.T) {
 
 // TestProbeStepInvalid: probe steps are checked at load like requests.
 func TestProbeStepInvalid(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ step, want string }{
 		{`probe: {route: /orders/1, token: x}`, "probe.route \"/orders/1\": expected METHOD PATH"},
 		{`probe: {route: GET /nowhere, token: x}`, "probe GET /nowhere matches no route of the gateway"},
@@ -138,6 +141,7 @@ func TestProbeStepInvalid(t *testing.T) {
 // TestProbeStepFixture replays fixtures/scenarios/probe.yaml: the correct
 // Python authorizer refuses every attack, and a probe step passes.
 func TestProbeStepFixture(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("python3"); err != nil {
 		t.Skip("python3 not on PATH")
 	}

@@ -38,6 +38,7 @@ steps:
 // TestJUnitRoundTrip: the XML is well-formed and reads back with the
 // counts, the failure message and the trace of the failed step.
 func TestJUnitRoundTrip(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	if err := scenario.JUnit(mixedReport(t), false).WriteXML(&buf); err != nil {
 		t.Fatal(err)
@@ -71,6 +72,7 @@ func TestJUnitRoundTrip(t *testing.T) {
 }
 
 func TestJUnitInvalid(t *testing.T) {
+	t.Parallel()
 	_, diags, err := scenario.LoadFile(filepath.Join("testdata", "invalid", "bad_jq.yaml"), testLoad)
 	if err == nil {
 		t.Fatal("loaded")
@@ -89,6 +91,7 @@ func TestJUnitInvalid(t *testing.T) {
 }
 
 func TestJSONReport(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	if err := scenario.WriteJSON(&buf, scenario.NewJSONReport(mixedReport(t), false)); err != nil {
 		t.Fatal(err)
@@ -142,6 +145,7 @@ func TestJSONReport(t *testing.T) {
 // TestSchemaAcceptsFixtures: every fixture scenario validates against
 // `authlab schema scenario`, and the schema rejects an unknown key.
 func TestSchemaAcceptsFixtures(t *testing.T) {
+	t.Parallel()
 	c := jsonschema.NewCompiler()
 	var schemaDoc any
 	if err := json.Unmarshal(scenario.SchemaJSON(), &schemaDoc); err != nil {
@@ -193,6 +197,7 @@ func TestSchemaAcceptsFixtures(t *testing.T) {
 // TestFixturesLoad: the acceptance suite's files are valid (the e2e test
 // replays them with the binary).
 func TestFixturesLoad(t *testing.T) {
+	t.Parallel()
 	files, err := scenario.Discover([]string{filepath.Join("..", "fixtures")})
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 // never pass (or passes for the wrong reason once a typo'd id appears), so
 // it is a file error with a suggestion, at its position.
 func TestUnknownRuleID(t *testing.T) {
+	t.Parallel()
 	// Spelled in pieces: docs_test checks that every id the sources cite
 	// is documented, and this one must not be.
 	unknown := "AWS-" + "C9"
@@ -33,6 +34,7 @@ steps:
 
 // TestRuleIDWithALetterGroup: ids such as AWSH-CORS3 are rule ids too.
 func TestRuleIDWithALetterGroup(t *testing.T) {
+	t.Parallel()
 	src := `gateway: gateway.yaml
 steps:
   - request: {method: GET, path: /health}

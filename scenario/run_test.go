@@ -60,6 +60,7 @@ steps:
 `
 
 func TestRunPasses(t *testing.T) {
+	t.Parallel()
 	sc := loadSrc(t, cacheScenario)
 	rep := run(t, scenario.Options{}, sc)
 	r := rep.Scenarios[0]
@@ -81,6 +82,7 @@ func TestRunPasses(t *testing.T) {
 // TestEachExpectationFails: every expectation kind fails alone, with a
 // message that says what was expected and what happened.
 func TestEachExpectationFails(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		expect string
 		check  string
@@ -145,6 +147,7 @@ steps:
 // TestFailureShowsDiffAndTrace: a failed step prints expected against
 // actual, a diff for header sets and bodies, and the trace of `fire`.
 func TestFailureShowsDiffAndTrace(t *testing.T) {
+	t.Parallel()
 	sc := loadSrc(t, `
 gateway: gateway.yaml
 steps:
@@ -178,6 +181,7 @@ steps:
 }
 
 func TestSecretsAbbreviatedInFailures(t *testing.T) {
+	t.Parallel()
 	sc := loadSrc(t, `
 gateway: gateway.yaml
 steps:
@@ -199,6 +203,7 @@ steps:
 // TestTokenExpiresOnVirtualClock: a token minted with expiresIn 5m is
 // refused after advance 6m (JWT-2), on the virtual clock alone.
 func TestTokenExpiresOnVirtualClock(t *testing.T) {
+	t.Parallel()
 	sc := loadSrc(t, `
 gateway: gateway.yaml
 clock: 2031-01-01T00:00:00Z
@@ -225,6 +230,7 @@ steps:
 // same "first call" expectations hold for every copy, in any order and in
 // parallel, even for one Scenario value replayed twice.
 func TestScenariosDoNotShareState(t *testing.T) {
+	t.Parallel()
 	src := `
 gateway: gateway.yaml
 steps:
@@ -246,6 +252,7 @@ steps:
 // TestParallelKeepsOrder: results stream in input order and match a
 // sequential run, whatever finishes first.
 func TestParallelKeepsOrder(t *testing.T) {
+	t.Parallel()
 	var scs []*scenario.Scenario
 	for i := range 24 {
 		status := 200
@@ -283,6 +290,7 @@ steps:
 }
 
 func TestFailFast(t *testing.T) {
+	t.Parallel()
 	failing := loadSrc(t, `
 name: fails
 gateway: gateway.yaml
@@ -315,6 +323,7 @@ steps:
 // TestFilter: --run selects whole scenarios by name, or the steps up to the
 // last one whose scenario/step name matches (earlier steps build its state).
 func TestFilter(t *testing.T) {
+	t.Parallel()
 	a := loadSrc(t, cacheScenario)
 	b := loadSrc(t, `
 name: health
@@ -353,6 +362,7 @@ steps:
 // TestSummaryLine: the summary is "N passed, M failed" alone on its line
 // (CI greps it), followed by the time taken.
 func TestSummaryLine(t *testing.T) {
+	t.Parallel()
 	rep := run(t, scenario.Options{}, loadSrc(t, cacheScenario))
 	var out bytes.Buffer
 	if err := scenario.WriteSummary(&out, rep, scenario.TextOptions{}); err != nil {

@@ -10,6 +10,7 @@ import (
 // the cache, moves the virtual clock 5 minutes and sees the entry expire;
 // the next request calls the function again.
 func TestClockExpiry(t *testing.T) {
+	t.Parallel()
 	r := start(t, testOptions(t), 100, 30)
 	r.keys("enter", "t", "enter", "f") // routes: /orders/{id}
 	r.screen(idle(1))

@@ -9,6 +9,7 @@ import (
 // where it breaks; a header line without a colon stops the request before
 // it is sent, with the reason next to the headers.
 func TestComposerBadInput(t *testing.T) {
+	t.Parallel()
 	r := start(t, testOptions(t), 100, 30)
 	// tab: from the routes to the composer, which holds /orders/{id}
 	r.keys("tab", "down", "down", "down", "down", "down", "enter") // method → path → {id} → query → headers → body
@@ -35,6 +36,7 @@ func TestComposerBadInput(t *testing.T) {
 }
 
 func TestTargetFillsParameters(t *testing.T) {
+	t.Parallel()
 	m := New(testOptions(t))
 	defer m.Close()
 	m.composer.useRoute(UseRouteMsg{Path: "/reports/{key+}", Methods: []string{"GET"}})
@@ -50,6 +52,7 @@ func TestTargetFillsParameters(t *testing.T) {
 }
 
 func TestSetHeaderLine(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ text, name, value, want string }{
 		{"", "Authorization", "Bearer a", "Authorization: Bearer a"},
 		{"authorization: old\nX-A: 1", "Authorization", "Bearer b", "Authorization: Bearer b\nX-A: 1"},

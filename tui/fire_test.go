@@ -10,6 +10,7 @@ import (
 // request's authorizer stage (the event sent and the raw answer); compare
 // the two in the history.
 func TestFireAllowedAndRefused(t *testing.T) {
+	t.Parallel()
 	r := start(t, testOptions(t), 100, 30)
 	r.golden("start", nil)
 
@@ -67,6 +68,7 @@ func TestFireAllowedAndRefused(t *testing.T) {
 // TestSmallTerminal checks the layout at 80×24 and through resizes: every
 // pane keeps its border, nothing wraps, and too small a terminal says so.
 func TestSmallTerminal(t *testing.T) {
+	t.Parallel()
 	r := start(t, testOptions(t), 80, 24)
 	r.keys("down", "enter", "t", "enter", "f") // routes: /users/{id}
 	s := r.golden("fired-80x24", idle(1))

@@ -145,6 +145,7 @@ func TestCancel(t *testing.T) {
 // handler (the engine reloads and restarts its worker), and checks that
 // quitting leaves no worker process behind.
 func TestQuitStopsWorkers(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("python3"); err != nil {
 		t.Skip("python3 not installed")
 	}
@@ -225,6 +226,7 @@ func childPIDs(t *testing.T) []string {
 // TestDemoNotice: run without a gateway file, the TUI says it runs the
 // embedded demo, as fire and serve say on stderr.
 func TestDemoNotice(t *testing.T) {
+	t.Parallel()
 	o := testOptions(t)
 	o.Notice = "no ./authlab.yaml: running the embedded demo gateway"
 	r := start(t, o, 110, 32)
@@ -238,6 +240,7 @@ func TestDemoNotice(t *testing.T) {
 // route (they used to move between the composer's fields and start
 // editing one), and t, f fire the route at once.
 func TestOpensOnTheRoutes(t *testing.T) {
+	t.Parallel()
 	r := start(t, testOptions(t), 100, 30)
 	// The model is read on the program's goroutine, in screen conditions.
 	var onRoutes bool

@@ -12,6 +12,7 @@ import (
 // tab, pane and overlay, whether or not a request is in flight (esc was
 // listed as "done editing" and "cancel", + twice on the cache tab).
 func TestHelpListsEachKeyOnce(t *testing.T) {
+	t.Parallel()
 	m := New(testOptions(t))
 	defer m.Close()
 	m.Update(tea.WindowSizeMsg{Width: 110, Height: 32})

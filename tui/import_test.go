@@ -9,6 +9,7 @@ import (
 // authlab import reads) as it opens authlab.yaml, its problems positioned
 // in the template.
 func TestSessionLoadsASource(t *testing.T) {
+	t.Parallel()
 	s := &Session{Path: filepath.Join("..", "fixtures", "import", "sam", "template.yaml")}
 	g, err := s.Parse()
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 // TestStageShowsRuleText: the stage view explains the rules it cites with
 // the text of the rules reference, so a user does not need the docs open.
 func TestStageShowsRuleText(t *testing.T) {
+	t.Parallel()
 	r := start(t, testOptions(t), 100, 40)
 	r.keys("enter")              // the routes have the focus, on /orders/{id}: into the composer
 	r.keys("t", "down", "enter") // Bearer deny-bob

@@ -14,6 +14,7 @@ import (
 // access key id in it is signed at the virtual clock and verifies, one
 // without it is refused (AWS-S2), and the saved step signs the same way.
 func TestComposerSignsWithSigV4_AWS_S1(t *testing.T) {
+	t.Parallel()
 	gw, _ := filepath.Abs(filepath.Join("..", "fixtures", "gateways", "aws-iam.yaml"))
 	s := NewSession(gw, testStart, engine.Options{Random: zeroReader{}})
 	defer s.Close()

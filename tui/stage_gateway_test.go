@@ -15,6 +15,7 @@ import (
 // shows a Lambda integration's event, answer and logs (the fixture's real
 // Python handlers).
 func TestStageShowsGatewayResponseAndIntegration_AWS_G4_AWS_L1(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("python3"); err != nil {
 		t.Skip("no python3")
 	}

@@ -11,6 +11,7 @@ import (
 // HMAC signature, fixed clock, zero jti), sees it decoded with a verdict,
 // puts it into the composer with u and fires it.
 func TestMintAndUse(t *testing.T) {
+	t.Parallel()
 	r := start(t, testOptions(t), 100, 30)
 	r.keys("2")
 	r.keys("down", "enter") // Key field, editing
@@ -42,6 +43,7 @@ func TestMintAndUse(t *testing.T) {
 // TestDecodeMalformed pastes a broken token: the decoder marks the part
 // that does not decode, in place.
 func TestDecodeMalformed(t *testing.T) {
+	t.Parallel()
 	r := start(t, testOptions(t), 100, 30)
 	r.keys("2", "tab", "p")
 	r.typeText("eyJhbGciOiJIUzI1NiJ9.e$J9.c2ln")
@@ -84,6 +86,7 @@ const hs256NoTenant = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ4In0.UN7d
 // TestMintPresetCognito: the mint form's preset writes the claims Cognito
 // puts in an ID token, from the pool in iss and the client in aud.
 func TestMintPresetCognito(t *testing.T) {
+	t.Parallel()
 	r := start(t, testOptions(t), 110, 34)
 	r.keys("2")
 	r.keys("down", "down", "down", "down", "down", "enter") // aud

@@ -51,6 +51,7 @@ func TestPickerPutsTokenInTheAuthorizersSlot(t *testing.T) {
 // token, an API key — and puts it where the authorizer reads it, with the
 // slot's scheme when it has none.
 func TestPickerTypedToken(t *testing.T) {
+	t.Parallel()
 	r := start(t, testOptions(t), 100, 30)
 	r.keys("enter", "t") // /orders/{id}, then the picker
 	s := r.screen(func(m *Model) bool { return m.composer.picker != nil })

@@ -15,6 +15,7 @@ import (
 // Kept traces (serve --trace-dir) open in the history and are never saved
 // into a scenario: they ran on another engine.
 func TestKeptTracesInHistory(t *testing.T) {
+	t.Parallel()
 	g, _, err := config.Load(fixtures.DemoName, fixtures.DemoGateway, ".")
 	if err != nil {
 		t.Fatal(err)
@@ -47,6 +48,7 @@ func TestKeptTracesInHistory(t *testing.T) {
 // TestTracesOpenInHistory: tui --traces opens on the History tab and says
 // how many traces it loaded.
 func TestTracesOpenInHistory(t *testing.T) {
+	t.Parallel()
 	g, _, err := config.Load(fixtures.DemoName, fixtures.DemoGateway, ".")
 	if err != nil {
 		t.Fatal(err)
@@ -84,6 +86,7 @@ func TestTracesOpenInHistory(t *testing.T) {
 }
 
 func TestArticle(t *testing.T) {
+	t.Parallel()
 	for alg, want := range map[string]string{"RS256": "an", "HS256": "an", "ES384": "an", "EdDSA": "an", "PS256": "a", "none": "a"} {
 		if got := article(alg); got != want {
 			t.Errorf("%s: %q, want %q", alg, got, want)

@@ -127,6 +127,7 @@ func normalize(s string) string {
 }
 
 func TestNormalize(t *testing.T) {
+	t.Parallel()
 	in := "✓ route                   6µs  GET /x\n✗ policy                1.2ms  no\n· backend                      not called\n" +
 		"      latency: 55.513µs\n      ttlLeft: 4m59.999655156s\nrequest 6b17b5f9-47a6-40f1-88e6-360340bb6d64 at 2026-11-24T19:04:04Z\n" +
 		"✓ cache                   2µs  hit: stored 0s ago, 5m0s left  [AWS-C2]\n      ttl: 5m0s\n"
@@ -196,6 +197,7 @@ func exitCodeOf(err error) int {
 func emptyDir(t *testing.T) string { return t.TempDir() }
 
 func TestValidate(t *testing.T) {
+	t.Parallel()
 	dir := e2eDir(t)
 
 	t.Run("valid", func(t *testing.T) {
@@ -311,6 +313,7 @@ func TestValidate(t *testing.T) {
 }
 
 func TestSchema(t *testing.T) {
+	t.Parallel()
 	r := run(t, emptyDir(t), "", "schema", "gateway")
 	r.wantCode(t, 0)
 	var s map[string]any
@@ -336,6 +339,7 @@ func TestSchema(t *testing.T) {
 }
 
 func TestFireDemo(t *testing.T) {
+	t.Parallel()
 	t.Run("allowed", func(t *testing.T) {
 		r := run(t, emptyDir(t), "", "fire", "GET", "/orders/42", "--token", "allow-alice")
 		r.wantCode(t, 0)
@@ -552,6 +556,7 @@ func TestFireDemo(t *testing.T) {
 }
 
 func TestFireStockGateway(t *testing.T) {
+	t.Parallel()
 	dir := e2eDir(t)
 	r := run(t, dir, "", "fire", "-g", "valid.yaml", "GET", "/health")
 	r.wantCode(t, 0)
@@ -580,6 +585,7 @@ func TestFireStockGateway(t *testing.T) {
 // TestFireHTTPAuthorizerAndUpstream runs a gateway whose authorizer is an
 // `http` runtime and whose backend is a real URL, both httptest servers.
 func TestFireHTTPAuthorizerAndUpstream(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var events []map[string]any
 	auth := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -718,6 +724,7 @@ routes:
 }
 
 func TestFireUsageErrors(t *testing.T) {
+	t.Parallel()
 	dir := e2eDir(t)
 	cases := []struct {
 		name string
@@ -759,6 +766,7 @@ func TestFireUsageErrors(t *testing.T) {
 }
 
 func TestDemo(t *testing.T) {
+	t.Parallel()
 	r := run(t, emptyDir(t), "", "demo")
 	r.wantCode(t, 0)
 	for _, id := range []string{"AWS-I1", "AWS-I2", "AWS-C2", "AWS-C3", "AWS-R1", "AWS-R2", "AWS-R3", "AWS-R5", "AWS-R7", "AWS-I3"} {

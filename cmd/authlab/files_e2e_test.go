@@ -11,6 +11,7 @@ import (
 // JWKS with no usable key fails validate (exit 2) at the jwks: line, with
 // the same message serve refuses it with.
 func TestValidateLoadsKeys(t *testing.T) {
+	t.Parallel()
 	dir := e2eDir(t)
 	v := run(t, dir, "", "validate", "jwks_nokey.yaml")
 	v.wantCode(t, 2)
@@ -38,6 +39,7 @@ func TestValidateLoadsKeys(t *testing.T) {
 // TestByteOrderMark: a gateway or scenario file saved with a UTF-8 BOM
 // (Windows editors) loads everywhere as without it.
 func TestByteOrderMark(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	src, err := os.ReadFile(filepath.Join(e2eDir(t), "valid.yaml"))
 	if err != nil {

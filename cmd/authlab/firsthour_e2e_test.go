@@ -17,6 +17,7 @@ import (
 // says the file is a gateway file instead of listing every key as unknown
 // in a scenario.
 func TestRunGatewayFile(t *testing.T) {
+	t.Parallel()
 	d := emptyDir(t)
 	copyFile(t, filepath.Join(e2eDir(t), "valid.yaml"), filepath.Join(d, "authlab.yaml"))
 	r := run(t, d, "", "run", "authlab.yaml")
@@ -30,6 +31,7 @@ func TestRunGatewayFile(t *testing.T) {
 // problems behind it, and a route shadowed by a case variant of its method
 // is caught.
 func TestValidateEveryProblemInOneRun(t *testing.T) {
+	t.Parallel()
 	d := emptyDir(t)
 	src := `version: 1
 authorizers:
@@ -66,6 +68,7 @@ routes:
 // TestColorControls: CLICOLOR_FORCE colours a pipe, --color always wins
 // over NO_COLOR, --color never over CLICOLOR_FORCE.
 func TestColorControls(t *testing.T) {
+	t.Parallel()
 	colored := func(env []string, args ...string) bool {
 		t.Helper()
 		cmd := exec.Command(binary, args...)
@@ -134,6 +137,7 @@ func waitFor(t *testing.T, out *lockedBuffer, re *regexp.Regexp, n int) {
 // scenario is added to the folder, and when the gateway changes; Ctrl-C
 // ends it with the last run's status.
 func TestRunWatch(t *testing.T) {
+	t.Parallel()
 	d := emptyDir(t)
 	copyFile(t, filepath.Join(e2eDir(t), "valid.yaml"), filepath.Join(d, "authlab.yaml"))
 	if err := os.MkdirAll(filepath.Join(d, "scenarios"), 0o755); err != nil {
@@ -192,6 +196,7 @@ func TestRunWatch(t *testing.T) {
 // instead of passing a gateway whose first request answers 500; the
 // trace of fire keeps a Node ES module syntax error's place too.
 func TestValidateLoadsHandlers(t *testing.T) {
+	t.Parallel()
 	for _, prog := range []string{"python3", "node"} {
 		if _, err := exec.LookPath(prog); err != nil {
 			t.Skipf("no %s", prog)
@@ -247,6 +252,7 @@ routes:
 // TestHuaweiNoHeaders: a Huawei function whose identity sources name no
 // header receives no headers: validate warns, and the trace says so.
 func TestHuaweiNoHeaders(t *testing.T) {
+	t.Parallel()
 	d := emptyDir(t)
 	src := `version: 1
 platform: huawei

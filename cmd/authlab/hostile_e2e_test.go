@@ -131,6 +131,7 @@ routes: [{path: /x, authorizer: jwt, backend: {echo: true}}]
 // file through the hostile corpus: each refuses the file with exit 2 and a
 // message naming the limit, at once (serve does not start).
 func TestHostileFiles(t *testing.T) {
+	t.Parallel()
 	for _, f := range hostileCorpus(t) {
 		dir, name := filepath.Split(f.path)
 		t.Run(name, func(t *testing.T) {

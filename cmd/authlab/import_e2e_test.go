@@ -27,6 +27,7 @@ func importDir(t *testing.T, sub string) string {
 // binary, per format: the translation, its warnings, and a request fired
 // at the source file itself.
 func TestImport(t *testing.T) {
+	t.Parallel()
 	t.Run("sam print", func(t *testing.T) {
 		dir := importDir(t, "sam")
 		r := run(t, dir, "", "import", "--print", "template.yaml")
@@ -145,6 +146,7 @@ func TestImport(t *testing.T) {
 // TestImportLiveReload: serve -g on a source reloads when the source is
 // edited, as it does for an authlab file.
 func TestImportLiveReload(t *testing.T) {
+	t.Parallel()
 	dir := importDir(t, "openapi")
 	cmd := exec.Command(binary, "serve", "-g", "rest.yaml", "--listen", "127.0.0.1:0")
 	cmd.Dir = dir

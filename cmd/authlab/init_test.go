@@ -66,6 +66,7 @@ func TestInit(t *testing.T) {
 }
 
 func TestInitUsage(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		args []string
 		want string
@@ -89,6 +90,7 @@ func TestInitUsage(t *testing.T) {
 // TestExplainAndVersion: the rules reference and the version come from
 // the binary itself.
 func TestExplainAndVersion(t *testing.T) {
+	t.Parallel()
 	r := run(t, emptyDir(t), "", "explain", "AWS-C3")
 	r.wantCode(t, 0)
 	for _, want := range []string{"AWS-C3 — ", "cached policy", "Source:", "[AWS-C3 AWS-R3]"} {
@@ -125,6 +127,7 @@ func TestExplainAndVersion(t *testing.T) {
 // TestVersionLdflags: a release build stamps version and commit with
 // -ldflags -X, as .goreleaser.yaml does.
 func TestVersionLdflags(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds a second binary")
 	}

@@ -13,6 +13,7 @@ import (
 // Python handlers behind the engine, the real binary, its exit codes and
 // its three reports.
 func TestProbeE2E(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("python3"); err != nil {
 		t.Skip("python3 not on PATH")
 	}

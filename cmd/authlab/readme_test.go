@@ -25,6 +25,7 @@ var markedBlock = regexp.MustCompile("(?ms)^<!-- (file: \\S+|runnable) -->\\n```
 var repoRoot = filepath.Join("..", "..")
 
 func TestREADMEFilesAreTheRepositorysFiles(t *testing.T) {
+	t.Parallel()
 	readme := readREADME(t)
 	n := 0
 	for _, m := range markedBlock.FindAllSubmatch(readme, -1) {
@@ -48,6 +49,7 @@ func TestREADMEFilesAreTheRepositorysFiles(t *testing.T) {
 }
 
 func TestREADMECommandsRun(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("bash"); err != nil {
 		t.Skip("no bash")
 	}

@@ -237,6 +237,7 @@ func checkChannel(t *testing.T, channel, out string, reveal bool, want []string,
 }
 
 func TestPlantedSecrets(t *testing.T) {
+	t.Parallel()
 	dir := secretsGateway(t)
 	var allCarried []string
 	for _, r := range secretRequests() {
@@ -447,6 +448,7 @@ func (w *syncWriter) String() string {
 // them escaped (\x1b, \n), JSON keeps encoding/json's escaping (issue 13
 // part 5a).
 func TestControlCharactersEscaped(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("python3"); err != nil {
 		t.Skip("python3 not installed")
 	}

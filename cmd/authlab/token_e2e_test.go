@@ -10,6 +10,7 @@ import (
 // script uses it; a token subcommand that does not exist is an error, not
 // the help and exit 0.
 func TestTokenVerifyE2E(t *testing.T) {
+	t.Parallel()
 	keys, err := filepath.Abs(filepath.Join("..", "..", "fixtures", "keys"))
 	if err != nil {
 		t.Fatal(err)

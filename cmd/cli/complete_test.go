@@ -20,6 +20,7 @@ func complete(t *testing.T, env map[string]string, args ...string) []string {
 }
 
 func TestCompletions(t *testing.T) {
+	t.Parallel()
 	orders := filepath.Join("..", "..", "examples", "orders", "authlab.yaml")
 	same := func(args []string, want ...string) {
 		t.Helper()
@@ -52,6 +53,7 @@ func TestCompletions(t *testing.T) {
 // TestColorRules: --color wins; else NO_COLOR, CLICOLOR_FORCE, CLICOLOR=0,
 // then whether stdout is a terminal.
 func TestColorRules(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		mode string
 		tty  bool

@@ -18,6 +18,7 @@ import (
 // credentials, so the aws-iam fixture lets alice GET and refuses her
 // DELETE (AWS-S7); an unknown key id is a usage error.
 func TestFireSigV4_AWS_S1(t *testing.T) {
+	t.Parallel()
 	gw := filepath.Join("..", "..", "fixtures", "gateways", "aws-iam.yaml")
 	for method, want := range map[string]float64{"GET": 200, "DELETE": 403} {
 		var out bytes.Buffer
@@ -47,6 +48,7 @@ func TestFireSigV4_AWS_S1(t *testing.T) {
 // TestMintCognitoPresets_AWS_U6: --preset writes the claims Cognito puts
 // in its ID and access tokens, and the flags override them.
 func TestMintCognitoPresets_AWS_U6(t *testing.T) {
+	t.Parallel()
 	key := filepath.Join("..", "..", "fixtures", "keys", "rsa.pem")
 	for preset, want := range map[string][]string{
 		"cognito-id":     {`"token_use":"id"`, `"aud":"app1"`, `"cognito:username":"alice"`, `"iss":"https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Pool1"`, `"auth_time":`, `"sub":"`},

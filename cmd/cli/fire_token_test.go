@@ -16,6 +16,7 @@ import (
 // TestFireNamedToken: --token NAME mints the gateway file's token at the
 // engine's time, so a jwt route accepts it; an unknown name is sent as is.
 func TestFireNamedToken(t *testing.T) {
+	t.Parallel()
 	keys, _ := filepath.Abs(filepath.Join("..", "..", "fixtures", "keys"))
 	dir := t.TempDir()
 	gw := `version: 1
@@ -61,6 +62,7 @@ func secretOf(t *testing.T, keys string) string {
 // authorizer reads it (the engine's TokenSlot): an OCI X-Token header, a
 // query parameter; a route without an authorizer gets Authorization.
 func TestFireTokenGoesToTheAuthorizersSlot(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	gw := `version: 1
 platform: oci

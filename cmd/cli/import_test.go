@@ -26,6 +26,7 @@ func copyFixture(t *testing.T, dir string) string {
 }
 
 func TestImportWritesNextToTheSource(t *testing.T) {
+	t.Parallel()
 	dir := copyFixture(t, "sam")
 	io, out, errb := importIO()
 	if err := runImport(&ImportOptions{IO: io, Files: []string{filepath.Join(dir, "template.yaml")}}); err != nil {
@@ -67,6 +68,7 @@ func TestImportWritesNextToTheSource(t *testing.T) {
 }
 
 func TestImportPrintAndJSON(t *testing.T) {
+	t.Parallel()
 	dir := copyFixture(t, "oci")
 	io, out, errb := importIO()
 	if err := runImport(&ImportOptions{IO: io, Files: []string{filepath.Join(dir, "deployment.json")}, Print: true}); err != nil {
@@ -98,6 +100,7 @@ func TestImportPrintAndJSON(t *testing.T) {
 }
 
 func TestImportStrictAndErrors(t *testing.T) {
+	t.Parallel()
 	dir := copyFixture(t, "serverless")
 	io, _, _ := importIO()
 	err := runImport(&ImportOptions{IO: io, Files: []string{filepath.Join(dir, "serverless.yml")}, Strict: true, Print: true})
@@ -139,6 +142,7 @@ func TestImportStrictAndErrors(t *testing.T) {
 
 // TestImportedGatewayLoads: -g takes the source itself, and says so.
 func TestImportedGatewayLoads(t *testing.T) {
+	t.Parallel()
 	dir := copyFixture(t, "openapi")
 	io, _, errb := importIO()
 	g, _, err := loadGateway(io, filepath.Join(dir, "swagger.yaml"))

@@ -26,6 +26,7 @@ func runWithEnv(t *testing.T, env map[string]string, o RunOptions) (string, stri
 // its message; an invalid file's errors become annotations at their
 // line and column. Outside GitHub Actions nothing of the kind is printed.
 func TestRunGitHubAnnotations(t *testing.T) {
+	t.Parallel()
 	fail := writeRunScenario(t, `name: orders, with a comma
 steps:
   - request: {method: GET, path: /health}

@@ -39,6 +39,7 @@ func writeRunScenario(t *testing.T, src string) string {
 }
 
 func TestRunExitCodes(t *testing.T) {
+	t.Parallel()
 	pass := writeRunScenario(t, `steps:
   - request: {method: GET, path: /health}
     expect: {status: 200}
@@ -73,6 +74,7 @@ func TestRunExitCodes(t *testing.T) {
 }
 
 func TestRunUsageErrors(t *testing.T) {
+	t.Parallel()
 	for _, o := range []RunOptions{
 		{Paths: []string{"no/such/dir"}},
 		{Paths: []string{"."}, Run: "("},

@@ -19,6 +19,7 @@ import (
 // themselves; after the kill, /proc must hold no live process of either
 // worker's process group.
 func TestServeKill9LeavesNoWorkerProcesses(t *testing.T) {
+	t.Parallel()
 	if _, err := os.Stat("/proc/self/stat"); err != nil {
 		t.Skip("no /proc")
 	}

@@ -130,7 +130,7 @@ func TestServeReloadHalfWrittenFileKeepsAuthorizer(t *testing.T) {
 	// A finished save that removes the authorizer is applied, loudly.
 	h, tl = reloadGuardGateway("v9", false)
 	saveAtomically(t, gw, h+tl)
-	p.waitStderr(t, regexp.MustCompile(`authlab serve: WARNING: reloading \S*gw\.yaml removed protection: route /admin/\{x\}: authorizer "admin" removed`), 20*time.Second)
+	p.waitStderr(t, regexp.MustCompile(`authlab serve: WARNING: reloading \S*gw\.yaml removed protection: route /admin/\{x\}: authorizer "admin" removed`), 30*time.Second)
 	if status, body, _ := get(t, p.base+"/admin/x"); status != 200 {
 		t.Fatalf("/admin/x after the authorizer was removed: %d %s", status, body)
 	}
@@ -193,7 +193,7 @@ routes:
 		t.Fatalf("RSA and EC tokens against the RSA JWKS: %v, want [200 401]", got)
 	}
 	saveAtomically(t, jwks, read("ec-p256.jwks.json"))
-	p.waitStderr(t, regexp.MustCompile(`authlab serve: reloaded \S*gw\.yaml`), 20*time.Second)
+	p.waitStderr(t, regexp.MustCompile(`authlab serve: reloaded \S*gw\.yaml`), 30*time.Second)
 	if got := statuses(); got != [2]int{401, 200} {
 		t.Fatalf("RSA and EC tokens after the JWKS became the EC one: %v, want [401 200]; stderr:\n%s", got, reloadLines(p))
 	}

@@ -318,6 +318,7 @@ func spellingLambda(t *testing.T) string {
 }
 
 func TestServeAuthorizes(t *testing.T) {
+	t.Parallel()
 	lambda, lambdaURL := newFakeLambda(t, 0)
 	up, upURL := newUpstream(t, 0)
 	gw := writeFile(t, filepath.Join(t.TempDir(), "authlab.yaml"), fmt.Sprintf(`
@@ -416,6 +417,7 @@ routes:
 }
 
 func TestServeStreamsUpstreamBodies(t *testing.T) {
+	t.Parallel()
 	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/event-stream")
@@ -462,6 +464,7 @@ routes:
 }
 
 func TestServeUpstreamFailures(t *testing.T) {
+	t.Parallel()
 	_, slowURL := newUpstream(t, time.Minute)
 	dir := t.TempDir()
 	routes := fmt.Sprintf(`
@@ -563,6 +566,7 @@ routes:
 }
 
 func TestServeAuthorizerTimeout(t *testing.T) {
+	t.Parallel()
 	hang := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
@@ -594,6 +598,7 @@ routes:
 }
 
 func TestServeReloadUnderTraffic(t *testing.T) {
+	t.Parallel()
 	slow, slowURL := newUpstream(t, 400*time.Millisecond)
 	gwText := func(version string) string {
 		return fmt.Sprintf(`version: 1
@@ -691,6 +696,7 @@ routes:
 }
 
 func TestServeGracefulShutdown(t *testing.T) {
+	t.Parallel()
 	slow, slowURL := newUpstream(t, 700*time.Millisecond)
 	gw := writeFile(t, filepath.Join(t.TempDir(), "gw.yaml"), fmt.Sprintf(`
 version: 1
@@ -731,6 +737,7 @@ routes:
 }
 
 func TestServeBadInput(t *testing.T) {
+	t.Parallel()
 	gw := writeFile(t, filepath.Join(t.TempDir(), "gw.yaml"), `
 version: 1
 routes:
@@ -812,6 +819,7 @@ routes:
 // many requests miss the cache at the same time. AUTHLAB_SERVE_LOAD=20s runs
 // it with 200 connections for that long.
 func TestServeLoad(t *testing.T) {
+	t.Parallel()
 	conns, dur := 32, 700*time.Millisecond
 	if v := os.Getenv("AUTHLAB_SERVE_LOAD"); v != "" {
 		d, err := time.ParseDuration(v)

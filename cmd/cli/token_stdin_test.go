@@ -10,6 +10,7 @@ import (
 // TestTokenStdinOverLimit: a token (or claims) on stdin over the limit is a
 // usage error that says so, never a token silently cut at the limit.
 func TestTokenStdinOverLimit(t *testing.T) {
+	t.Parallel()
 	tok := tokenMint(t, tokenMintOptions{Keys: tokenKeyFlags{Secret: "s"}})
 	// Exactly the limit (the token, then blanks) is read whole.
 	exact := tok + strings.Repeat(" ", limits.MaxTokenBytes-len(tok))

@@ -68,6 +68,7 @@ func tokenDecode(t *testing.T, o tokenDecodeOptions, stdin string) (out, stderr 
 }
 
 func TestTokenMintDecodeEveryFamily(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		alg  string
 		mint tokenKeyFlags
@@ -99,6 +100,7 @@ func TestTokenMintDecodeEveryFamily(t *testing.T) {
 }
 
 func TestTokenDecodeVerdictsAndExitCodes(t *testing.T) {
+	t.Parallel()
 	rsa := tokenKeyFlags{Key: tokenFixture("rsa.pem")}
 	tok := tokenMint(t, tokenMintOptions{Keys: rsa, Sub: "alice", Aud: []string{"orders"}, Iss: "https://issuer.example", KID: "k1"})
 	expired := tokenMint(t, tokenMintOptions{Keys: rsa, Exp: "-3h"})
@@ -147,6 +149,7 @@ func TestTokenDecodeVerdictsAndExitCodes(t *testing.T) {
 }
 
 func TestTokenDecodeStdinBearerAndJSON(t *testing.T) {
+	t.Parallel()
 	tok := tokenMint(t, tokenMintOptions{Keys: tokenKeyFlags{Key: tokenFixture("ec-p256.pem")}, Sub: "alice", KID: "7t0QtOGDADt8aqxzD3VYL74aMMl1zPUcEAml5MCm0Nk"})
 	out, stderr, code := tokenDecode(t, tokenDecodeOptions{Token: "-", Keys: tokenKeyFlags{JWKS: tokenFixture("jwks.json")}, JSON: true}, "Bearer "+tok+"\n")
 	if code != 0 {
@@ -200,6 +203,7 @@ func TestTokenDecodeStdinBearerAndJSON(t *testing.T) {
 }
 
 func TestTokenMintFlags(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	claimsFile := filepath.Join(dir, "claims.json")
 	os.WriteFile(claimsFile, []byte(`{"sub":"from-file","tenant":"acme","exp":1767300000,"n":12345678901234567890}`), 0o600)
@@ -256,6 +260,7 @@ func TestTokenMintFlags(t *testing.T) {
 }
 
 func TestTokenMintKidPicksFromJWKS(t *testing.T) {
+	t.Parallel()
 	var keys []*jose.Key
 	for _, name := range []string{"rsa.pem", "ec-p256.pem"} {
 		ks, err := jose.LoadKeys(tokenFixture(name))
@@ -291,6 +296,7 @@ func TestTokenMintKidPicksFromJWKS(t *testing.T) {
 }
 
 func TestTokenMintErrors(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		opts tokenMintOptions
@@ -340,6 +346,7 @@ func TestTokenMintErrors(t *testing.T) {
 }
 
 func TestTokenKeygen(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	shared := filepath.Join(dir, "all.jwks.json")
 	for _, alg := range []string{"RS256", "ES384", "EdDSA", "HS512"} {
@@ -409,6 +416,7 @@ func TestTokenKeygen(t *testing.T) {
 
 // The whole command tree: flags wired, exit codes mapped, messages on stderr.
 func TestTokenCommandsThroughExecute(t *testing.T) {
+	t.Parallel()
 	s := newTokenStreams("")
 	if code := Execute(s.io, []string{"token", "mint", "--key", tokenFixture("ed25519.pem"), "--sub", "alice", "--exp", "-1h"}); code != 0 {
 		t.Fatalf("mint exit %d: %s", code, s.err)
@@ -441,6 +449,7 @@ func TestTokenCommandsThroughExecute(t *testing.T) {
 // A token signed by Node's crypto (code no one here wrote) is verified by
 // `authlab token decode`.
 func TestTokenDecodeVerifiesNodeSignedTokens(t *testing.T) {
+	t.Parallel()
 	node, err := exec.LookPath("node")
 	if err != nil {
 		t.Skip("node is not on PATH")
@@ -491,6 +500,7 @@ func TestTokenDecodeVerifiesNodeSignedTokens(t *testing.T) {
 
 // Colour only on a terminal and without NO_COLOR.
 func TestTokenDecodeColour(t *testing.T) {
+	t.Parallel()
 	tok := tokenMint(t, tokenMintOptions{Keys: tokenKeyFlags{Secret: "s"}})
 	for _, c := range []struct {
 		tty     bool

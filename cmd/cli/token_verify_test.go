@@ -11,6 +11,7 @@ import (
 // TestTokenVerifyExitStatus: verify answers with its exit status, 0 only
 // for a valid token, and needs a key.
 func TestTokenVerifyExitStatus(t *testing.T) {
+	t.Parallel()
 	good := tokenMint(t, tokenMintOptions{Keys: tokenKeyFlags{Key: tokenFixture("rsa.pem")}, Sub: "alice"})
 	expired := tokenMint(t, tokenMintOptions{Keys: tokenKeyFlags{Key: tokenFixture("rsa.pem")}, Exp: "-1h"})
 	cases := []struct {
@@ -43,6 +44,7 @@ func TestTokenVerifyExitStatus(t *testing.T) {
 // tokens named by its RFC 7638 thumbprint, the kid keygen's JWKS gives it;
 // --kid "" leaves the kid out; a shared secret gets none.
 func TestTokenMintKIDIsThumbprint(t *testing.T) {
+	t.Parallel()
 	ks, err := jose.LoadKeys(tokenFixture("rsa.pem"))
 	if err != nil {
 		t.Fatal(err)
@@ -71,6 +73,7 @@ func TestTokenMintKIDIsThumbprint(t *testing.T) {
 
 // TestTokenMintJSON: --json prints the token with its header and claims.
 func TestTokenMintJSON(t *testing.T) {
+	t.Parallel()
 	s := newTokenStreams("")
 	o := tokenMintOptions{IO: s.io, Clock: tokenClock, Keys: tokenKeyFlags{Key: tokenFixture("ec-p256.pem")}, Sub: "alice", JSON: true}
 	if err := runTokenMint(&o); err != nil {
@@ -95,6 +98,7 @@ func TestTokenMintJSON(t *testing.T) {
 // TestTokenDecodeNoKID: a token without a kid checked against a JWKS says
 // that is why the keys it names were tried.
 func TestTokenDecodeNoKID(t *testing.T) {
+	t.Parallel()
 	kp, err := jose.Keygen("RS256", jose.KeygenOptions{})
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 // pipes instead of a terminal, must say so and exit 2 at once — never wait
 // for keys that will not come.
 func TestTUIWithoutTerminal(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{nil, {"tui"}, {"tui", "-g", "nowhere.yaml"}} {
 		out, errb := &bytes.Buffer{}, &bytes.Buffer{}
 		io := &IO{In: strings.NewReader(""), Out: out, Err: errb, Getenv: func(string) string { return "" }}
@@ -81,6 +82,7 @@ func TestTUIGatewayRule(t *testing.T) {
 // TestDemoNoticeNamesGatewayFiles: a user whose file is gateway.yaml is
 // told to pass it; scenarios and other YAML are not suggested.
 func TestDemoNoticeNamesGatewayFiles(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for name, src := range map[string]string{
 		"gateway.yaml":  "version: 1\nroutes:\n  - path: /x\n",

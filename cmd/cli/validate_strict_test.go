@@ -9,6 +9,7 @@ import (
 )
 
 func TestValidateStrictFailsOnWarnings(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "gw.yaml")
 	// a jwt authorizer without an audience draws a JWT-2 warning

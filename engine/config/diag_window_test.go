@@ -8,6 +8,7 @@ import (
 // TestDiagnosticQuotesAWindowOfALongLine: a one-line file of a megabyte is
 // quoted around the caret, not whole, and the caret still points at it.
 func TestDiagnosticQuotesAWindowOfALongLine(t *testing.T) {
+	t.Parallel()
 	line := strings.Repeat("a", 500_000) + "X" + strings.Repeat("b", 500_000)
 	ds := &Diagnostics{sources: map[string][]byte{"f.yaml": []byte("version: 1\n" + line + "\n")}}
 	ds.add(Diagnostic{File: "f.yaml", Line: 2, Col: 500_001, Severity: SevError, Message: "here"})

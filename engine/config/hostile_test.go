@@ -27,6 +27,7 @@ var hostileCases = map[string]string{
 }
 
 func TestHostileFilesRefused(t *testing.T) {
+	t.Parallel()
 	files, err := filepath.Glob(filepath.Join("testdata", "hostile", "*.yaml"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no hostile files: %v", err)
@@ -60,6 +61,7 @@ func TestHostileFilesRefused(t *testing.T) {
 
 // TestHostileGenerated covers the inputs too big to commit.
 func TestHostileGenerated(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write := func(name string, src []byte) string {
 		p := filepath.Join(dir, name)
@@ -124,6 +126,7 @@ const validMinimal = "version: 1\nroutes:\n  - path: /x\n    backend: {echo: tru
 // TestLimitsAllowRealFiles: anchors and aliases as people use them (one
 // definition, a few uses), and nesting a real file has, stay loadable.
 func TestLimitsAllowRealFiles(t *testing.T) {
+	t.Parallel()
 	var b strings.Builder
 	b.WriteString("version: 1\nroutes:\n  - path: /x\n    backend:\n      stock:\n        body:\n")
 	for i := 0; i < 90; i++ { // 6 levels above, 90 here: 96 in all
@@ -153,6 +156,7 @@ func TestLimitsAllowRealFiles(t *testing.T) {
 
 // TestBOM: a UTF-8 byte order mark before the first key is not part of it.
 func TestBOM(t *testing.T) {
+	t.Parallel()
 	src, err := os.ReadFile(filepath.Join("testdata", "valid", "full.yaml"))
 	if err != nil {
 		t.Fatal(err)

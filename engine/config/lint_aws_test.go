@@ -27,6 +27,7 @@ func warningsOf(t *testing.T, src, dir string) string {
 // naming only the first methodArn refuses the next request on the same
 // route when its path has a parameter or it takes several methods.
 func TestAWSC3_OneRouteIsEnoughWithAPathParameterOrSeveralMethods(t *testing.T) {
+	t.Parallel()
 	narrow := `{return: {principalId: a, policyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "execute-api:Invoke", Resource: "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/prod/GET/orders/1"}]}}}`
 	wide := `{return: {principalId: a, policyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "execute-api:Invoke", Resource: "arn:aws:execute-api:*:*:*"}]}}}`
 	gw := func(resp, route string) string {
@@ -71,6 +72,7 @@ func TestAWSC3_OneRouteIsEnoughWithAPathParameterOrSeveralMethods(t *testing.T) 
 // TestAWSHCORS3_AuthorizedRouteCatchesPreflights: on an HTTP API with CORS,
 // a route taking OPTIONS with an authorizer gets the preflight, which fails.
 func TestAWSHCORS3_AuthorizedRouteCatchesPreflights(t *testing.T) {
+	t.Parallel()
 	head := "version: 1\nplatform: aws-http\naws: {cors: {allowOrigins: [https://a.example]}}\nauthorizers:\n  a:\n    type: aws-http\n    simpleResponses: true\n    identitySource: $request.header.Authorization\n    function: {runtime: mock, responses: [{return: {isAuthorized: true}}]}\nroutes:\n"
 	if got := warningsOf(t, head+"  - {path: /orders, authorizer: a, backend: {echo: true}}\n", t.TempDir()); !strings.Contains(got, "[AWSH-CORS3]") {
 		t.Errorf("an ANY route with an authorizer: warnings:\n%s", got)
@@ -83,6 +85,7 @@ func TestAWSHCORS3_AuthorizedRouteCatchesPreflights(t *testing.T) {
 // TestAWSG13_CORSWithoutGatewayResponses: a REST API with aws.cors and an
 // authorizer, whose 401/403 carry no Access-Control-Allow-Origin.
 func TestAWSG13_CORSWithoutGatewayResponses(t *testing.T) {
+	t.Parallel()
 	gw := func(responses string) string {
 		return "version: 1\naws:\n  cors: {allowOrigins: [https://a.example]}\n" + responses + "authorizers:\n  a:\n    type: aws-token\n    identitySource: header:Authorization\n    ttl: 0\n    function: {runtime: mock, responses: [{return: Unauthorized}]}\nroutes:\n  - {path: /orders, methods: [GET], authorizer: a, backend: {echo: true}}\n"
 	}

@@ -11,6 +11,7 @@ import (
 // protected path with a trailing slash falls through to a route without the
 // authorizer, and stays quiet when it does not.
 func TestPATH6_TrailingSlashReachesAWeakerRoute(t *testing.T) {
+	t.Parallel()
 	const head = "version: 1\nauthorizers:\n  a:\n    type: aws-token\n    identitySource: header:Authorization\n    function: {runtime: mock, responses: [{return: {}}]}\nroutes:\n"
 	cases := []struct {
 		name, routes string

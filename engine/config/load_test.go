@@ -299,6 +299,7 @@ func checkGolden(t *testing.T, golden, got string) {
 }
 
 func TestInvalidGolden(t *testing.T) {
+	t.Parallel()
 	files, err := filepath.Glob(filepath.Join("testdata", "invalid", "*.yaml"))
 	if err != nil {
 		t.Fatal(err)
@@ -407,6 +408,7 @@ func checkPositions(t *testing.T, file string, diags *config.Diagnostics, format
 // TestManyProblemsOneRun: a file with problems in every section reports
 // them all at once (the point of collecting instead of stopping).
 func TestManyProblemsOneRun(t *testing.T) {
+	t.Parallel()
 	_, diags, err := config.LoadFile("testdata/invalid/many_problems.yaml")
 	if err == nil {
 		t.Fatal("loaded without errors")
@@ -432,6 +434,7 @@ func loadValid(t *testing.T, name string) (*config.Gateway, *config.Diagnostics)
 }
 
 func TestValidFilesLoadClean(t *testing.T) {
+	t.Parallel()
 	files, err := filepath.Glob(filepath.Join("testdata", "valid", "*.yaml"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no valid files: %v", err)
@@ -460,6 +463,7 @@ func TestValidFilesLoadClean(t *testing.T) {
 }
 
 func TestDemoGateway(t *testing.T) {
+	t.Parallel()
 	g, diags, err := config.Load(fixtures.DemoName, fixtures.DemoGateway, ".")
 	if err != nil {
 		t.Fatalf("the demo has errors:\n%s", diags.Format(true))
@@ -520,6 +524,7 @@ func TestDemoGateway(t *testing.T) {
 }
 
 func TestDefaults(t *testing.T) {
+	t.Parallel()
 	g, _ := loadValid(t, "defaults.yaml")
 	if g.Platform != "aws" {
 		t.Errorf("platform default = %q, want aws", g.Platform)
@@ -556,6 +561,7 @@ func TestDefaults(t *testing.T) {
 }
 
 func TestIdentitySourceSpellings(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		in         string
 		kind, name string
@@ -605,6 +611,7 @@ func TestIdentitySourceSpellings(t *testing.T) {
 }
 
 func TestDurations(t *testing.T) {
+	t.Parallel()
 	good := map[string]time.Duration{
 		"300":    300 * time.Second,
 		"300s":   300 * time.Second,
@@ -658,6 +665,7 @@ func TestDurations(t *testing.T) {
 }
 
 func TestAnchorsAndAliases(t *testing.T) {
+	t.Parallel()
 	g, _ := loadValid(t, "anchors.yaml")
 	first, second := g.Authorizer("first"), g.Authorizer("second")
 	if first == nil || second == nil {
@@ -702,6 +710,7 @@ func TestRelativePathsFollowTheFile(t *testing.T) {
 }
 
 func TestLoadFileMissing(t *testing.T) {
+	t.Parallel()
 	g, diags, err := config.LoadFile(filepath.Join("testdata", "does-not-exist.yaml"))
 	if err == nil || g != nil || diags != nil {
 		t.Fatalf("got %v %v %v", g, diags, err)
@@ -718,6 +727,7 @@ func TestLoadFileMissing(t *testing.T) {
 // TestTruncatedFilesNeverPanic loads every prefix (by line) of every test
 // file: half-typed files are what an editor-driven validate sees most.
 func TestTruncatedFilesNeverPanic(t *testing.T) {
+	t.Parallel()
 	files, _ := filepath.Glob(filepath.Join("testdata", "*", "*.yaml"))
 	demo := string(fixtures.DemoGateway)
 	inputs := map[string]string{"demo": demo}
@@ -785,6 +795,7 @@ func FuzzLoad(f *testing.F) {
 // TestCRLFSamePositions: a file saved with Windows line endings reports the
 // same diagnostics at the same places (comments included).
 func TestCRLFSamePositions(t *testing.T) {
+	t.Parallel()
 	for _, name := range []string{"many_problems", "wrong_types", "version_missing", "context_sources"} {
 		src, err := os.ReadFile(filepath.Join("testdata", "invalid", name+".yaml"))
 		if err != nil {
@@ -816,6 +827,7 @@ func TestCRLFSamePositions(t *testing.T) {
 // YAML 1.2 reads a string (":" not followed by a space separates nothing).
 // The contract's own example writes `{type: ANY_OF, allowedScope: [read:orders]}`.
 func TestFlowSequenceScalarWithColon(t *testing.T) {
+	t.Parallel()
 	src := []byte(`version: 1
 authorizers:
   proc:

@@ -56,6 +56,7 @@ func yamlInstance(t *testing.T, src []byte) any {
 }
 
 func TestSchemaCompiles(t *testing.T) {
+	t.Parallel()
 	compileSchema(t)
 	s := config.Schema()
 	if s["$schema"] != "https://json-schema.org/draft/2020-12/schema" || s["$id"] != schemaURL {
@@ -71,6 +72,7 @@ func TestSchemaCompiles(t *testing.T) {
 }
 
 func TestSchemaAcceptsValidGateways(t *testing.T) {
+	t.Parallel()
 	sch := compileSchema(t)
 	inputs := map[string][]byte{"demo": fixtures.DemoGateway}
 	files, _ := filepath.Glob(filepath.Join("testdata", "valid", "*.yaml"))
@@ -95,6 +97,7 @@ func TestSchemaAcceptsValidGateways(t *testing.T) {
 }
 
 func TestSchemaRejectsInvalidGateways(t *testing.T) {
+	t.Parallel()
 	sch := compileSchema(t)
 	const base = `version: 1
 authorizers:
@@ -155,6 +158,7 @@ routes:
 // kind), no property lacks a field, and every object refuses unknown keys
 // as the loader does. This is the derived-from-types guarantee.
 func TestSchemaCoversEveryField(t *testing.T) {
+	t.Parallel()
 	var round map[string]any
 	if err := json.Unmarshal(config.SchemaJSON(), &round); err != nil {
 		t.Fatal(err)
@@ -337,6 +341,7 @@ func asList(v any) []any {
 // TestSchemaEnumsMatchTheLoader: the schema's enums are the loader's lists,
 // so an editor offers exactly what validate accepts.
 func TestSchemaEnumsMatchTheLoader(t *testing.T) {
+	t.Parallel()
 	s := config.Schema()
 	az := s["properties"].(map[string]any)["authorizers"].(map[string]any)["additionalProperties"].(map[string]any)
 	azProps := az["properties"].(map[string]any)

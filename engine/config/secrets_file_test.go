@@ -12,6 +12,7 @@ import (
 // TestSecretFileIsASecret: the HMAC secret a named token reads from a
 // secretFile is abbreviated like an inline one (ALL-2).
 func TestSecretFileIsASecret(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "hs.secret"), []byte("file-held-secret-of-32-bytes!!!!\n"), 0o600); err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ func enc(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s
 // Malformed tokens name the part, the offset of bad base64, and what is
 // wrong with the JSON.
 func TestDecodeMalformed(t *testing.T) {
+	t.Parallel()
 	h := enc(`{"alg":"HS256","typ":"JWT"}`)
 	c := enc(`{"sub":"alice"}`)
 	cases := []struct {
@@ -69,6 +70,7 @@ func TestDecodeMalformed(t *testing.T) {
 }
 
 func TestDecodeAccepts(t *testing.T) {
+	t.Parallel()
 	h := enc(`{"alg":"RS256","kid":"k1","typ":"at+jwt","x":{"y":[1,2]}}`)
 	c := enc(`{"sub":"alice","aud":["a","b"],"exp":1767229200.5,"n":12345678901234567890}`)
 	tok, err := jose.Decode(h + "." + c + "." + enc("sig"))
@@ -91,6 +93,7 @@ func TestDecodeAccepts(t *testing.T) {
 }
 
 func TestStripBearer(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"  Bearer abc.def.ghi\n": "abc.def.ghi",
 		"bearer  abc":            "abc",

@@ -37,6 +37,7 @@ func runNode(t *testing.T, req map[string]any, resp any) {
 // with golang-jwt. The issue asks for RS256, PS256, ES256, EdDSA and HS256;
 // the other algorithms cost nothing more.
 func TestInteropNodeVerifiesAuthlabTokens(t *testing.T) {
+	t.Parallel()
 	for _, alg := range jose.Algorithms() {
 		t.Run(alg, func(t *testing.T) {
 			priv, _ := signingKeyFor(t, alg)
@@ -69,6 +70,7 @@ func TestInteropNodeVerifiesAuthlabTokens(t *testing.T) {
 
 // Tokens signed by Node's crypto verify with authlab.
 func TestInteropAuthlabVerifiesNodeTokens(t *testing.T) {
+	t.Parallel()
 	for _, alg := range []string{"RS256", "PS256", "ES256", "EdDSA", "HS256"} {
 		t.Run(alg, func(t *testing.T) {
 			priv, pub := signingKeyFor(t, alg)

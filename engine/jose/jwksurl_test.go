@@ -12,6 +12,7 @@ import (
 )
 
 func TestFetchJWKS(t *testing.T) {
+	t.Parallel()
 	jwks := mustRead(t, "jwks.json")
 	mux := http.NewServeMux()
 	mux.HandleFunc("/jwks.json", func(w http.ResponseWriter, r *http.Request) { w.Write(jwks) })

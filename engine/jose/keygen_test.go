@@ -14,6 +14,7 @@ import (
 )
 
 func TestKeygenEveryAlgorithm(t *testing.T) {
+	t.Parallel()
 	for _, alg := range jose.Algorithms() {
 		t.Run(alg, func(t *testing.T) {
 			kp, err := jose.Keygen(alg, jose.KeygenOptions{})
@@ -83,6 +84,7 @@ func selectOnly(ks *jose.KeySet, err error) (*jose.Key, error) {
 }
 
 func TestKeygenRefusals(t *testing.T) {
+	t.Parallel()
 	if _, err := jose.Keygen("none", jose.KeygenOptions{}); err == nil {
 		t.Error("keygen for none")
 	}
@@ -96,6 +98,7 @@ func TestKeygenRefusals(t *testing.T) {
 
 // A 1024-bit RSA key is refused for signing and verifying (RFC 7518 §3.3).
 func TestSmallRSARefused(t *testing.T) {
+	t.Parallel()
 	p, err := rsa.GenerateKey(rand.Reader, 1024)
 	if err != nil {
 		t.Skipf("this Go refuses to make 1024-bit keys: %v", err)
@@ -112,6 +115,7 @@ func TestSmallRSARefused(t *testing.T) {
 }
 
 func TestAppendToJWKS(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "jwks.json")
 	var kids []string
 	for _, alg := range []string{"RS256", "ES256", "EdDSA"} {

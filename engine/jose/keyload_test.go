@@ -34,6 +34,7 @@ func pemOf(typ string, der []byte) []byte {
 // Every PEM flavour loads, says what it holds, and verifies a token signed
 // by the fixture key.
 func TestLoadPEMFormats(t *testing.T) {
+	t.Parallel()
 	rsaKey := loadKey(t, "rsa.pem").Private.(*rsa.PrivateKey)
 	ecKey := loadKey(t, "ec-p256.pem").Private.(*ecdsa.PrivateKey)
 	pkcs1Pub := x509.MarshalPKCS1PublicKey(&rsaKey.PublicKey)
@@ -90,6 +91,7 @@ func TestLoadPEMFormats(t *testing.T) {
 }
 
 func TestLoadErrors(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		data string
@@ -136,6 +138,7 @@ func TestLoadErrors(t *testing.T) {
 
 // JWKs round-trip: private JWKs sign, public JWKs verify, for every key type.
 func TestJWKRoundTrip(t *testing.T) {
+	t.Parallel()
 	for _, alg := range []string{"HS256", "RS256", "PS512", "ES256", "ES384", "ES512", "EdDSA"} {
 		t.Run(alg, func(t *testing.T) {
 			priv, _ := signingKeyFor(t, alg)
@@ -171,6 +174,7 @@ func TestJWKRoundTrip(t *testing.T) {
 }
 
 func TestJWKSSelectAndSkip(t *testing.T) {
+	t.Parallel()
 	data := `{"keys":[
 		{"kty":"oct","kid":"a","k":"c2VjcmV0LWE"},
 		{"kty":"RSA","kid":"enc","use":"enc","n":"AQAB","e":"AQAB"},
@@ -197,6 +201,7 @@ func TestJWKSSelectAndSkip(t *testing.T) {
 
 // RFC 7638 §3.1's worked example.
 func TestThumbprintRFC7638(t *testing.T) {
+	t.Parallel()
 	const rfcKey = `{"kty":"RSA","n":"0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw","e":"AQAB","alg":"RS256","kid":"2011-04-29"}`
 	ks, err := jose.ParseKeys([]byte(rfcKey), "rfc7638")
 	if err != nil {
@@ -215,6 +220,7 @@ func TestThumbprintRFC7638(t *testing.T) {
 }
 
 func TestSecrets(t *testing.T) {
+	t.Parallel()
 	p := writeTemp(t, "s", []byte("s3cret\n"))
 	k, err := jose.SecretFromFile(p)
 	if err != nil || string(k.Secret) != "s3cret" {
@@ -238,6 +244,7 @@ func TestSecrets(t *testing.T) {
 }
 
 func TestKeyAlgs(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		"rsa.pub.pem":     "RS256 RS384 RS512 PS256 PS384 PS512",
 		"ec-p521.pub.pem": "ES512",

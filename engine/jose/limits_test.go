@@ -12,6 +12,7 @@ import (
 // TestKeyFileLimits: a key or JWKS file that is huge or deeply nested is
 // refused with a message naming it and the limit, before it is decoded.
 func TestKeyFileLimits(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write := func(name, src string) string {
 		p := filepath.Join(dir, name)

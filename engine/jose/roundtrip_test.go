@@ -12,6 +12,7 @@ import (
 // Every algorithm: mint → decode → verify, against the public PEM and, where
 // the fixture JWKS binds a key to that algorithm, against jwks.json too.
 func TestRoundTripEveryAlgorithm(t *testing.T) {
+	t.Parallel()
 	inJWKS := map[string]bool{"RS256": true, "ES256": true, "ES384": true, "ES512": true, "EdDSA": true}
 	for _, alg := range jose.Algorithms() {
 		t.Run(alg, func(t *testing.T) {
@@ -67,6 +68,7 @@ func TestRoundTripEveryAlgorithm(t *testing.T) {
 // Deterministic algorithms give byte-identical tokens for identical input:
 // the point of --now and an injected reader.
 func TestMintIsReproducible(t *testing.T) {
+	t.Parallel()
 	for _, alg := range []string{"HS256", "RS256", "EdDSA"} {
 		priv, _ := signingKeyFor(t, alg)
 		a := mustMint(t, jose.MintOptions{Alg: alg, Key: priv, ExpiresIn: time.Hour})
@@ -78,6 +80,7 @@ func TestMintIsReproducible(t *testing.T) {
 }
 
 func TestMintDefaultsAndLayering(t *testing.T) {
+	t.Parallel()
 	k := loadKey(t, "ec-p384.pem")
 	tok := mustMint(t, jose.MintOptions{
 		Key:       k, // no Alg: the key's default
@@ -114,6 +117,7 @@ func TestMintDefaultsAndLayering(t *testing.T) {
 }
 
 func TestMintRefusals(t *testing.T) {
+	t.Parallel()
 	rsaPub := loadKey(t, "rsa.pub.pem")
 	cases := []struct {
 		name string
@@ -141,6 +145,7 @@ func TestMintRefusals(t *testing.T) {
 }
 
 func TestMintNoneOnlyWhenAllowed(t *testing.T) {
+	t.Parallel()
 	tok := mustMint(t, jose.MintOptions{Alg: "none", AllowNone: true, Claims: map[string]any{"sub": "mallory"}})
 	d, err := jose.Decode(tok)
 	if err != nil {

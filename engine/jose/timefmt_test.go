@@ -8,6 +8,7 @@ import (
 )
 
 func TestParseTime(t *testing.T) {
+	t.Parallel()
 	ok := map[string]time.Time{
 		"now":                  t0,
 		"1h":                   t0.Add(time.Hour),
@@ -33,6 +34,7 @@ func TestParseTime(t *testing.T) {
 }
 
 func TestDescribeTime(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		claim string
 		d     time.Duration

@@ -10,6 +10,7 @@ import (
 
 // One negative test per verdict (semantics JWT-1, JWT-2), plus the edges.
 func TestVerifyVerdicts(t *testing.T) {
+	t.Parallel()
 	rsa := loadKey(t, "rsa.pem")
 	rsaPub := loadSet(t, "rsa.pub.pem")
 	ec := loadKey(t, "ec-p256.pem")
@@ -96,6 +97,7 @@ func TestVerifyVerdicts(t *testing.T) {
 
 // A token without exp passes unless exp is required.
 func TestVerifyRequireExp(t *testing.T) {
+	t.Parallel()
 	rsa := loadKey(t, "rsa.pem")
 	tok := mustMint(t, jose.MintOptions{Alg: "RS256", Key: rsa, Claims: map[string]any{"sub": "a"}})
 	if v := jose.Verify(tok, loadSet(t, "rsa.pub.pem"), jose.VerifyOptions{Now: t0}); !v.Valid {
@@ -108,6 +110,7 @@ func TestVerifyRequireExp(t *testing.T) {
 }
 
 func TestVerifyTokenWithoutKidTriesEveryKey(t *testing.T) {
+	t.Parallel()
 	// A set of a wrong key and the right one, without kids: the second
 	// verifies.
 	other := mustGen(t, "RS256").PublicOnly()
@@ -136,6 +139,7 @@ func noKID(k *jose.Key) *jose.Key {
 }
 
 func TestVerifyAllowListSpellings(t *testing.T) {
+	t.Parallel()
 	tok := mustMint(t, jose.MintOptions{Alg: "RS256", Key: loadKey(t, "rsa.pem")})
 	pub := loadSet(t, "rsa.pub.pem")
 	if v := jose.Verify(tok, pub, jose.VerifyOptions{Now: t0, Algs: []string{"rs256"}}); !v.Valid {

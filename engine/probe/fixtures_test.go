@@ -114,6 +114,7 @@ var signatureFree = []string{"sig-stripped", "sig-empty", "sig-truncated", "payl
 // TOKEN authorizers — and checks the probe flags exactly the attacks its
 // bug lets through, and that the correct one refuses every attack.
 func TestVulnerableFixturesAreFlagged(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		fixture  string
 		accepted []string
@@ -182,6 +183,7 @@ func TestVulnerableFixturesAreFlagged(t *testing.T) {
 // both languages: the correct one refuses every attack, the other is
 // flagged for the signature attacks whatever the event and answer shapes.
 func TestEveryTokenDialect(t *testing.T) {
+	t.Parallel()
 	core := []string{"sig-stripped", "alg-none", "alg-nOnE-nodot", "alg-hs256-pubkey", "kid-sql", "jwk-embedded"}
 	for _, dialect := range []string{"request", "http", "oci", "huawei"} {
 		for _, lang := range []struct{ dir, bin string }{{"py", "python3"}, {"js", "node"}} {
@@ -209,6 +211,7 @@ func TestEveryTokenDialect(t *testing.T) {
 
 // TestBuiltinJWT: authlab's own verifier refuses every attack.
 func TestBuiltinJWT(t *testing.T) {
+	t.Parallel()
 	e, g := fixture(t, "jwt.yaml")
 	r := probeAs(t, e, g, "GET", "/orders/1")
 	if got := ids(r, probe.Accepted); len(got) > 0 {
@@ -266,6 +269,7 @@ func authService(t *testing.T, verify bool) string {
 // TestForwardAuth probes forward auth against a live service: a correct
 // one refuses every attack, a decode-only one is flagged.
 func TestForwardAuth(t *testing.T) {
+	t.Parallel()
 	e, g := fixture(t, "forward.yaml", "http://127.0.0.1:9092", authService(t, true))
 	r := probeAs(t, e, g, "GET", "/app/home")
 	if got := ids(r, probe.Accepted); len(got) > 0 {

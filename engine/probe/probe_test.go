@@ -88,6 +88,7 @@ routes:
 // TestNoAuthorizer: a route without an authorizer is no probe at all:
 // every attack skipped with the reason, exit 2, never "all refused".
 func TestNoAuthorizer(t *testing.T) {
+	t.Parallel()
 	e := inline(t, mockGateway)
 	r := run(t, e, "GET", "/health", probe.Credential{Label: "--token", Token: "user-token"})
 	if !strings.Contains(r.Problem, "route /health has no authorizer") || r.ExitCode() != probe.ExitNoProbe {
@@ -110,6 +111,7 @@ func TestNoAuthorizer(t *testing.T) {
 
 // TestNoBaseline: a credential the authorizer refuses proves nothing.
 func TestNoBaseline(t *testing.T) {
+	t.Parallel()
 	e := inline(t, mockGateway)
 	r := run(t, e, "GET", "/orders/1", probe.Credential{Label: "--token", Token: "nobody"})
 	if !strings.HasPrefix(r.Problem, "no baseline: the authorizer refuses the credential (--token → 401") || r.ExitCode() != probe.ExitNoProbe {
@@ -138,6 +140,7 @@ func TestNoBaseline(t *testing.T) {
 // The mock opens /admin from the cache although it refuses /admin when
 // asked (AWS-C3), and APPEND lets the client's X-User through (ALL-1).
 func TestGatewayChecks(t *testing.T) {
+	t.Parallel()
 	e := inline(t, mockGateway)
 	r := run(t, e, "GET", "/orders/1", probe.Credential{Label: "--token", Token: "user-token"})
 	if r.Problem != "" {
@@ -211,6 +214,7 @@ func mintRS256(t *testing.T, claims map[string]any) string {
 // TestNoKeyMaterial: a literal token without --key or --public-key runs
 // what needs no key and skips the rest, saying what to give.
 func TestNoKeyMaterial(t *testing.T) {
+	t.Parallel()
 	tok := mintRS256(t, map[string]any{"sub": "alice"})
 	e := inline(t, strings.ReplaceAll(mockGateway, "Bearer user-token", "Bearer "+tok))
 	r := run(t, e, "GET", "/orders/1", probe.Credential{Label: "--token", Token: tok})
@@ -263,6 +267,7 @@ func TestNoKeyMaterial(t *testing.T) {
 // TestQuerySlot: a credential read from the query string has no scheme to
 // vary; "moved" puts it in the Authorization header instead.
 func TestQuerySlot(t *testing.T) {
+	t.Parallel()
 	e := inline(t, `version: 1
 authorizers:
   oci:

@@ -10,6 +10,7 @@ import (
 // Handlers see the call's (virtual) time: a scenario clock must make tokens
 // valid or expired inside unmodified handlers too.
 func TestHandlerClockFollowsInvocation(t *testing.T) {
+	t.Parallel()
 	virtual := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	at := func(fn Function, now time.Time) map[string]any {
 		t.Helper()

@@ -12,6 +12,7 @@ import (
 // the worker's pipes open. The calls get a long limit, so only a crash
 // report within it passes.
 func TestPythonCrashAfterForkIsACrash(t *testing.T) {
+	t.Parallel()
 	fn := pyFn(t, "fork_then_die", func(s *Spec) { s.Timeout = time.Minute })
 	for event, want := range map[string]string{`{}`: "exit status 7", `{"signal": true}`: "signal: killed"} {
 		res, err := invoke(t, fn, event)
@@ -30,6 +31,7 @@ func TestPythonCrashAfterForkIsACrash(t *testing.T) {
 // The crash report's "last output" quotes the crashing call only: the
 // traceback an earlier call logged on the same worker is not this crash's.
 func TestPythonCrashReportQuotesOnlyThisCall(t *testing.T) {
+	t.Parallel()
 	fn := pyFn(t, "raise_then_die")
 	res, err := invoke(t, fn, `{}`)
 	if err != nil || res.Err == nil || !strings.Contains(res.Logs, "the first call's own error") {
@@ -48,6 +50,7 @@ func TestPythonCrashReportQuotesOnlyThisCall(t *testing.T) {
 }
 
 func TestProcessCrashAfterForkIsACrash(t *testing.T) {
+	t.Parallel()
 	fn := procFn(t, func(s *Spec) { s.Timeout = time.Minute })
 	mustInvoke(t, fn, `{}`)
 	_, err := invoke(t, fn, `{"mode":"forkcrash"}`)
@@ -60,6 +63,7 @@ func TestProcessCrashAfterForkIsACrash(t *testing.T) {
 }
 
 func TestProcessCrashReportQuotesOnlyThisCall(t *testing.T) {
+	t.Parallel()
 	fn := procFn(t)
 	mustInvoke(t, fn, `{"mode":"echo"}`)
 	_, err := invoke(t, fn, `{"mode":"silentcrash"}`)

@@ -15,6 +15,7 @@ import (
 // and exits without Close (as on a crash or kill -9): the worker must not
 // outlive it.
 func TestWorkersDieWithAuthlab(t *testing.T) {
+	t.Parallel()
 	needs(t, "python3")
 	if os.Getenv("AUTHLAB_EXIT_HELPER") == "1" {
 		exitHelper()

@@ -14,6 +14,7 @@ import (
 )
 
 func TestPythonTimeoutRestartsWorker(t *testing.T) {
+	t.Parallel()
 	fn := pyFn(t, "sleepy", func(s *Spec) { s.Timeout = 300 * time.Millisecond })
 	start := time.Now()
 	res, err := invoke(t, fn, `{"seconds": 30}`)
@@ -36,6 +37,7 @@ func TestPythonTimeoutRestartsWorker(t *testing.T) {
 }
 
 func TestInvocationTimeoutOverridesSpec(t *testing.T) {
+	t.Parallel()
 	fn := pyFn(t, "sleepy")
 	ctx := context.Background()
 	_, err := fn.Invoke(ctx, Invocation{Event: []byte(`{"seconds": 5}`), Timeout: 200 * time.Millisecond})
@@ -45,6 +47,7 @@ func TestInvocationTimeoutOverridesSpec(t *testing.T) {
 }
 
 func TestContextCancelKillsCall(t *testing.T) {
+	t.Parallel()
 	fn := pyFn(t, "sleepy")
 	mustInvoke(t, fn, `{"seconds": 0}`)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -59,6 +62,7 @@ func TestContextCancelKillsCall(t *testing.T) {
 }
 
 func TestPythonCrashRestarts(t *testing.T) {
+	t.Parallel()
 	fn := pyFn(t, "crash")
 	res, err := invoke(t, fn, `{}`)
 	if !errors.Is(err, ErrExited) {
@@ -79,6 +83,7 @@ func TestPythonCrashRestarts(t *testing.T) {
 }
 
 func TestCrashedIdleWorkerIsReplaced(t *testing.T) {
+	t.Parallel()
 	fn := pyFn(t, "pid")
 	first := decode(t, mustInvoke(t, fn, `{}`).Payload)["pid"].(float64)
 	if err := syscall.Kill(int(first), syscall.SIGKILL); err != nil {
@@ -92,6 +97,7 @@ func TestCrashedIdleWorkerIsReplaced(t *testing.T) {
 }
 
 func TestPythonTooLarge(t *testing.T) {
+	t.Parallel()
 	fn := pyFn(t, "huge", func(s *Spec) { s.MaxResponse = 1 << 20 })
 	_, err := invoke(t, fn, `{"size": 1100000}`)
 	if !errors.Is(err, ErrTooLarge) {
@@ -109,6 +115,7 @@ func TestPythonTooLarge(t *testing.T) {
 }
 
 func TestPythonMegabytesOfOutput(t *testing.T) {
+	t.Parallel()
 	fn := pyFn(t, "chatty")
 	res := mustInvoke(t, fn, `{}`)
 	if len(res.Logs) > maxCallLogs+200 || !strings.Contains(res.Logs, "more bytes of output dropped") {
@@ -123,6 +130,7 @@ func TestPythonMegabytesOfOutput(t *testing.T) {
 }
 
 func TestGarbageOnProtocolChannel(t *testing.T) {
+	t.Parallel()
 	fn := pyFn(t, "garbage")
 	_, err := invoke(t, fn, `{}`)
 	if err == nil || !strings.Contains(err.Error(), "garbage on the protocol channel") {
@@ -134,6 +142,7 @@ func TestGarbageOnProtocolChannel(t *testing.T) {
 }
 
 func TestEventMustBeJSON(t *testing.T) {
+	t.Parallel()
 	fn := pyFn(t, "dict_return")
 	if _, err := invoke(t, fn, `{nope`); err == nil {
 		t.Fatal("want an error for a non-JSON event")
@@ -141,6 +150,7 @@ func TestEventMustBeJSON(t *testing.T) {
 }
 
 func TestReloadAfterEdit(t *testing.T) {
+	t.Parallel()
 	needs(t, "python3")
 	dir := t.TempDir()
 	file := filepath.Join(dir, "version.py")
@@ -189,6 +199,7 @@ func TestReloadAfterEdit(t *testing.T) {
 }
 
 func TestPoolConcurrency(t *testing.T) {
+	t.Parallel()
 	// The queue wait counts against the call's timeout (AWS-R4): give 60
 	// calls on 3 workers room on a busy machine.
 	fn := pyFn(t, "pid", func(s *Spec) { s.Pool = 3; s.Timeout = time.Minute })
@@ -222,6 +233,7 @@ func TestPoolConcurrency(t *testing.T) {
 }
 
 func TestCloseLeavesNoProcesses(t *testing.T) {
+	t.Parallel()
 	needs(t, "python3")
 	fn, err := NewWorkerFunction(Spec{Runtime: "python", Handler: testdata(t, "py", "handlers.py") + ":spawn_child", Pool: 2})
 	if err != nil {
@@ -260,6 +272,7 @@ func TestCloseLeavesNoProcesses(t *testing.T) {
 }
 
 func TestCloseKillsBusyWorker(t *testing.T) {
+	t.Parallel()
 	fn := pyFn(t, "sleepy")
 	mustInvoke(t, fn, `{"seconds": 0}`)
 	pids := fn.(*pool).pids()
@@ -341,6 +354,7 @@ func waitBusy(t *testing.T, fn Function) {
 // hanging calls on a one-worker pool, a good call fails as a timeout that
 // names the queue instead of hanging until the worker frees up.
 func TestQueueWaitCountsAgainstTimeout(t *testing.T) {
+	t.Parallel()
 	fn := pyFn(t, "sleepy", func(s *Spec) { s.Pool = 1 })
 	mustInvoke(t, fn, `{"seconds": 0}`)
 	hung := make(chan error, 3)
@@ -374,6 +388,7 @@ func TestQueueWaitCountsAgainstTimeout(t *testing.T) {
 // A call that got a worker after waiting records the wait; one that found
 // a free worker records none.
 func TestQueueWaitIsRecorded(t *testing.T) {
+	t.Parallel()
 	fn := pyFn(t, "sleepy", func(s *Spec) { s.Pool = 1 })
 	mustInvoke(t, fn, `{"seconds": 0}`)
 	busy := make(chan error, 1)

@@ -57,6 +57,7 @@ func wantUnauthorized(t *testing.T, res Result) {
 }
 
 func TestFixtureAWSToken(t *testing.T) {
+	t.Parallel()
 	needs(t, "python3")
 	fn := newFn(t, Spec{Runtime: "python", Handler: fixture(t, "aws_token.py") + ":handler"})
 	now := time.Now()
@@ -76,6 +77,7 @@ func TestFixtureAWSToken(t *testing.T) {
 }
 
 func TestFixtureAWSRequest(t *testing.T) {
+	t.Parallel()
 	needs(t, "node")
 	fn := newFn(t, Spec{Runtime: "node", Handler: fixture(t, "aws_request.js") + ":handler"})
 	now := time.Now()
@@ -97,6 +99,7 @@ func TestFixtureAWSRequest(t *testing.T) {
 }
 
 func TestFixtureHuawei(t *testing.T) {
+	t.Parallel()
 	needs(t, "python3")
 	event := func(auth string) map[string]any {
 		return map[string]any{"headers": map[string]any{"authorization": auth}, "httpMethod": "GET", "path": "/orders"}
@@ -118,6 +121,7 @@ func TestFixtureHuawei(t *testing.T) {
 }
 
 func TestFixtureAWSCallback(t *testing.T) {
+	t.Parallel()
 	needs(t, "node")
 	fn := newFn(t, Spec{Runtime: "node", Handler: fixture(t, "aws_callback.js") + ":handler"})
 	now := time.Now()
@@ -148,6 +152,7 @@ func hs256(t *testing.T, secret string, claims map[string]any) string {
 }
 
 func TestFixtureAWSJWT(t *testing.T) {
+	t.Parallel()
 	needs(t, "node")
 	fn := newFn(t, Spec{Runtime: "node", Handler: fixture(t, "aws_jwt.js") + ":handler", Env: map[string]string{"JWT_SECRET": "s3cret"}})
 	// A virtual clock far from today: the handler's Date.now() follows it.
@@ -173,6 +178,7 @@ func TestFixtureAWSJWT(t *testing.T) {
 }
 
 func TestFixtureAPIKey(t *testing.T) {
+	t.Parallel()
 	needs(t, "python3")
 	var hits atomic.Int32
 	keys := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

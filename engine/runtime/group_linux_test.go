@@ -22,6 +22,7 @@ import (
 // process group may survive it (the parent-death signal alone reaches only
 // the worker, not what it spawned).
 func TestWorkerGroupDiesWithAuthlab(t *testing.T) {
+	t.Parallel()
 	needs(t, "python3")
 	needs(t, "sleep")
 	if os.Getenv("AUTHLAB_GROUP_HELPER") == "1" {

@@ -9,6 +9,7 @@ import (
 // handler's logger.info() lines reach the logs once it sets INFO, in
 // Lambda's format: [LEVEL]<tab>time<tab>request id<tab>message.
 func TestPythonLoggingAsLambda(t *testing.T) {
+	t.Parallel()
 	res := mustInvoke(t, pyFn(t, "logging_levels"), `{"id":"42"}`)
 	for _, want := range []string{
 		"[INFO]\t2026-01-01T00:00:00.",
@@ -31,6 +32,7 @@ func TestPythonLoggingAsLambda(t *testing.T) {
 
 // The Lambda Node runtime writes console.* as time<tab>request id<tab>LEVEL<tab>message.
 func TestNodeConsoleLevelsAsLambda(t *testing.T) {
+	t.Parallel()
 	res := mustInvoke(t, nodeFn(t, "handlers.js", "consoleLevels"), `{}`)
 	for _, want := range []string{
 		"\treq-1\tINFO\tplain log 1\n",
@@ -49,6 +51,7 @@ func TestNodeConsoleLevelsAsLambda(t *testing.T) {
 // A returned string is passed on as it was, marked as text: Lambda would
 // send it JSON-encoded, which a Lambda proxy integration tells apart.
 func TestReturnedStringIsMarkedText(t *testing.T) {
+	t.Parallel()
 	for name, fn := range map[string]Function{"python": pyFn(t, "returns_text"), "node": nodeFn(t, "handlers.js", "returnsText")} {
 		res := mustInvoke(t, fn, `{}`)
 		if string(res.Payload) != "Hello" || !res.Text {

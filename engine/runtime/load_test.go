@@ -16,6 +16,7 @@ import (
 // imports, Python and Node (CommonJS and ES modules, whose syntax errors
 // Node's import does not place).
 func TestLoadReportsWhere(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name, runtime, handler string
 		files                  map[string]string
@@ -67,6 +68,7 @@ func TestLoadReportsWhere(t *testing.T) {
 
 // TestLoadKeepsTheWorkerWarm: after Load, the first call is not a cold start.
 func TestLoadKeepsTheWorkerWarm(t *testing.T) {
+	t.Parallel()
 	needs(t, "python3")
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "h.py"), []byte("def handler(e, c):\n    return {'ok': True}\n"), 0o644); err != nil {

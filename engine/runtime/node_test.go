@@ -18,6 +18,7 @@ func nodeFn(t testing.TB, file, function string, mod ...func(*Spec)) Function {
 }
 
 func TestNodeAnswers(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		function, event, want string
 	}{
@@ -46,6 +47,7 @@ func TestNodeAnswers(t *testing.T) {
 }
 
 func TestNodeErrors(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		function string
 		want     FunctionError
@@ -76,6 +78,7 @@ func TestNodeErrors(t *testing.T) {
 }
 
 func TestNodeESM(t *testing.T) {
+	t.Parallel()
 	res := mustInvoke(t, nodeFn(t, "esm.mjs", "handler"), `{"word":"yes"}`)
 	if string(res.Payload) != `{"module":"esm","shout":"YES"}` {
 		t.Fatalf(".mjs payload = %s", res.Payload)
@@ -89,6 +92,7 @@ func TestNodeESM(t *testing.T) {
 }
 
 func TestNodeLogsPerCall(t *testing.T) {
+	t.Parallel()
 	fn := nodeFn(t, "handlers.js", "logs")
 	first := mustInvoke(t, fn, `{"n":1}`)
 	second := mustInvoke(t, fn, `{"n":2}`)
@@ -104,6 +108,7 @@ func TestNodeLogsPerCall(t *testing.T) {
 }
 
 func TestNodeContext(t *testing.T) {
+	t.Parallel()
 	fn := nodeFn(t, "handlers.js", "contextInfo", func(s *Spec) {
 		s.Name = "request-lambda"
 		s.Env = map[string]string{"FROM_ENV": "env-value"}
@@ -131,6 +136,7 @@ func TestNodeContext(t *testing.T) {
 }
 
 func TestNodeFaults(t *testing.T) {
+	t.Parallel()
 	fn := nodeFn(t, "handlers.js", "sleepy", func(s *Spec) { s.Timeout = 300 * time.Millisecond })
 	res, err := invoke(t, fn, `{}`)
 	if !errors.Is(err, ErrTimeout) || !strings.Contains(res.Logs, "going to sleep") {
@@ -172,6 +178,7 @@ func TestNodeFaults(t *testing.T) {
 }
 
 func TestNodeLoadErrors(t *testing.T) {
+	t.Parallel()
 	needs(t, "node")
 	cases := []struct{ handler, want string }{
 		{"broken.js:handler", "broken.js:2"},

@@ -31,6 +31,7 @@ func ociNode(t testing.TB, file string, mod ...func(*Spec)) Function {
 }
 
 func TestOCIPythonFDK(t *testing.T) {
+	t.Parallel()
 	file := testdata(t, "py", "fdk_handlers.py")
 	// No ":FUNCTION": "handler", as Fn's `fdk func.py handler`.
 	fn := ociPy(t, file)
@@ -66,6 +67,7 @@ func TestOCIPythonFDK(t *testing.T) {
 }
 
 func TestOCIPythonContext(t *testing.T) {
+	t.Parallel()
 	fn := ociPy(t, testdata(t, "py", "fdk_handlers.py")+":context_info", func(s *Spec) {
 		s.Name = "oci-fn"
 		s.Env = map[string]string{"TOKEN_SECRET": "s3cret"}
@@ -92,6 +94,7 @@ func TestOCIPythonContext(t *testing.T) {
 // An importable fdk (here a stand-in beside the handler) wins over the shim,
 // and its Response, which calls ctx.SetResponseHeaders, is unwrapped too.
 func TestOCIPythonRealFDK(t *testing.T) {
+	t.Parallel()
 	res := mustInvoke(t, ociPy(t, testdata(t, "py_fdk", "func.py")), `{"type":"TOKEN","token":"t"}`)
 	if res.Err != nil || string(res.Payload) != `{"active": true, "real": true}` {
 		t.Fatalf("payload %s err %v", res.Payload, res.Err)
@@ -99,6 +102,7 @@ func TestOCIPythonRealFDK(t *testing.T) {
 }
 
 func TestOCINodeFDK(t *testing.T) {
+	t.Parallel()
 	// sync.js's folder has a node_modules/@fnproject/fdk that exits when
 	// loaded: the shim must answer the require instead.
 	fn := ociNode(t, "sync.js", func(s *Spec) {
@@ -130,6 +134,7 @@ func TestOCINodeFDK(t *testing.T) {
 }
 
 func TestOCINodeAsync(t *testing.T) {
+	t.Parallel()
 	fn := ociNode(t, "async.js:handler") // FUNCTION is only a label
 	cases := []struct{ event, want string }{
 		{`{"type":"USER_DEFINED","data":{"user":"bob"}}`, `{"active":true,"principal":"bob","scope":["read","write"]}`},
@@ -155,6 +160,7 @@ func TestOCINodeAsync(t *testing.T) {
 }
 
 func TestOCINodeModules(t *testing.T) {
+	t.Parallel()
 	res := mustInvoke(t, ociNode(t, "esm.mjs"), `{"type":"TOKEN","token":"carol"}`)
 	if res.Err != nil || string(res.Payload) != `{"active":true,"principal":"carol","module":"esm"}` {
 		t.Fatalf("ESM: payload %s err %v logs %q", res.Payload, res.Err, res.Logs)
@@ -176,6 +182,7 @@ func TestOCINodeModules(t *testing.T) {
 }
 
 func TestOCISpec(t *testing.T) {
+	t.Parallel()
 	needs(t, "node")
 	// The node FUNCTION may be left out; python's defaults to "handler".
 	for _, s := range []Spec{
@@ -197,6 +204,7 @@ func TestOCISpec(t *testing.T) {
 }
 
 func TestFixtureOCIMulti(t *testing.T) {
+	t.Parallel()
 	needs(t, "python3")
 	fn := newFn(t, Spec{Runtime: "python", Handler: fixture(t, "oci_multi.py") + ":handler", ContextFlavor: "oci"})
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -229,6 +237,7 @@ func TestFixtureOCIMulti(t *testing.T) {
 }
 
 func TestFixtureOCIToken(t *testing.T) {
+	t.Parallel()
 	needs(t, "node")
 	fn := newFn(t, Spec{Runtime: "node", Handler: fixture(t, "oci_token.js"), ContextFlavor: "oci", Env: map[string]string{"REALM": "shop"}})
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)

@@ -10,6 +10,7 @@ import (
 // A process that answers one event and exits 0 is restarted for the next
 // call instead of failing it: the event never reached the dead process.
 func TestProcessOneShotCommand(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	script := filepath.Join(dir, "once.py")
 	src := "import sys\nsys.stdin.readline()\nprint('{\"ok\": true}', flush=True)\n"

@@ -20,6 +20,7 @@ func procFn(t testing.TB, mod ...func(*Spec)) Function {
 }
 
 func TestProcessEcho(t *testing.T) {
+	t.Parallel()
 	fn := procFn(t, func(s *Spec) { s.Env = map[string]string{"FROM_ENV": "v"} })
 	// An indented event still travels as one line.
 	res := mustInvoke(t, fn, "{\n  \"type\": \"TOKEN\"\n}")
@@ -41,6 +42,7 @@ func TestProcessEcho(t *testing.T) {
 }
 
 func TestProcessGarbageIsThePayload(t *testing.T) {
+	t.Parallel()
 	fn := procFn(t)
 	for mode, want := range map[string]string{"garbage": "this is not JSON", "half": `{"principalId": "al`} {
 		res := mustInvoke(t, fn, `{"mode":"`+mode+`"}`)
@@ -55,6 +57,7 @@ func TestProcessGarbageIsThePayload(t *testing.T) {
 }
 
 func TestProcessStartupBannerIsNotAnAnswer(t *testing.T) {
+	t.Parallel()
 	fn := procFn(t, func(s *Spec) { s.Command = []string{"python3", "lines.py", "--banner"} })
 	// The first call may get the banner (garbage, which the trace shows);
 	// either way the worker is back in step for the next call.
@@ -69,6 +72,7 @@ func TestProcessStartupBannerIsNotAnAnswer(t *testing.T) {
 }
 
 func TestProcessFaults(t *testing.T) {
+	t.Parallel()
 	fn := procFn(t, func(s *Spec) { s.Timeout = 300 * time.Millisecond; s.MaxResponse = 1 << 20 })
 	// The first call also covers the command's start-up; the limit applies
 	// from the second on.
@@ -95,6 +99,7 @@ func TestProcessFaults(t *testing.T) {
 }
 
 func TestProcessReloadAfterEdit(t *testing.T) {
+	t.Parallel()
 	needs(t, "python3")
 	dir := t.TempDir()
 	script := filepath.Join(dir, "auth.py")
@@ -116,6 +121,7 @@ func TestProcessReloadAfterEdit(t *testing.T) {
 }
 
 func TestSpecErrors(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		spec Spec
 		want string

@@ -17,6 +17,7 @@ func pyFn(t testing.TB, function string, mod ...func(*Spec)) Function {
 }
 
 func TestPythonDictReturn(t *testing.T) {
+	t.Parallel()
 	fn := pyFn(t, "dict_return")
 	res := mustInvoke(t, fn, `{"type":"TOKEN","authorizationToken":"Bearer x"}`)
 	got := decode(t, res.Payload)
@@ -39,6 +40,7 @@ func TestPythonDictReturn(t *testing.T) {
 }
 
 func TestPythonJSONStringReturn(t *testing.T) {
+	t.Parallel()
 	res := mustInvoke(t, pyFn(t, "json_string"), `{}`)
 	got := decode(t, res.Payload)
 	if got["statusCode"] != float64(200) || got["body"] != `{"status": "allow"}` {
@@ -47,6 +49,7 @@ func TestPythonJSONStringReturn(t *testing.T) {
 }
 
 func TestPythonRaise(t *testing.T) {
+	t.Parallel()
 	fn := pyFn(t, "unauthorized")
 	res := mustInvoke(t, fn, `{}`)
 	if res.Err == nil || res.Err.Type != "Exception" || res.Err.Message != "Unauthorized" {
@@ -70,6 +73,7 @@ func TestPythonRaise(t *testing.T) {
 }
 
 func TestPythonLogsPerCall(t *testing.T) {
+	t.Parallel()
 	fn := pyFn(t, "prints")
 	first := mustInvoke(t, fn, `{"n":1}`)
 	second := mustInvoke(t, fn, `{"n":2}`)
@@ -85,6 +89,7 @@ func TestPythonLogsPerCall(t *testing.T) {
 }
 
 func TestPythonSiblingImport(t *testing.T) {
+	t.Parallel()
 	res := mustInvoke(t, pyFn(t, "sibling"), `{"name":"bob"}`)
 	if decode(t, res.Payload)["greeting"] != "hello, bob" {
 		t.Fatalf("payload = %s", res.Payload)
@@ -92,6 +97,7 @@ func TestPythonSiblingImport(t *testing.T) {
 }
 
 func TestPythonNoneAndUnserialisable(t *testing.T) {
+	t.Parallel()
 	res := mustInvoke(t, pyFn(t, "none"), `{}`)
 	if string(res.Payload) != "null" || res.Err != nil {
 		t.Fatalf("None should answer null: %+v", res)
@@ -103,6 +109,7 @@ func TestPythonNoneAndUnserialisable(t *testing.T) {
 }
 
 func TestPythonContext(t *testing.T) {
+	t.Parallel()
 	fn := pyFn(t, "context_info", func(s *Spec) {
 		s.Name = "token-lambda"
 		s.Env = map[string]string{"FROM_ENV": "env-value"}
@@ -143,6 +150,7 @@ func TestPythonContext(t *testing.T) {
 }
 
 func TestPythonLoadErrors(t *testing.T) {
+	t.Parallel()
 	needs(t, "python3")
 	cases := []struct{ handler, want string }{
 		{"broken_syntax.py:handler", "broken_syntax.py, line"},

@@ -10,6 +10,7 @@ import (
 // Logs and traces written beside a handler must not restart its worker
 // (a cold start per call); an edit to a source file must.
 func TestWatchIgnoresNonCode(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	h := filepath.Join(dir, "h.py")
 	if err := os.WriteFile(h, []byte("import os\ndef handler(e, c):\n    return {'pid': os.getpid()}\n"), 0o644); err != nil {

@@ -10,6 +10,7 @@ import (
 // The request line splits on spaces whatever the names hold; the loops
 // read the names back exactly.
 func TestRequestLineNames(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ in, out string }{
 		{"0a1b2c3d-aaaa-4bbb-8ccc-0123456789ab", "0a1b2c3d-aaaa-4bbb-8ccc-0123456789ab"},
 		{"token-lambda", "token-lambda"},
@@ -28,6 +29,7 @@ func TestRequestLineNames(t *testing.T) {
 }
 
 func TestParseResultHeader(t *testing.T) {
+	t.Parallel()
 	for line, want := range map[string]bool{
 		`{"kind":"result","id":12,"len":345}`:                 true,
 		`{"kind":"result","id":12,"len":345,"exit":false}`:    true,
@@ -46,6 +48,7 @@ func TestParseResultHeader(t *testing.T) {
 }
 
 func TestLoopsReadOddNames(t *testing.T) {
+	t.Parallel()
 	const rid, name = `req "1" é`, `my fn "x" é`
 	inv := Invocation{Event: []byte(`{}`), RequestID: rid, FunctionName: name, Now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	py := pyFn(t, "context_info")

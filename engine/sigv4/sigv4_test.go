@@ -26,6 +26,7 @@ var kaTime = time.Date(2015, 8, 30, 12, 36, 0, 0, time.UTC)
 // TestKnownAnswerGetVanilla_AWS_S5: the canonicalisation authlab verifies
 // with reproduces AWS's own test vector byte for byte.
 func TestKnownAnswerGetVanilla_AWS_S5(t *testing.T) {
+	t.Parallel()
 	r := &sigv4.Request{Method: "GET", RawPath: "/", Host: "example.amazonaws.com",
 		Header: http.Header{"X-Amz-Date": {"20150830T123600Z"}}}
 	a := &sigv4.Authorization{KeyID: kaKeyID, Date: "20150830", Region: "us-east-1", Service: "service",
@@ -87,6 +88,7 @@ var signingCases = []struct {
 // TestSDKSignaturesVerify_AWS_S5: every request the SDK signs verifies
 // with authlab's canonicalisation, and a changed byte does not.
 func TestSDKSignaturesVerify_AWS_S5(t *testing.T) {
+	t.Parallel()
 	for _, tc := range signingCases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := tc.req
@@ -110,6 +112,7 @@ func TestSDKSignaturesVerify_AWS_S5(t *testing.T) {
 // botocore, an independent SigV4 implementation, when it is installed, and
 // checks authlab verifies its signatures too.
 func TestBotocoreCrossCheck_AWS_S5(t *testing.T) {
+	t.Parallel()
 	py, err := exec.LookPath("python3")
 	if err != nil {
 		t.Skip("python3 not installed")
@@ -167,6 +170,7 @@ print(json.dumps({"authorization": req.headers["Authorization"], "date": req.hea
 // TestParseErrors_AWS_S3: unreadable Authorization headers get the
 // IncompleteSignatureException texts of AWS-G12.
 func TestParseErrors_AWS_S3(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"Bearer eyJhbGciOiJSUzI1NiJ9": "Invalid key=value pair (missing equal-sign) in Authorization header (hashed with SHA-256 and encoded with Base64): '",
 		"Foo a=b":                     "Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter. Authorization=Foo a=b",
