@@ -312,6 +312,7 @@ func (p *pool) Close() error {
 	}
 	p.live, p.idle = map[*slot]struct{}{}, nil
 	p.mu.Unlock()
+	p.watch.close()
 	var wg sync.WaitGroup
 	for _, s := range all {
 		wg.Go(s.w.kill)

@@ -2,8 +2,10 @@ package runtime
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -42,5 +44,64 @@ func TestWatchIgnoresNonCode(t *testing.T) {
 	}
 	if got := call(); !got.ColdStart {
 		t.Errorf("a new source file beside the handler must restart the worker")
+	}
+}
+
+// The watcher sees every edit made before the call that follows it, with
+// or without file events (the inotify gate skips the stats only while no
+// event came), in the folder and in its sub-folders; writes that are not
+// code never count.
+func TestWatcherSeesEveryEditBeforeTheNextCall(t *testing.T) {
+	t.Parallel()
+	for _, gated := range []bool{true, false} {
+		dir := t.TempDir()
+		write := func(rel, text string) {
+			t.Helper()
+			p := filepath.Join(dir, rel)
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		write("h.py", "x = 0\n")
+		write("pkg/__init__.py", "")
+		w := newWatcher(dir)
+		if !gated {
+			w.gate.close()
+			w.gate = nil
+		} else if w.gate == nil {
+			t.Log("no file events on this system: the stats alone are checked")
+		}
+		if w.changed() {
+			t.Fatal("changed with no edit")
+		}
+		if gated && w.gate != nil && !w.gate.quiet() {
+			t.Fatal("the gate reports events with no edit: every call would stat")
+		}
+		for i := range 200 {
+			// Same size every time: only the event (or the mtime) tells.
+			write("h.py", fmt.Sprintf("x = %d\n", i%10))
+			if !w.changed() {
+				t.Fatalf("gated=%v: edit %d of h.py not seen by the next call", gated, i)
+			}
+			if w.changed() {
+				t.Fatalf("gated=%v: one edit counted twice", gated)
+			}
+			write("serve.log", strings.Repeat("x", i))
+			if w.changed() {
+				t.Fatalf("gated=%v: a log beside the handler counted as an edit", gated)
+			}
+		}
+		write("pkg/new.py", "")
+		if !w.changed() {
+			t.Errorf("gated=%v: a module added to a package not seen", gated)
+		}
+		write("lib/__init__.py", "")
+		if !w.changed() {
+			t.Errorf("gated=%v: a new package not seen", gated)
+		}
+		w.close()
 	}
 }

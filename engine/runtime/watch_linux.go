@@ -1,0 +1,94 @@
+package runtime
+
+import (
+	"errors"
+	"sync"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// inotifyGate tells the watcher when nothing in the handler's folder can
+// have changed, so a warm call skips the stats. It stays exact: the kernel
+// queues an inotify event inside the writer's own system call, before that
+// call returns, so an edit saved before a call is always in the queue when
+// the call reads it (one non-blocking read, where the stats cost a system
+// call per entry). Any event — or any doubt: an overflow, the folder itself
+// gone, a failed read — sends the watcher to its stats.
+type inotifyGate struct {
+	mu     sync.Mutex
+	fd     int
+	root   int // the folder's watch descriptor
+	broken bool
+	buf    []byte
+}
+
+const (
+	rootEvents = unix.IN_CREATE | unix.IN_DELETE | unix.IN_MODIFY | unix.IN_ATTRIB | unix.IN_CLOSE_WRITE |
+		unix.IN_MOVED_FROM | unix.IN_MOVED_TO | unix.IN_DELETE_SELF | unix.IN_MOVE_SELF
+	// A sub-folder counts by its own modification time, which moves when an
+	// entry is added, removed or renamed in it.
+	subEvents = unix.IN_CREATE | unix.IN_DELETE | unix.IN_MOVED_FROM | unix.IN_MOVED_TO | unix.IN_ATTRIB |
+		unix.IN_DELETE_SELF | unix.IN_MOVE_SELF
+)
+
+func newChangeGate(dir string) changeGate {
+	fd, err := unix.InotifyInit1(unix.IN_NONBLOCK | unix.IN_CLOEXEC)
+	if err != nil {
+		return nil // no inotify (limits reached): the stats do it all
+	}
+	wd, err := unix.InotifyAddWatch(fd, dir, rootEvents)
+	if err != nil {
+		_ = unix.Close(fd)
+		return nil
+	}
+	return &inotifyGate{fd: fd, root: wd, buf: make([]byte, 16<<10)}
+}
+
+// quiet reports whether no event arrived since the last look.
+func (g *inotifyGate) quiet() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.broken {
+		return false
+	}
+	seen := false
+	for {
+		n, err := unix.Read(g.fd, g.buf)
+		if errors.Is(err, unix.EAGAIN) {
+			return !seen
+		}
+		if err != nil || n <= 0 {
+			g.broken = true
+			return false
+		}
+		seen = true
+		for off := 0; off+unix.SizeofInotifyEvent <= n; {
+			ev := (*unix.InotifyEvent)(unsafe.Pointer(&g.buf[off]))
+			if int(ev.Wd) == g.root && ev.Mask&(unix.IN_IGNORED|unix.IN_DELETE_SELF|unix.IN_MOVE_SELF) != 0 {
+				g.broken = true // the folder itself went away: no more events will come
+			}
+			off += unix.SizeofInotifyEvent + int(ev.Len)
+		}
+	}
+}
+
+// follow watches the sub-folders of the latest listing too.
+func (g *inotifyGate) follow(dirs []string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, d := range dirs {
+		if _, err := unix.InotifyAddWatch(g.fd, d, subEvents); err != nil {
+			g.broken = true // a sub-folder we cannot watch: stat every call
+		}
+	}
+}
+
+func (g *inotifyGate) close() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.fd >= 0 {
+		_ = unix.Close(g.fd)
+	}
+	g.fd, g.broken = -1, true
+}
