@@ -41,18 +41,44 @@ type Rule struct {
 	Emulated bool `json:"emulated"`
 }
 
-// IDPattern is the shape of a rule id: a family, a dash, an optional letter
-// group and a number (AWS-C3, AWSH-CORS1, JWT-2, PATH-5).
-var IDPattern = regexp.MustCompile(`\b(AWSH|AWS|OCI|HW|JWT|FWD|ALL|PATH)-[A-Z]*[0-9]+\b`)
-
 var (
-	heading = regexp.MustCompile(`^## ((?:AWSH|AWS|OCI|HW|JWT|FWD|ALL|PATH)-[A-Z]*[0-9]+) — (.+)$`)
+	// heading is a rule entry's heading: "## ID — title". A rule id is a
+	// family, a dash, an optional letter group and a number (AWS-C3,
+	// AWSH-CORS1, JWT-2, PATH-5); a new family needs only its entries.
+	heading = regexp.MustCompile(`^## ([A-Z]+-[A-Z]*[0-9]+) — (.+)$`)
 
 	once  sync.Once
 	rules []Rule
 	byID  map[string]int
 	perr  error
 )
+
+// Families lists the rule-id families the reference documents (AWS, AWSH,
+// OCI, ...), sorted.
+func Families() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, r := range Rules() {
+		f, _, _ := strings.Cut(r.ID, "-")
+		if !seen[f] {
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// IDPattern matches rule ids of the given families in running text.
+func IDPattern(families ...string) *regexp.Regexp {
+	fs := append([]string(nil), families...)
+	// Longest first, so AWSH-C1 is not read as AWS-... .
+	sort.Slice(fs, func(i, j int) bool { return len(fs[i]) > len(fs[j]) || len(fs[i]) == len(fs[j]) && fs[i] < fs[j] })
+	for i := range fs {
+		fs[i] = regexp.QuoteMeta(fs[i])
+	}
+	return regexp.MustCompile(`\b(` + strings.Join(fs, "|") + `)-[A-Z]*[0-9]+\b`)
+}
 
 func load() {
 	once.Do(func() {

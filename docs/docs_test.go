@@ -15,6 +15,7 @@ import (
 	"github.com/goccy/go-yaml"
 
 	"github.com/authlab/authlab/docs"
+	"github.com/authlab/authlab/engine"
 	"github.com/authlab/authlab/engine/config"
 	"github.com/authlab/authlab/scenario"
 )
@@ -56,13 +57,22 @@ func sourceFiles(t *testing.T) []string {
 // that cites a rule the reference does not explain leaves the user with an
 // id they cannot look up.
 func TestEveryRuleIDInTheCodeIsDocumented(t *testing.T) {
+	// The families the reference documents, and those the registered
+	// authorizer types cite: a new type's family is checked before its
+	// first entry is written.
+	families := docs.Families()
+	for _, id := range specRules() {
+		f, _, _ := strings.Cut(id, "-")
+		families = append(families, f)
+	}
+	pattern := docs.IDPattern(families...)
 	used := map[string][]string{}
 	for _, f := range sourceFiles(t) {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, id := range docs.IDPattern.FindAllString(string(b), -1) {
+		for _, id := range pattern.FindAllString(string(b), -1) {
 			used[id] = append(used[id], f)
 		}
 	}
@@ -78,6 +88,30 @@ func TestEveryRuleIDInTheCodeIsDocumented(t *testing.T) {
 	sort.Strings(missing)
 	for _, m := range missing {
 		t.Errorf("rule %s has no entry in docs/rules/*.md: add one (what the gateway does, Source:, Example:)", m)
+	}
+}
+
+// specRules are the rule ids the registered authorizer types cite.
+func specRules() []string {
+	var out []string
+	for _, typ := range engine.Types() {
+		s := engine.SpecOf(typ)
+		out = append(out, s.CacheRules[0], s.CacheRules[1])
+		if s.ScopeRule != "" {
+			out = append(out, s.ScopeRule)
+		}
+	}
+	return out
+}
+
+// TestEverySpecRuleIsDocumented: the rules an authorizer type cites in
+// every trace have an entry `authlab explain` can show.
+func TestEverySpecRuleIsDocumented(t *testing.T) {
+	t.Parallel()
+	for _, id := range specRules() {
+		if _, ok := docs.Lookup(id); !ok {
+			t.Errorf("rule %s, cited by a registered authorizer type, has no entry in docs/rules/*.md", id)
+		}
 	}
 }
 

@@ -324,14 +324,14 @@ func (d *awsHTTP) Authorize(f *Flow, dec *Decision, cached *CachedDecision, st *
 func (d *awsHTTP) TokenSlot() (TokenSlot, bool) { return d.rest.TokenSlot() }
 
 // The HTTP API Lambda authorizer (AWSH-*).
-var awsHTTPSpec = &Spec{Type: "aws-http", New: newAWSHTTP, CacheRules: [2]string{"AWSH-C1", "AWSH-C1"},
+var awsHTTPSpec = register(&Spec{Rank: 30, Type: "aws-http", New: newAWSHTTP, CacheRules: [2]string{"AWSH-C1", "AWSH-C1"},
 	Flavor: "lambda", Fixture: "aws-http.yaml",
 	Config: config.TypeSpec{Platform: "aws-http", NeedsFunction: true,
 		Common:           []string{"identitySource", "ttl", "function"},
 		ContextVariables: []string{"routeKey"}, // $context.routeKey (AWSH-C1)
 		Options:          func() any { return &AWSHTTPOptions{} },
 		Validate:         validateAWSHTTP,
-		CachesPolicy:     func(a *config.Authorizer) bool { return !awsHTTPOptions(a).SimpleResponses }}}
+		CachesPolicy:     func(a *config.Authorizer) bool { return !awsHTTPOptions(a).SimpleResponses }}})
 
 // AWSHTTPOptions are an aws-http authorizer's own keys.
 type AWSHTTPOptions struct {

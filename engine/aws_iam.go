@@ -308,9 +308,9 @@ func SignWith(ctx context.Context, req *Request, c sigv4.Credentials, region str
 }
 
 // The REST API AWS_IAM authorization (AWS-S*).
-var awsIAMSpec = &Spec{Type: "aws-iam", New: newAWSIAM, CacheRules: [2]string{"AWS-S1", "AWS-S1"},
+var awsIAMSpec = register(&Spec{Rank: 60, Type: "aws-iam", New: newAWSIAM, CacheRules: [2]string{"AWS-S1", "AWS-S1"},
 	Fixture: "aws-iam.yaml",
-	Config:  config.TypeSpec{Platform: "aws", Validate: validateAWSIAM}}
+	Config:  config.TypeSpec{Platform: "aws", Validate: validateAWSIAM}})
 
 func validateAWSIAM(c *config.Check) {
 	if len(c.Gateway().AWS.Credentials) == 0 {

@@ -527,11 +527,11 @@ func slicesContains(list []string, s string) bool {
 }
 
 // The HTTP API JWT authorizer (AWSH-J*).
-var awsJWTSpec = &Spec{Type: "aws-jwt", New: newAWSJWT, CacheRules: [2]string{"AWSH-J1", "AWSH-J1"}, ScopeRule: "AWSH-J8",
+var awsJWTSpec = register(&Spec{Rank: 40, Type: "aws-jwt", New: newAWSJWT, CacheRules: [2]string{"AWSH-J1", "AWSH-J1"}, ScopeRule: "AWSH-J8",
 	Fixture: "aws-jwt.yaml",
 	Config: config.TypeSpec{Platform: "aws-http", Scopes: true,
 		Common:  []string{"identitySource"},
-		Options: func() any { return &AWSJWTOptions{} }, Validate: validateAWSJWT}}
+		Options: func() any { return &AWSJWTOptions{} }, Validate: validateAWSJWT}})
 
 // AWSJWTOptions are an aws-jwt authorizer's own keys, named as in
 // AWS::ApiGatewayV2::Authorizer's JwtConfiguration.

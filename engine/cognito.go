@@ -257,11 +257,11 @@ func (d *cognito) CheckToken(ctx context.Context, raw string, now time.Time, noF
 }
 
 // The REST API Cognito user pool authorizer (AWS-U*).
-var cognitoSpec = &Spec{Type: "cognito", New: newCognito, CacheRules: [2]string{"AWS-C1", "AWS-U7"}, ScopeRule: "AWS-U3",
+var cognitoSpec = register(&Spec{Rank: 50, Type: "cognito", New: newCognito, CacheRules: [2]string{"AWS-C1", "AWS-U7"}, ScopeRule: "AWS-U3",
 	Fixture: "cognito.yaml",
 	Config: config.TypeSpec{Platform: "aws", Scopes: true,
 		Common:  []string{"identitySource", "ttl"},
-		Options: func() any { return &CognitoOptions{} }, Validate: validateCognito}}
+		Options: func() any { return &CognitoOptions{} }, Validate: validateCognito}})
 
 // CognitoOptions are a cognito authorizer's own keys, named as in
 // AWS::ApiGateway::Authorizer (providerARNs, identityValidationExpression).

@@ -369,13 +369,13 @@ func ociSlot(table, key string) (TokenSlot, bool) {
 }
 
 // The OCI API Gateway authorizer function (OCI-*).
-var ociSpec = &Spec{Type: "oci", New: newOCI, CacheRules: [2]string{"OCI-C1", "OCI-C1"}, ScopeRule: "OCI-A1",
+var ociSpec = register(&Spec{Rank: 70, Type: "oci", New: newOCI, CacheRules: [2]string{"OCI-C1", "OCI-C1"}, ScopeRule: "OCI-A1",
 	Flavor: "oci", Fixture: "oci.yaml",
 	Config: config.TypeSpec{Platform: "oci", NeedsFunction: true, Scopes: true,
 		Common:    []string{"function"},
 		Options:   func() any { return &OCIOptions{} },
 		Validate:  validateOCI,
-		Anonymous: func(a *config.Authorizer) bool { return ociOptions(a).IsAnonymousAccessAllowed }}}
+		Anonymous: func(a *config.Authorizer) bool { return ociOptions(a).IsAnonymousAccessAllowed }}})
 
 // OCIOptions are an oci authorizer's own keys.
 type OCIOptions struct {

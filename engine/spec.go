@@ -9,9 +9,13 @@ import (
 )
 
 // Spec is everything the pipeline and the surfaces need to know about one
-// authorizer type. Each dialect declares its Spec in its own file; specs
-// lists them. Adding a gateway is that file plus one line below.
+// authorizer type. Each dialect declares and registers its Spec in its own
+// file (var xSpec = register(&Spec{...})): adding a gateway is that file, a
+// fixture gateway and its rules' entries in docs/rules.
 type Spec struct {
+	// Rank is where documentation, the schema and error messages list the
+	// type (lower first).
+	Rank int
 	// Type is the authorizer `type:` of the gateway file.
 	Type string
 	// New builds the dialect for one authorizer of a gateway.
@@ -33,20 +37,25 @@ type Spec struct {
 	Config config.TypeSpec
 }
 
-// specs is every authorizer type, in the order documentation lists them.
-var specs = []*Spec{awsTokenSpec, awsRequestSpec, awsHTTPSpec, awsJWTSpec, cognitoSpec, awsIAMSpec, ociSpec, huaweiSpec, jwtSpec, forwardSpec}
+// specs is every registered authorizer type, in Rank order once init ran.
+var (
+	specs      []*Spec
+	specByType map[string]*Spec
+)
 
-var specByType = func() map[string]*Spec {
-	m := make(map[string]*Spec, len(specs))
-	for _, s := range specs {
-		m[s.Type] = s
-	}
-	return m
-}()
+// register adds a dialect's spec. Each dialect file calls it for its own,
+// in a package-level variable, so every spec is in before init runs.
+func register(s *Spec) *Spec {
+	specs = append(specs, s)
+	return s
+}
 
-// The loader learns each type from its dialect, in the order of specs.
+// The loader learns each type from its dialect, in Rank order.
 func init() {
+	sort.SliceStable(specs, func(i, j int) bool { return specs[i].Rank < specs[j].Rank })
+	specByType = make(map[string]*Spec, len(specs))
 	for _, s := range specs {
+		specByType[s.Type] = s
 		s.Config.Type = s.Type
 		config.RegisterType(&s.Config)
 	}

@@ -14,11 +14,16 @@ func TestEverySpecIsComplete(t *testing.T) {
 	t.Parallel()
 	ruleID := regexp.MustCompile(`^[A-Z]+(-[A-Z]+)?-[A-Z]?\d+$`)
 	seen := map[string]bool{}
+	ranks := map[int]string{}
 	for _, s := range specs {
 		if seen[s.Type] {
 			t.Errorf("type %s registered twice", s.Type)
 		}
 		seen[s.Type] = true
+		if other, ok := ranks[s.Rank]; ok || s.Rank <= 0 {
+			t.Errorf("%s: rank %d (taken by %q): give each type its own place in the documentation order", s.Type, s.Rank, other)
+		}
+		ranks[s.Rank] = s.Type
 		if s.New == nil {
 			t.Errorf("%s: no constructor", s.Type)
 		}
