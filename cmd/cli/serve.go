@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -143,6 +144,7 @@ func runServe(ctx context.Context, o *ServeOptions) error {
 	}
 	opts := o.Engine
 	opts.Workers = o.Workers
+	tuneGC()
 	err = serve.Run(ctx, g, serve.Options{
 		Err: o.IO.Err, Listen: o.Listen, JSON: o.JSON, Reveal: o.Reveal, TraceDir: o.TraceDir,
 		Watch:       !o.NoWatch && g.File != fixtures.DemoName,
@@ -160,4 +162,15 @@ func runServe(ctx context.Context, o *ServeOptions) error {
 		return &ExitError{Code: code, Err: se.Err}
 	}
 	return err
+}
+
+// tuneGC lets a serving process's heap grow to 5× what is live before the
+// collector runs (GOGC=400) unless the user set GOGC. A gateway's live heap
+// is a few megabytes, so at Go's default the collector ran every few
+// hundred requests: under the shared bench's load, 25-48 % more requests
+// per second for 12 MB more peak memory (25 → 37 MB).
+func tuneGC() {
+	if _, set := os.LookupEnv("GOGC"); !set {
+		debug.SetGCPercent(400)
+	}
 }
