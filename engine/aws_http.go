@@ -324,7 +324,7 @@ func (d *awsHTTP) Authorize(f *Flow, dec *Decision, cached *CachedDecision, st *
 func (d *awsHTTP) TokenSlot() (TokenSlot, bool) { return d.rest.TokenSlot() }
 
 // The HTTP API Lambda authorizer (AWSH-*).
-var awsHTTPSpec = register(&Spec{Rank: 30, Type: "aws-http", New: newAWSHTTP, CacheRules: [2]string{"AWSH-C1", "AWSH-C1"},
+var _ = register(&Spec{Rank: 30, Type: "aws-http", New: newAWSHTTP, CacheRules: [2]string{"AWSH-C1", "AWSH-C1"},
 	Flavor: "lambda", Fixture: "aws-http.yaml",
 	Config: config.TypeSpec{Platform: "aws-http", NeedsFunction: true,
 		Common:           []string{"identitySource", "ttl", "function"},

@@ -308,7 +308,7 @@ func SignWith(ctx context.Context, req *Request, c sigv4.Credentials, region str
 }
 
 // The REST API AWS_IAM authorization (AWS-S*).
-var awsIAMSpec = register(&Spec{Rank: 60, Type: "aws-iam", New: newAWSIAM, CacheRules: [2]string{"AWS-S1", "AWS-S1"},
+var _ = register(&Spec{Rank: 60, Type: "aws-iam", New: newAWSIAM, CacheRules: [2]string{"AWS-S1", "AWS-S1"},
 	Fixture: "aws-iam.yaml",
 	Config:  config.TypeSpec{Platform: "aws", Validate: validateAWSIAM}})
 

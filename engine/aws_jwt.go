@@ -527,7 +527,7 @@ func slicesContains(list []string, s string) bool {
 }
 
 // The HTTP API JWT authorizer (AWSH-J*).
-var awsJWTSpec = register(&Spec{Rank: 40, Type: "aws-jwt", New: newAWSJWT, CacheRules: [2]string{"AWSH-J1", "AWSH-J1"}, ScopeRule: "AWSH-J8",
+var _ = register(&Spec{Rank: 40, Type: "aws-jwt", New: newAWSJWT, CacheRules: [2]string{"AWSH-J1", "AWSH-J1"}, ScopeRule: "AWSH-J8",
 	Fixture: "aws-jwt.yaml",
 	Config: config.TypeSpec{Platform: "aws-http", Scopes: true,
 		Common:  []string{"identitySource"},

@@ -552,12 +552,12 @@ func (d *awsREST) TokenSlot() (TokenSlot, bool) { return slotOf(d.sources) }
 
 // The REST API TOKEN and REQUEST Lambda authorizers (AWS-*).
 var (
-	awsTokenSpec = register(&Spec{Rank: 10, Type: "aws-token", New: newAWSREST, CacheRules: [2]string{"AWS-C1", "AWS-C2"},
+	_ = register(&Spec{Rank: 10, Type: "aws-token", New: newAWSREST, CacheRules: [2]string{"AWS-C1", "AWS-C2"},
 		Flavor: "lambda", Fixture: "aws-rest.yaml",
 		Config: config.TypeSpec{Platform: "aws", NeedsFunction: true,
 			Common:   []string{"identitySource", "validationRegex", "ttl", "function"},
 			Validate: validateAWSToken, CachesPolicy: func(*config.Authorizer) bool { return true }}})
-	awsRequestSpec = register(&Spec{Rank: 20, Type: "aws-request", New: newAWSREST, CacheRules: [2]string{"AWS-C1", "AWS-C2"},
+	_ = register(&Spec{Rank: 20, Type: "aws-request", New: newAWSREST, CacheRules: [2]string{"AWS-C1", "AWS-C2"},
 		Flavor: "lambda", Fixture: "aws-rest.yaml",
 		Config: config.TypeSpec{Platform: "aws", NeedsFunction: true,
 			Common:   []string{"identitySource", "ttl", "function"},

@@ -257,7 +257,7 @@ func (d *cognito) CheckToken(ctx context.Context, raw string, now time.Time, noF
 }
 
 // The REST API Cognito user pool authorizer (AWS-U*).
-var cognitoSpec = register(&Spec{Rank: 50, Type: "cognito", New: newCognito, CacheRules: [2]string{"AWS-C1", "AWS-U7"}, ScopeRule: "AWS-U3",
+var _ = register(&Spec{Rank: 50, Type: "cognito", New: newCognito, CacheRules: [2]string{"AWS-C1", "AWS-U7"}, ScopeRule: "AWS-U3",
 	Fixture: "cognito.yaml",
 	Config: config.TypeSpec{Platform: "aws", Scopes: true,
 		Common:  []string{"identitySource", "ttl"},

@@ -268,7 +268,7 @@ func (a forwardAnswer) Describe() string {
 func (d *forward) TokenSlot() (TokenSlot, bool) { return DefaultTokenSlot, true }
 
 // nginx auth_request and Traefik ForwardAuth (FWD-*).
-var forwardSpec = register(&Spec{Rank: 100, Type: "forward", New: newForward, CacheRules: [2]string{"FWD-1", "FWD-1"},
+var _ = register(&Spec{Rank: 100, Type: "forward", New: newForward, CacheRules: [2]string{"FWD-1", "FWD-1"},
 	Fixture: "forward.yaml",
 	Config: config.TypeSpec{Platform: "generic", Common: []string{"timeout"},
 		Options: func() any { return &ForwardOptions{} }, Validate: validateForward}})

@@ -268,7 +268,7 @@ func (d *huawei) Authorize(f *Flow, dec *Decision, cached *CachedDecision, st *t
 func (d *huawei) TokenSlot() (TokenSlot, bool) { return slotOf(d.sources) }
 
 // The Huawei APIG custom authorizer (HW-*).
-var huaweiSpec = register(&Spec{Rank: 80, Type: "huawei", New: newHuawei, CacheRules: [2]string{"HW-C1", "HW-C1"},
+var _ = register(&Spec{Rank: 80, Type: "huawei", New: newHuawei, CacheRules: [2]string{"HW-C1", "HW-C1"},
 	Flavor: "functiongraph", Fixture: "huawei.yaml",
 	Config: config.TypeSpec{Platform: "huawei", NeedsFunction: true,
 		Common:      []string{"identitySource", "validationRegex", "ttl", "function"},

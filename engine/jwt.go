@@ -324,7 +324,7 @@ func (d *jwtDialect) TokenSlot() (TokenSlot, bool) {
 }
 
 // The built-in JWT verifier (JWT-*).
-var jwtSpec = register(&Spec{Rank: 90, Type: "jwt", New: newJWT, CacheRules: [2]string{"JWT-1", "JWT-1"}, ScopeRule: "JWT-2",
+var _ = register(&Spec{Rank: 90, Type: "jwt", New: newJWT, CacheRules: [2]string{"JWT-1", "JWT-1"}, ScopeRule: "JWT-2",
 	Fixture: "jwt.yaml",
 	Config: config.TypeSpec{Platform: "generic", Scopes: true,
 		Common:  []string{"identitySource", "timeout"},

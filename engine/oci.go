@@ -369,7 +369,7 @@ func ociSlot(table, key string) (TokenSlot, bool) {
 }
 
 // The OCI API Gateway authorizer function (OCI-*).
-var ociSpec = register(&Spec{Rank: 70, Type: "oci", New: newOCI, CacheRules: [2]string{"OCI-C1", "OCI-C1"}, ScopeRule: "OCI-A1",
+var _ = register(&Spec{Rank: 70, Type: "oci", New: newOCI, CacheRules: [2]string{"OCI-C1", "OCI-C1"}, ScopeRule: "OCI-A1",
 	Flavor: "oci", Fixture: "oci.yaml",
 	Config: config.TypeSpec{Platform: "oci", NeedsFunction: true, Scopes: true,
 		Common:    []string{"function"},

@@ -10,7 +10,7 @@ import (
 
 // Spec is everything the pipeline and the surfaces need to know about one
 // authorizer type. Each dialect declares and registers its Spec in its own
-// file (var xSpec = register(&Spec{...})): adding a gateway is that file, a
+// file (var _ = register(&Spec{...})): adding a gateway is that file, a
 // fixture gateway and its rules' entries in docs/rules.
 type Spec struct {
 	// Rank is where documentation, the schema and error messages list the
