@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/authlab/authlab/engine/config"
 	"github.com/authlab/authlab/engine/policy"
@@ -27,6 +28,8 @@ type awsREST struct {
 	aws     awsInfo
 	// tokenSource is sources[0] described, shared by every TOKEN request.
 	tokenSource []string
+	// answers remembers how answers parsed (see answerMemo).
+	answers answerMemo
 }
 
 type awsInfo struct {
@@ -366,33 +369,16 @@ func (d *awsREST) Interpret(f *Flow, res runtime.Result, invokeErr error, st *tr
 		payload = []byte(asString)
 		st.Add("note", "answer was a JSON string; decoded the object inside")
 	}
-	var top map[string]json.RawMessage
-	if !bytes.HasPrefix(bytes.TrimSpace(payload), []byte("{")) || json.Unmarshal(payload, &top) != nil {
-		what := "not a JSON object"
-		if bytes.Equal(payload, []byte("null")) || len(payload) == 0 {
-			what = "null"
+	ans := d.answers.get(payload)
+	if ans == nil {
+		var fl *Failure
+		if ans, fl = parseRESTAnswer(payload); fl != nil {
+			return nil, fl
 		}
-		return nil, awsConfigError("AWS-R4", "answer is "+what)
+		d.answers.put(ans)
 	}
-	if _, hasStatus := top["statusCode"]; hasStatus {
-		if _, hasBody := top["body"]; hasBody {
-			return nil, awsConfigError("AWS-R4", "answer is a {statusCode, body} proxy response, not an authorizer policy")
-		}
-	}
+	top, doc := ans.top, ans.doc
 	dec := &Decision{Raw: json.RawMessage(payload), IssuedFor: d.methodArn(f), Context: map[string]string{}}
-	pdRaw, ok := top["policyDocument"]
-	if !ok || bytes.Equal(bytes.TrimSpace(pdRaw), []byte("null")) {
-		return nil, awsConfigError("AWS-R4", "answer has no policyDocument")
-	}
-	doc, err := policy.Parse(pdRaw)
-	if err != nil {
-		rule := "AWS-R4"
-		var pe *policy.Error
-		if errors.As(err, &pe) {
-			rule = pe.Rule
-		}
-		return nil, awsConfigError(rule, "policyDocument: "+err.Error())
-	}
 	dec.Policy = iamPolicy{doc}
 	st.Add("statements", strconv.Itoa(len(doc.Statements)))
 	if raw, ok := top["principalId"]; ok {
@@ -424,6 +410,84 @@ func (d *awsREST) Interpret(f *Flow, res runtime.Result, invokeErr error, st *tr
 	st.Rule("AWS-R5")
 	st.Summary = fmt.Sprintf("valid policy: principal %q, %d statement(s), %d context value(s)", dec.Principal, len(doc.Statements), len(dec.Context))
 	return dec, nil
+}
+
+// restAnswer is a REST authorizer answer split into its keys, with its
+// policy document parsed. It is never changed once made.
+type restAnswer struct {
+	raw string // the bytes top and doc point into
+	top map[string]json.RawMessage
+	doc *policy.Document
+}
+
+// parseRESTAnswer checks an answer's shape (AWS-R4) and parses its policy.
+func parseRESTAnswer(payload []byte) (*restAnswer, *Failure) {
+	own := []byte(string(payload))
+	var top map[string]json.RawMessage
+	if !bytes.HasPrefix(bytes.TrimSpace(own), []byte("{")) || json.Unmarshal(own, &top) != nil {
+		what := "not a JSON object"
+		if bytes.Equal(own, []byte("null")) || len(own) == 0 {
+			what = "null"
+		}
+		return nil, awsConfigError("AWS-R4", "answer is "+what)
+	}
+	if _, hasStatus := top["statusCode"]; hasStatus {
+		if _, hasBody := top["body"]; hasBody {
+			return nil, awsConfigError("AWS-R4", "answer is a {statusCode, body} proxy response, not an authorizer policy")
+		}
+	}
+	pdRaw, ok := top["policyDocument"]
+	if !ok || bytes.Equal(bytes.TrimSpace(pdRaw), []byte("null")) {
+		return nil, awsConfigError("AWS-R4", "answer has no policyDocument")
+	}
+	doc, err := policy.Parse(pdRaw)
+	if err != nil {
+		rule := "AWS-R4"
+		var pe *policy.Error
+		if errors.As(err, &pe) {
+			rule = pe.Rule
+		}
+		return nil, awsConfigError(rule, "policyDocument: "+err.Error())
+	}
+	return &restAnswer{raw: string(own), top: top, doc: doc}, nil
+}
+
+// answerMemo remembers the last answers that parsed. With ttl 0 (the usual
+// setting while debugging) the function answers every request for the same
+// caller with the same bytes, and splitting them and parsing their policy
+// was a tenth of a warm call's CPU; how bytes parse never changes, so a
+// repeated answer takes the parse of the first. Answers that fail are
+// parsed every time, for their message; the memo forgets everything when
+// full, so it holds at most answerMemoSize answers.
+type answerMemo struct {
+	mu sync.Mutex
+	m  map[string]*restAnswer
+}
+
+const (
+	answerMemoSize  = 256
+	answerMemoBytes = 16 << 10 // larger answers are parsed every time
+)
+
+func (a *answerMemo) get(payload []byte) *restAnswer {
+	if len(payload) > answerMemoBytes {
+		return nil
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.m[string(payload)]
+}
+
+func (a *answerMemo) put(ans *restAnswer) {
+	if len(ans.raw) > answerMemoBytes {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.m == nil || len(a.m) >= answerMemoSize {
+		a.m = make(map[string]*restAnswer, answerMemoSize)
+	}
+	a.m[ans.raw] = ans
 }
 
 func hasAllow(doc *policy.Document) bool {
