@@ -339,8 +339,17 @@ func (w *framedWorker) call(ctx context.Context, rq request) (res Result, keep b
 	}
 	p.logs.startCall()
 	start := time.Now()
-	if err := writeRequest(ctx, w.req, rq.budget(), w.wbuf); err != nil {
-		return w.broken(p, err)
+	var err2 error
+	if len(w.wbuf) <= pipeAtomic {
+		// The worker read the last request whole before it answered, so
+		// its pipe is empty and a write this small cannot block: no
+		// deadline to arm (a timer and a context callback per call).
+		_, err2 = w.req.Write(w.wbuf)
+	} else {
+		err2 = writeRequest(ctx, w.req, rq.budget(), w.wbuf)
+	}
+	if err2 != nil {
+		return w.broken(p, err2)
 	}
 	timer := time.NewTimer(rq.budget() - time.Since(start))
 	defer timer.Stop()

@@ -34,13 +34,20 @@ func readLine(br *bufio.Reader, max int) ([]byte, error) {
 
 // writeRequest writes parts to a worker, giving up at the deadline or when
 // ctx ends: a worker that stopped reading must not hang the caller.
+// pipeAtomic is the most a write to an empty pipe always takes at once
+// (PIPE_BUF, the smallest pipe capacity Linux allows).
+const pipeAtomic = 4096
+
 func writeRequest(ctx context.Context, f *os.File, timeout time.Duration, parts ...[]byte) error {
 	deadline := time.Now().Add(timeout)
 	if err := f.SetWriteDeadline(deadline); err != nil {
 		return fmt.Errorf("request channel: %w", err)
 	}
 	stop := context.AfterFunc(ctx, func() { _ = f.SetWriteDeadline(time.Now()) })
-	defer stop()
+	defer func() {
+		stop()
+		_ = f.SetWriteDeadline(time.Time{}) // later writes arm their own, or none
+	}()
 	for _, p := range parts {
 		if _, err := f.Write(p); err != nil {
 			if errors.Is(err, os.ErrDeadlineExceeded) {
