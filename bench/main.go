@@ -338,7 +338,7 @@ func (ps *procSet) start(dir, id, name string, args ...string) {
 	}
 	cmd := exec.Command(name, args...)
 	cmd.Stdout, cmd.Stderr = f, f // authlab writes a line per request, as a user's terminal or file gets
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.SysProcAttr = ownGroup()
 	if err := cmd.Start(); err != nil {
 		log.Fatalf("%s: %v", id, err)
 	}
@@ -368,7 +368,7 @@ func (ps *procSet) stop() {
 	ps.procs = nil
 	ps.mu.Unlock()
 	for _, c := range procs {
-		_ = syscall.Kill(-c.Process.Pid, syscall.SIGTERM)
+		signalGroup(c.Process.Pid, false)
 	}
 	for _, c := range procs {
 		done := make(chan struct{})
@@ -376,7 +376,7 @@ func (ps *procSet) stop() {
 		select {
 		case <-done:
 		case <-time.After(5 * time.Second):
-			_ = syscall.Kill(-c.Process.Pid, syscall.SIGKILL)
+			signalGroup(c.Process.Pid, true)
 			<-done
 		}
 	}
