@@ -102,7 +102,12 @@ func versionRoot(dir string) string {
 				return d
 			}
 		}
-		// mise also reads mise.ENV.toml and friends.
+		// mise also reads mise.ENV.toml and friends. A folder name that
+		// would read as a pattern counts as a root: asked once more, never
+		// wrongly shared.
+		if strings.ContainsAny(d, `*?[\`) {
+			return d
+		}
 		if m, _ := filepath.Glob(filepath.Join(d, "*mise*")); len(m) > 0 {
 			return d
 		}
