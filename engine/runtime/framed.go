@@ -160,6 +160,10 @@ func (w *framedWorker) start(ctx context.Context) error {
 		p.waitExit(time.Second)
 		return fmt.Errorf("%w: the %s worker exited before loading the handler (%s)", ErrLoad, w.r.Runtime, p.exitReport())
 	case f.hdr.Kind == "ready":
+		// What loading printed stays for the first call's logs; its crash
+		// report quotes from here.
+		p.logs.drain()
+		p.logs.resetTail()
 		return nil
 	case f.hdr.Kind == "load_error":
 		return loadError(w.r, f.hdr)
@@ -337,7 +341,6 @@ func (w *framedWorker) call(ctx context.Context, rq request) (res Result, keep b
 	if cap(w.wbuf) > 64<<10 {
 		defer func() { w.wbuf = nil }() // do not keep a big event's buffer
 	}
-	p.logs.startCall()
 	start := time.Now()
 	var err2 error
 	if len(w.wbuf) <= pipeAtomic {
@@ -377,6 +380,7 @@ func (w *framedWorker) answer(p *proc, f frame) (res Result, keep bool, err erro
 	}
 	p.logs.drain()
 	res.Logs = p.logs.take()
+	p.logs.resetTail()
 	keep = !f.hdr.Exit && p.alive()
 	switch f.hdr.Kind {
 	case "result":

@@ -115,6 +115,17 @@ func (s *logSink) startCall() {
 	s.mu.Unlock()
 }
 
+// resetTail starts the next call's "last output" here. A framed worker
+// calls it once everything the worker printed before its answer (or its
+// ready message) has been drained, which spares each call a drain of its
+// own at its start: a crash report still quotes only what was written
+// after the previous answer.
+func (s *logSink) resetTail() {
+	s.mu.Lock()
+	s.tail = s.tail[:0]
+	s.mu.Unlock()
+}
+
 // take returns the output since the last take.
 func (s *logSink) take() string {
 	s.mu.Lock()
