@@ -47,17 +47,9 @@ func TestSaveScenario(t *testing.T) {
 	t.Run("file", func(t *testing.T) { requireGolden(t, string(data)) })
 
 	// Replay it as `authlab run` would.
-	sc, diags, err := scenario.LoadFile(path, scenario.LoadOptions{})
-	if err != nil {
-		t.Fatalf("the saved scenario does not load: %v\n%s", err, diags.Format(false))
-	}
-	rep := scenario.Run(context.Background(), []*scenario.Scenario{sc}, scenario.Options{})
+	rep := replaySaved(t, path, "")
 	if !rep.OK() {
-		var b strings.Builder
-		for _, res := range rep.Scenarios {
-			_ = scenario.WriteScenario(&b, res, scenario.TextOptions{})
-		}
-		t.Fatalf("the saved scenario does not replay:\n%s", b.String())
+		t.Fatalf("the saved scenario does not replay:\n%s", replayText(rep))
 	}
 	if c := rep.Counts(); c.Passed != 4 {
 		t.Fatalf("replayed %+v, want 4 passed", c)
@@ -146,17 +138,9 @@ func TestSaveNamesTokens(t *testing.T) {
 			t.Errorf("the saved scenario lacks %q:\n%s", want, file)
 		}
 	}
-	sc, diags, err := scenario.LoadFile("authlab-session.yaml", scenario.LoadOptions{})
-	if err != nil {
-		t.Fatalf("the saved scenario does not load: %v\n%s\n%s", err, diags.Format(false), file)
-	}
-	rep := scenario.Run(context.Background(), []*scenario.Scenario{sc}, scenario.Options{})
+	rep := replaySaved(t, "authlab-session.yaml", file)
 	if c := rep.Counts(); !rep.OK() || c.Passed != 4 {
-		var b strings.Builder
-		for _, res := range rep.Scenarios {
-			_ = scenario.WriteScenario(&b, res, scenario.TextOptions{})
-		}
-		t.Fatalf("replayed %+v, want 4 passed:\n%s\n%s", c, b.String(), file)
+		t.Fatalf("replayed %+v, want 4 passed:\n%s\n%s", c, replayText(rep), file)
 	}
 	r.quit()
 }
@@ -191,12 +175,28 @@ func TestSaveNamesWorkbenchToken(t *testing.T) {
 	if strings.Contains(file, "eyJ") {
 		t.Errorf("the saved scenario carries a bearer token:\n%s", file)
 	}
-	sc, diags, err := scenario.LoadFile("authlab-session.yaml", scenario.LoadOptions{})
-	if err != nil {
-		t.Fatalf("the saved scenario does not load: %v\n%s\n%s", err, diags.Format(false), file)
-	}
-	if rep := scenario.Run(context.Background(), []*scenario.Scenario{sc}, scenario.Options{}); !rep.OK() {
+	if rep := replaySaved(t, "authlab-session.yaml", file); !rep.OK() {
 		t.Fatalf("the saved scenario does not replay:\n%s", file)
 	}
 	r.quit()
+}
+
+// replaySaved loads a saved scenario and replays it as `authlab run` would;
+// a file that does not load fails the test (file is shown with the error).
+func replaySaved(t *testing.T, path, file string) *scenario.Report {
+	t.Helper()
+	sc, diags, err := scenario.LoadFile(path, scenario.LoadOptions{})
+	if err != nil {
+		t.Fatalf("the saved scenario does not load: %v\n%s\n%s", err, diags.Format(false), file)
+	}
+	return scenario.Run(context.Background(), []*scenario.Scenario{sc}, scenario.Options{})
+}
+
+// replayText is the replay's text report.
+func replayText(rep *scenario.Report) string {
+	var b strings.Builder
+	for _, res := range rep.Scenarios {
+		_ = scenario.WriteScenario(&b, res, scenario.TextOptions{})
+	}
+	return b.String()
 }
