@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"errors"
-	"sync"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -14,9 +13,9 @@ import (
 // call returns, so an edit saved before a call is always in the queue when
 // the call reads it (one non-blocking read, where the stats cost a system
 // call per entry). Any event — or any doubt: an overflow, the folder itself
-// gone, a failed read — sends the watcher to its stats.
+// gone, a failed read — sends the watcher to its stats. The watcher calls
+// it under its own lock.
 type inotifyGate struct {
-	mu     sync.Mutex
 	fd     int
 	root   int // the folder's watch descriptor
 	broken bool
@@ -47,8 +46,6 @@ func newChangeGate(dir string) changeGate {
 
 // quiet reports whether no event arrived since the last look.
 func (g *inotifyGate) quiet() bool {
-	g.mu.Lock()
-	defer g.mu.Unlock()
 	if g.broken {
 		return false
 	}
@@ -75,8 +72,6 @@ func (g *inotifyGate) quiet() bool {
 
 // follow watches the sub-folders of the latest listing too.
 func (g *inotifyGate) follow(dirs []string) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
 	for _, d := range dirs {
 		if _, err := unix.InotifyAddWatch(g.fd, d, subEvents); err != nil {
 			g.broken = true // a sub-folder we cannot watch: stat every call
@@ -85,8 +80,6 @@ func (g *inotifyGate) follow(dirs []string) {
 }
 
 func (g *inotifyGate) close() {
-	g.mu.Lock()
-	defer g.mu.Unlock()
 	if g.fd >= 0 {
 		_ = unix.Close(g.fd)
 	}
