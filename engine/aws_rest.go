@@ -422,7 +422,7 @@ type restAnswer struct {
 
 // parseRESTAnswer checks an answer's shape (AWS-R4) and parses its policy.
 func parseRESTAnswer(payload []byte) (*restAnswer, *Failure) {
-	own := []byte(string(payload))
+	own := bytes.Clone(payload)
 	var top map[string]json.RawMessage
 	if !bytes.HasPrefix(bytes.TrimSpace(own), []byte("{")) || json.Unmarshal(own, &top) != nil {
 		what := "not a JSON object"
