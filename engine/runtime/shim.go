@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"os/exec"
@@ -70,11 +71,12 @@ func askShim(prog string, probe []string, dir string, env []string) string {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, prog, probe...)
 	cmd.Dir, cmd.Env = dir, env
-	out, err := cmd.Output()
-	if err != nil {
+	var out bytes.Buffer
+	cmd.Stdout = &limitWriter{w: &out, left: 4096} // a path, not a flood
+	if err := cmd.Run(); err != nil {
 		return ""
 	}
-	p := strings.TrimSpace(string(out))
+	p := strings.TrimSpace(out.String())
 	if !filepath.IsAbs(p) || filepath.Base(filepath.Dir(p)) == "shims" {
 		return ""
 	}
@@ -151,4 +153,17 @@ func withPathFirst(env []string, dir string) []string {
 		out = append(out, "PATH="+dir)
 	}
 	return out
+}
+
+// limitWriter keeps the first left bytes and drops the rest.
+type limitWriter struct {
+	w    *bytes.Buffer
+	left int
+}
+
+func (l *limitWriter) Write(p []byte) (int, error) {
+	n := min(len(p), l.left)
+	l.w.Write(p[:n])
+	l.left -= n
+	return len(p), nil
 }
