@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	goruntime "runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -66,6 +68,7 @@ type pool struct {
 	r         *resolved
 	newWorker func() worker
 	sem       chan struct{} // one token per worker slot
+	waiting   atomic.Int32  // calls blocked in waitForWorker
 	watch     *watcher
 
 	mu     sync.Mutex
@@ -145,7 +148,7 @@ func (p *pool) Invoke(ctx context.Context, inv Invocation) (Result, error) {
 	if err := p.waitForWorker(ctx, &rq, made); err != nil {
 		return Result{Queued: rq.queued}, p.wrap(err)
 	}
-	defer func() { <-p.sem }()
+	defer p.handOff()
 
 	p.reloadIfChanged()
 	res, err := p.invokeOnce(ctx, rq)
@@ -166,6 +169,8 @@ func (p *pool) waitForWorker(ctx context.Context, rq *request, made time.Time) e
 		return nil
 	default:
 	}
+	p.waiting.Add(1)
+	defer p.waiting.Add(-1)
 	timer := time.NewTimer(rq.timeout - time.Since(made))
 	defer timer.Stop()
 	select {
@@ -178,6 +183,19 @@ func (p *pool) waitForWorker(ctx context.Context, rq *request, made time.Time) e
 	case <-ctx.Done():
 		rq.queued = time.Since(made)
 		return fmt.Errorf("%w (after waiting %s for a free worker)", ctxError(ctx), roundWait(rq.queued))
+	}
+}
+
+// handOff gives the call's worker slot back and, when calls are waiting
+// for one, yields so that the next of them writes its event to the worker
+// now. Left to the scheduler, the woken call would run only when this one
+// next blocks, after its backend request: under load the worker then sat
+// idle for most of that leg, and warm python workers served about 10 %
+// fewer calls a second (issue 18).
+func (p *pool) handOff() {
+	<-p.sem
+	if p.waiting.Load() > 0 {
+		goruntime.Gosched()
 	}
 }
 
