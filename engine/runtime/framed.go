@@ -103,17 +103,23 @@ func plainToken(s string) bool {
 // framedWorker runs a python or node runtime loop. Protocol messages travel
 // on their own pipes (fds 3 and 4), so whatever the handler prints on
 // stdout/stderr is only ever logs.
+//
+// The caller's goroutine reads the answer itself, under a read deadline,
+// as the minimal JSON-lines worker of the shared benchmark does: a reader
+// goroutine handing frames over a channel cost each call a goroutine
+// switch, a timer and a select (issue 18 item 3).
 type framedWorker struct {
 	holder
-	r      *resolved
-	req    *os.File
-	frames chan frame
-	seq    uint64
-	wbuf   []byte // the request being written, kept for the next call
+	r    *resolved
+	req  *os.File
+	resp *os.File
+	br   *bufio.Reader // resp's; kept across calls
+	seq  uint64
+	wbuf []byte // the request being written, kept for the next call
 }
 
 func newFramedWorker(r *resolved) *framedWorker {
-	return &framedWorker{r: r, frames: make(chan frame), holder: newHolder()}
+	return &framedWorker{r: r, holder: newHolder()}
 }
 
 func (w *framedWorker) readySignal() bool { return true }
@@ -129,6 +135,7 @@ func (w *framedWorker) start(ctx context.Context) error {
 		child:  []*os.File{rd[0], wr[1], wr[2]},
 		parent: []*os.File{wr[0], rd[1]},
 		logs:   rd[2],
+		wake:   []*os.File{rd[1]},
 	})
 	if err != nil {
 		return err
@@ -136,24 +143,15 @@ func (w *framedWorker) start(ctx context.Context) error {
 	if err := w.holder.set(p); err != nil {
 		return err
 	}
-	w.req = wr[0]
-	go w.read(rd[1])
+	w.req, w.resp = wr[0], rd[1]
+	w.br = bufio.NewReaderSize(rd[1], 64<<10)
 
-	timer := time.NewTimer(initTimeout)
-	defer timer.Stop()
-	var f frame
-	select {
-	case f = <-w.frames:
-	case <-p.exited:
-		// A child it forked may hold the pipes open, so end of file may
-		// never come; what it wrote before dying is in the pipe already.
-		f = w.lastFrame()
-	case <-w.holder.dead:
-		return errStopped
-	case <-timer.C:
+	f, err := w.await(ctx, p, time.Now().Add(initTimeout))
+	if errors.Is(err, errAwaitTimeout) {
 		return fmt.Errorf("%w: loading %s: %w", ErrLoad, w.r.file, TimeoutError(initTimeout))
-	case <-ctx.Done():
-		return ctxError(ctx)
+	}
+	if err != nil {
+		return err
 	}
 	switch {
 	case f.err != nil:
@@ -172,17 +170,74 @@ func (w *framedWorker) start(ctx context.Context) error {
 	}
 }
 
-// lastFrame is for a worker whose process has ended: the message it wrote
-// before dying, if any, else errWorkerExited.
-func (w *framedWorker) lastFrame() frame {
-	t := time.NewTimer(exitGrace)
-	defer t.Stop()
+// errAwaitTimeout: the worker said nothing before the deadline.
+var errAwaitTimeout = errors.New("no answer before the deadline")
+
+// await reads the worker's next message, waiting no later than deadline
+// (errAwaitTimeout), until ctx ends (ctxError) or the worker is killed
+// (errStopped). A message that is a broken channel (end of file, garbage)
+// is returned as the frame's err. A worker whose process ended gives the
+// message it wrote before dying, if any (see lastFrame).
+func (w *framedWorker) await(ctx context.Context, p *proc, deadline time.Time) (frame, error) {
+	if err := w.resp.SetReadDeadline(deadline); err != nil {
+		return w.unread(ctx, p, err)
+	}
+	if ctx.Done() != nil {
+		fired := make(chan struct{})
+		stop := context.AfterFunc(ctx, func() {
+			_ = w.resp.SetReadDeadline(time.Unix(1, 0))
+			close(fired)
+		})
+		defer func() {
+			if !stop() {
+				<-fired // so it cannot cut short the next call's read
+			}
+		}()
+	}
+	if !p.alive() {
+		// It may have exited before the deadline above was set, so the
+		// exit may not cut the read short.
+		return w.lastFrame(p), nil
+	}
+	f := w.readFrame(w.br)
+	if f.err == nil || !errors.Is(f.err, os.ErrDeadlineExceeded) && !errors.Is(f.err, os.ErrClosed) {
+		return f, nil
+	}
+	return w.unread(ctx, p, f.err)
+}
+
+// unread says why a read was cut short.
+func (w *framedWorker) unread(ctx context.Context, p *proc, cause error) (frame, error) {
 	select {
-	case f := <-w.frames:
-		return f
-	case <-t.C:
+	case <-w.holder.dead:
+		return frame{}, errStopped
+	default:
+	}
+	switch {
+	case !p.alive():
+		return w.lastFrame(p), nil
+	case ctx.Err() != nil:
+		return frame{}, ctxError(ctx)
+	case errors.Is(cause, os.ErrDeadlineExceeded):
+		return frame{}, errAwaitTimeout
+	default:
+		return frame{err: cause}, nil
+	}
+}
+
+// lastFrame is for a worker whose process has ended: the message it wrote
+// before dying, if any, else errWorkerExited. (A child it forked may hold
+// the pipe open, so no end of file may come.)
+func (w *framedWorker) lastFrame(p *proc) frame {
+	<-p.woken
+	if err := w.resp.SetReadDeadline(time.Now().Add(exitGrace)); err != nil {
 		return frame{err: errWorkerExited}
 	}
+	f := w.readFrame(w.br)
+	if errors.Is(f.err, os.ErrDeadlineExceeded) || errors.Is(f.err, os.ErrClosed) {
+		return frame{err: errWorkerExited}
+	}
+	return f
 }
 
 // loadError reports what the interpreter said; its traceback is in the
@@ -242,11 +297,6 @@ func MissingModuleHint(runtime, interpreter, errType, message string) string {
 		install = fmt.Sprintf("install it for that interpreter (%s -m pip install %s)", interpreter, top)
 	}
 	return fmt.Sprintf("the handler ran under %s; %s, or point the function at the interpreter that has it with python: PATH (without python:, a .venv beside the handler or the gateway file is used)", interpreter, install)
-}
-
-// read turns fd 4 into frames until the worker dies or talks nonsense.
-func (w *framedWorker) read(f *os.File) {
-	pump(f, w.readFrame, func(fr frame) error { return fr.err }, w.frames, w.holder.dead)
 }
 
 // pump reads messages from a worker's pipe into out until a read fails
@@ -354,20 +404,14 @@ func (w *framedWorker) call(ctx context.Context, rq request) (res Result, keep b
 	if err2 != nil {
 		return w.broken(p, err2)
 	}
-	timer := time.NewTimer(rq.budget() - time.Since(start))
-	defer timer.Stop()
-	select {
-	case f := <-w.frames:
-		return w.answer(p, f)
-	case <-p.exited:
-		return w.answer(p, w.lastFrame())
-	case <-w.holder.dead:
-		return w.broken(p, errStopped)
-	case <-timer.C:
-		return w.broken(p, rq.timedOut(rq.timeout))
-	case <-ctx.Done():
-		return w.broken(p, ctxError(ctx))
+	f, err := w.await(ctx, p, start.Add(rq.budget()))
+	if errors.Is(err, errAwaitTimeout) {
+		err = rq.timedOut(rq.timeout)
 	}
+	if err != nil {
+		return w.broken(p, err)
+	}
+	return w.answer(p, f)
 }
 
 // answer turns the worker's message into the call's outcome.

@@ -30,6 +30,7 @@ type proc struct {
 	cmd     *exec.Cmd
 	logs    *logSink
 	exited  chan struct{} // closed once the process is reaped
+	woken   chan struct{} // closed once its exit has cut short the reads of procIO.wake
 	parent  []*os.File    // our ends of the protocol pipes
 	once    sync.Once
 	started time.Time
@@ -42,6 +43,10 @@ type procIO struct {
 	child                 []*os.File // closed in the parent once started
 	parent                []*os.File
 	logs                  *os.File // parent read end of the log pipe
+	// wake are parent read ends whose pending read the process's exit cuts
+	// short: a child it forked may hold their write ends open, so end of
+	// file may never come.
+	wake []*os.File
 }
 
 func startProc(r *resolved, io procIO) (*proc, error) {
@@ -79,12 +84,20 @@ func startProc(r *resolved, io procIO) (*proc, error) {
 		cmd:     cmd,
 		logs:    newLogSink(io.logs),
 		exited:  make(chan struct{}),
+		woken:   make(chan struct{}),
 		parent:  io.parent,
 		started: time.Now(),
 	}
 	go func() {
 		_ = cmd.Wait()
+		// After exited closes: a read armed before a caller saw the process
+		// alive is cut short. woken then tells a reader that no such cut
+		// is still to come for the reads it arms next.
 		close(p.exited)
+		for _, f := range io.wake {
+			_ = f.SetReadDeadline(time.Now())
+		}
+		close(p.woken)
 	}()
 	return p, nil
 }
