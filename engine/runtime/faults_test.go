@@ -61,6 +61,28 @@ func TestContextCancelKillsCall(t *testing.T) {
 	}
 }
 
+// The caller reads the answer under a read deadline that a cancelled
+// context cuts short: a context cancelled just after its call answered
+// must neither break that call nor cut short the next call's read.
+func TestCancelAfterAnswerLeavesWorkerWarm(t *testing.T) {
+	t.Parallel()
+	fn := pyFn(t, "sleepy", func(s *Spec) { s.Pool = 1 })
+	mustInvoke(t, fn, `{"seconds": 0}`)
+	for i := range 20 {
+		ctx, cancel := context.WithCancel(context.Background())
+		res, err := fn.Invoke(ctx, Invocation{Event: []byte(`{"seconds": 0}`)})
+		cancel()
+		if err != nil || res.ColdStart {
+			t.Fatalf("call %d: err %v, cold start %v", i, err, res.ColdStart)
+		}
+		// A call that takes a while: a stale cancellation would end it early.
+		res, err = invoke(t, fn, `{"seconds": 0.05}`)
+		if err != nil || res.ColdStart || decode(t, res.Payload)["slept"] != true {
+			t.Fatalf("call %d after a cancelled one: err %v, %+v", i, err, res)
+		}
+	}
+}
+
 func TestPythonCrashRestarts(t *testing.T) {
 	t.Parallel()
 	fn := pyFn(t, "crash")
