@@ -105,7 +105,7 @@ func plainToken(s string) bool {
 // stdout/stderr is only ever logs.
 //
 // The caller's goroutine reads the answer itself, under a read deadline,
-// as the minimal JSON-lines worker of the shared benchmark does: a reader
+// as the caller of a minimal JSON-lines worker would: a reader
 // goroutine handing frames over a channel cost each call a goroutine
 // switch, a timer and a select (issue 18 item 3).
 type framedWorker struct {
