@@ -195,10 +195,12 @@ func (w *watcher) isCode(e os.DirEntry) bool {
 		_, err := os.Stat(filepath.Join(w.dir, name, "__init__.py"))
 		return err == nil
 	}
-	if name == "package.json" {
-		return true
-	}
-	return slices.Contains(codeExt, filepath.Ext(name))
+	return codeName(name)
+}
+
+// codeName: a file a handler loads, by its name.
+func codeName(name string) bool {
+	return name == "package.json" || slices.Contains(codeExt, filepath.Ext(name))
 }
 
 // close releases the gate's event source.

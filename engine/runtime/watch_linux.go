@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"bytes"
 	"errors"
 	"unsafe"
 
@@ -59,15 +60,35 @@ func (g *inotifyGate) quiet() bool {
 			g.broken = true
 			return false
 		}
-		seen = true
 		for off := 0; off+unix.SizeofInotifyEvent <= n; {
 			ev := (*unix.InotifyEvent)(unsafe.Pointer(&g.buf[off]))
+			end := min(off+unix.SizeofInotifyEvent+int(ev.Len), n)
 			if int(ev.Wd) == g.root && ev.Mask&(unix.IN_IGNORED|unix.IN_DELETE_SELF|unix.IN_MOVE_SELF) != 0 {
 				g.broken = true // the folder itself went away: no more events will come
 			}
-			off += unix.SizeofInotifyEvent + int(ev.Len)
+			if !g.notCode(ev, g.buf[off+unix.SizeofInotifyEvent:end]) {
+				seen = true
+			}
+			off = end
 		}
 	}
+}
+
+// contentEvents change a file's bytes or attributes, not the folder's list.
+const contentEvents = unix.IN_MODIFY | unix.IN_CLOSE_WRITE | unix.IN_ATTRIB
+
+// notCode reports an event that cannot change the watcher's fingerprint:
+// a write to a file in the folder that is not code (by its name, as the
+// listing classifies it). A log written beside the handler (`serve 2>
+// serve.log`) otherwise sent every call to the stats.
+func (g *inotifyGate) notCode(ev *unix.InotifyEvent, name []byte) bool {
+	if int(ev.Wd) != g.root || ev.Mask&unix.IN_ISDIR != 0 || ev.Mask&^uint32(contentEvents) != 0 {
+		return false
+	}
+	if i := bytes.IndexByte(name, 0); i >= 0 {
+		name = name[:i]
+	}
+	return len(name) > 0 && (name[0] == '.' || !codeName(string(name)))
 }
 
 // follow watches the sub-folders of the latest listing too.

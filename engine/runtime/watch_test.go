@@ -90,6 +90,10 @@ func TestWatcherSeesEveryEditBeforeTheNextCall(t *testing.T) {
 				t.Fatalf("gated=%v: one edit counted twice", gated)
 			}
 			write("serve.log", strings.Repeat("x", i))
+			if gated && w.gate != nil && i > 0 && !w.gate.quiet() {
+				// Once the log exists, writing it must not send calls to the stats.
+				t.Fatalf("edit %d: the gate counted a write to serve.log", i)
+			}
 			if w.changed() {
 				t.Fatalf("gated=%v: a log beside the handler counted as an edit", gated)
 			}
