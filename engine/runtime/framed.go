@@ -299,23 +299,6 @@ func MissingModuleHint(runtime, interpreter, errType, message string) string {
 	return fmt.Sprintf("the handler ran under %s; %s, or point the function at the interpreter that has it with python: PATH (without python:, a .venv beside the handler or the gateway file is used)", interpreter, install)
 }
 
-// pump reads messages from a worker's pipe into out until a read fails
-// (that failure is delivered too) or the worker is declared dead.
-func pump[T any](f *os.File, next func(*bufio.Reader) T, errOf func(T) error, out chan<- T, dead <-chan struct{}) {
-	br := bufio.NewReaderSize(f, 64<<10)
-	for {
-		m := next(br)
-		select {
-		case out <- m:
-		case <-dead:
-			return
-		}
-		if errOf(m) != nil {
-			return
-		}
-	}
-}
-
 func (w *framedWorker) readFrame(br *bufio.Reader) frame {
 	line, err := readLine(br, maxHeader)
 	if errors.Is(err, errLineTooLong) {

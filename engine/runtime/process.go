@@ -71,8 +71,22 @@ func (w *lineWorker) start(context.Context) error {
 	return nil
 }
 
+// read delivers the command's stdout line by line to the call waiting for
+// it, until a read fails (that failure is delivered too) or the worker is
+// declared dead.
 func (w *lineWorker) read(f *os.File) {
-	pump(f, w.readLine, func(m lineMsg) error { return m.err }, w.lines, w.holder.dead)
+	br := bufio.NewReaderSize(f, 64<<10)
+	for {
+		m := w.readLine(br)
+		select {
+		case w.lines <- m:
+		case <-w.holder.dead:
+			return
+		}
+		if m.err != nil {
+			return
+		}
+	}
 }
 
 // readLine reads one answer line; an oversized one is skipped to its end so
